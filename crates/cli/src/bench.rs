@@ -1,0 +1,203 @@
+//! `careful bench`: measurements, never run as tests.
+
+use std::time::{Duration, Instant};
+
+use chrono::{NaiveDate, Utc};
+use clap::{Args, Subcommand};
+
+use careful_domain::codes::ReferralSource;
+use careful_domain::record::ChildEvent;
+use careful_domain::{ChildId, EventId, NewEvent, RecordedAt, RecordedBy, Sequence, SystemProcess};
+use careful_store::{DatabaseUrl, Engine, Store, admin};
+
+use crate::failure::Failure;
+
+#[derive(Subcommand)]
+pub enum BenchCommand {
+    /// Append throughput and latency of the event log, one event per transaction and in batches.
+    ///
+    /// Runs in a scratch database that is removed afterwards: a temporary SQLite file by default,
+    /// or, given a postgres:// URL, a new database created on that server (the user needs the
+    /// CREATEDB privilege). Nothing already stored is touched.
+    Append(AppendArgs),
+}
+
+#[derive(Args)]
+pub struct AppendArgs {
+    /// A PostgreSQL server to measure (a scratch database is created on it), or sqlite:// for
+    /// SQLite [default: SQLite in a temporary folder].
+    #[arg(long, value_name = "URL")]
+    database: Option<String>,
+    /// Events to append in each mode.
+    #[arg(long, default_value_t = 10_000)]
+    events: usize,
+    /// Events per append in the batch mode.
+    #[arg(long, default_value_t = 100)]
+    batch: usize,
+    /// Children the events are spread over.
+    #[arg(long, default_value_t = 100)]
+    children: usize,
+}
+
+pub async fn run(command: BenchCommand) -> Result<(), Failure> {
+    match command {
+        BenchCommand::Append(args) => append(args).await,
+    }
+}
+
+/// A database that exists for the length of the benchmark.
+enum Scratch {
+    Sqlite { dir: std::path::PathBuf, url: DatabaseUrl },
+    Postgres { server: DatabaseUrl, name: String, url: DatabaseUrl },
+}
+
+impl Scratch {
+    async fn create(database: Option<&str>) -> Result<Scratch, Failure> {
+        let suffix = uuid_suffix();
+        match database.map(str::parse::<DatabaseUrl>).transpose()? {
+            Some(server) if server.engine() == Engine::Postgres => {
+                let name = format!("careful_bench_{suffix}");
+                let url = admin::create_postgres_database(&server, &name).await?;
+                Ok(Scratch::Postgres { server, name, url })
+            }
+            _ => {
+                let dir = std::env::temp_dir().join(format!("careful-bench-{suffix}"));
+                std::fs::create_dir_all(&dir)
+                    .map_err(|e| Failure::new(format!("cannot create {}: {e}", dir.display())))?;
+                let url = DatabaseUrl::sqlite_file(&dir.join("bench.db"));
+                Ok(Scratch::Sqlite { dir, url })
+            }
+        }
+    }
+
+    fn url(&self) -> &DatabaseUrl {
+        match self {
+            Scratch::Sqlite { url, .. } | Scratch::Postgres { url, .. } => url,
+        }
+    }
+
+    async fn remove(self) -> Result<(), Failure> {
+        match self {
+            Scratch::Sqlite { dir, .. } => {
+                std::fs::remove_dir_all(&dir).map_err(|e| Failure::new(format!("cannot remove {}: {e}", dir.display())))
+            }
+            Scratch::Postgres { server, name, .. } => Ok(admin::drop_postgres_database(&server, &name).await?),
+        }
+    }
+}
+
+fn uuid_suffix() -> String {
+    EventId::new().to_string().replace('-', "")[..20].to_string()
+}
+
+struct Measurement {
+    mode: String,
+    events: usize,
+    elapsed: Duration,
+    latencies: Vec<Duration>,
+}
+
+impl Measurement {
+    fn percentile(&self, p: f64) -> Duration {
+        let mut sorted = self.latencies.clone();
+        sorted.sort();
+        let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+        sorted.get(index).copied().unwrap_or_default()
+    }
+}
+
+fn events_for(child_index: usize, count: usize) -> Result<Vec<NewEvent>, Failure> {
+    let date = NaiveDate::from_ymd_opt(2026, 4, 1).expect("valid date");
+    (0..count)
+        .map(|i| {
+            let source = ReferralSource::ALL[(child_index + i) % ReferralSource::ALL.len()];
+            ChildEvent::ContactReceived { source }
+                .into_envelope(
+                    EventId::new(),
+                    date,
+                    RecordedAt::new(Utc::now()),
+                    RecordedBy::System(SystemProcess::Generator),
+                    None,
+                )
+                .map_err(|e| Failure::new(e.to_string()))
+        })
+        .collect()
+}
+
+async fn measure(
+    store: &Store,
+    mode: &str,
+    total: usize,
+    per_append: usize,
+    children: &[ChildId],
+) -> Result<Measurement, Failure> {
+    let mut sequences = vec![Sequence::EMPTY; children.len()];
+    let appends = total.div_ceil(per_append);
+    // Build every event first so only the database work is timed.
+    let mut work = Vec::with_capacity(appends);
+    for n in 0..appends {
+        let count = per_append.min(total - n * per_append);
+        work.push((n % children.len(), events_for(n, count)?));
+    }
+    let mut latencies = Vec::with_capacity(appends);
+    let started = Instant::now();
+    for (child_index, events) in work {
+        let begun = Instant::now();
+        let outcome = store.append(children[child_index], sequences[child_index], &events).await?;
+        latencies.push(begun.elapsed());
+        sequences[child_index] = outcome.sequence;
+    }
+    Ok(Measurement { mode: mode.to_string(), events: total, elapsed: started.elapsed(), latencies })
+}
+
+async fn append(args: AppendArgs) -> Result<(), Failure> {
+    if args.events == 0 || args.batch == 0 || args.children == 0 {
+        return Err(Failure::new("--events, --batch and --children must each be at least 1"));
+    }
+    let scratch = Scratch::create(args.database.as_deref()).await?;
+    let result = async {
+        let store = Store::connect(scratch.url()).await?;
+        store.migrate().await?;
+        let engine = store.engine().name();
+        // Separate children per mode, so the batch run starts from empty streams too.
+        let single_children: Vec<ChildId> = (0..args.children).map(|_| ChildId::new()).collect();
+        let batch_children: Vec<ChildId> = (0..args.children).map(|_| ChildId::new()).collect();
+        let single = measure(&store, "single (1 event per append)", args.events, 1, &single_children).await?;
+        let batch = measure(
+            &store,
+            &format!("batch ({} events per append)", args.batch),
+            args.events,
+            args.batch,
+            &batch_children,
+        )
+        .await?;
+        // Check the log holds what was written, in order.
+        let sample = store.read_stream(single_children[0]).await?;
+        let expected = args.events.div_ceil(args.children);
+        if sample.len() != expected {
+            return Err(Failure::new(format!("read back {} events for a child, expected {expected}", sample.len())));
+        }
+        store.close().await;
+        Ok::<_, Failure>((engine, [single, batch]))
+    }
+    .await;
+    scratch.remove().await?;
+    let (engine, measurements) = result?;
+    println!("Event log append on {engine}: {} events over {} children", args.events, args.children);
+    println!(
+        "{:<32} {:>10} {:>14} {:>12} {:>12} {:>12}",
+        "mode", "seconds", "events/second", "p50 append", "p95 append", "p99 append"
+    );
+    for m in &measurements {
+        println!(
+            "{:<32} {:>10.2} {:>14.0} {:>10.2}ms {:>10.2}ms {:>10.2}ms",
+            m.mode,
+            m.elapsed.as_secs_f64(),
+            m.events as f64 / m.elapsed.as_secs_f64(),
+            m.percentile(0.50).as_secs_f64() * 1000.0,
+            m.percentile(0.95).as_secs_f64() * 1000.0,
+            m.percentile(0.99).as_secs_f64() * 1000.0,
+        );
+    }
+    Ok(())
+}

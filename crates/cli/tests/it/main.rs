@@ -1,0 +1,9 @@
+//! careful's one integration-test binary: the real `careful` binary and the real store, on real
+//! SQLite and PostgreSQL, and pages in real headless Chromium.
+
+mod support;
+
+mod browser;
+mod cli;
+mod store;
+mod web;

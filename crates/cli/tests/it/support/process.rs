@@ -1,0 +1,138 @@
+//! Running the real `careful` binary.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_careful");
+
+/// Runs `careful ARGS` to completion (it must finish within two minutes).
+pub fn run(args: &[&str]) -> Output {
+    run_with_env(args, &[])
+}
+
+pub fn run_with_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(BIN);
+    command.args(args).env("CAREFUL_LOG", "warn").env_remove("DATABASE_URL");
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("start careful");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    rx.recv_timeout(Duration::from_secs(120)).expect("careful finished within two minutes").expect("careful ran")
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A running `careful` server, stopped when dropped.
+pub struct Careful {
+    child: Option<Child>,
+    pub base_url: String,
+    stdout: Arc<Mutex<Vec<String>>>,
+    stderr: Arc<Mutex<Vec<String>>>,
+}
+
+impl Careful {
+    /// `careful serve --database URL --port 0`.
+    pub fn serve(database_url: &str) -> Careful {
+        Careful::start(&["serve", "--database", database_url, "--port", "0"])
+    }
+
+    /// Starts `careful ARGS` and waits (up to two minutes) for it to say where it is serving.
+    pub fn start(args: &[&str]) -> Careful {
+        let mut child = Command::new(super::process::BIN)
+            .args(args)
+            .env("CAREFUL_LOG", "warn")
+            .env_remove("DATABASE_URL")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start careful");
+        let stdout = Arc::new(Mutex::new(Vec::new()));
+        let stderr = Arc::new(Mutex::new(Vec::new()));
+        let (tx, rx) = mpsc::channel::<String>();
+        {
+            let pipe = child.stdout.take().expect("stdout");
+            let lines = Arc::clone(&stdout);
+            std::thread::spawn(move || {
+                for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                    if let Some(rest) = line.strip_prefix("careful is serving at ") {
+                        let _ = tx
+                            .send(rest.split_whitespace().next().unwrap_or_default().trim_end_matches('/').to_string());
+                    }
+                    lines.lock().expect("lock").push(line);
+                }
+            });
+        }
+        {
+            let pipe = child.stderr.take().expect("stderr");
+            let lines = Arc::clone(&stderr);
+            std::thread::spawn(move || {
+                for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                    lines.lock().expect("lock").push(line);
+                }
+            });
+        }
+        let base_url = match rx.recv_timeout(Duration::from_secs(120)) {
+            Ok(url) => url,
+            Err(_) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!(
+                    "careful {args:?} did not start serving.\nstdout:\n{}\nstderr:\n{}",
+                    stdout.lock().expect("lock").join("\n"),
+                    stderr.lock().expect("lock").join("\n")
+                );
+            }
+        };
+        Careful { child: Some(child), base_url, stdout, stderr }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    pub fn stdout(&self) -> String {
+        self.stdout.lock().expect("lock").join("\n")
+    }
+
+    /// Sends SIGTERM and waits for careful to finish; returns whether it exited successfully.
+    pub fn terminate(mut self) -> bool {
+        let mut child = self.child.take().expect("running");
+        let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+        for _ in 0..200 {
+            if let Ok(Some(status)) = child.try_wait() {
+                return status.success();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!(
+            "careful did not stop within 10 seconds of SIGTERM; stderr:\n{}",
+            self.stderr.lock().expect("lock").join("\n")
+        );
+    }
+}
+
+impl Drop for Careful {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// A GET that returns status, headers and body.
+pub async fn get(url: &str) -> reqwest::Response {
+    reqwest::Client::new().get(url).send().await.unwrap_or_else(|e| panic!("GET {url}: {e}"))
+}

@@ -1,0 +1,206 @@
+//! careful's storage: the append-only event log (and, as later issues add them, projections,
+//! users, sessions and the audit log) on SQLite or PostgreSQL.
+//!
+//! One API over two engines. Queries are written once in portable SQL and run on whichever pool
+//! is configured ([`Store::Sqlite`] or [`Store::Postgres`]); only the migrations differ, because
+//! the two engines' DDL does (`migrations/sqlite`, `migrations/postgres`, kept in step by a test
+//! that compares the resulting schemas). The store holds no business rules: it keeps what it is
+//! given, in order, and refuses to let anything already written change.
+
+pub mod admin;
+mod error;
+mod event_log;
+mod organisation;
+mod url;
+
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+
+pub use error::StoreError;
+pub use event_log::{AppendOutcome, LogPosition};
+pub use url::{DatabaseUrl, Engine};
+
+/// Runs the same code against whichever engine's pool (or transaction) is configured. The
+/// body is compiled once per engine, so each runs with its own driver's types.
+macro_rules! on_pool {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match $store {
+            $crate::Store::Sqlite($pool) => $body,
+            $crate::Store::Postgres($pool) => $body,
+        }
+    };
+}
+
+macro_rules! on_tx {
+    ($tx:expr, |$conn:ident| $body:expr) => {
+        match &mut $tx.inner {
+            $crate::TxInner::Sqlite(tx) => {
+                let $conn = &mut **tx;
+                $body
+            }
+            $crate::TxInner::Postgres(tx) => {
+                let $conn = &mut **tx;
+                $body
+            }
+        }
+    };
+}
+
+pub(crate) use {on_pool, on_tx};
+
+/// A connection pool to careful's database.
+#[derive(Clone, Debug)]
+pub enum Store {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// How long to wait for a PostgreSQL connection, or for SQLite's write lock, before giving up.
+const WAIT: Duration = Duration::from_secs(10);
+
+impl Store {
+    /// Opens a pool. SQLite databases are created if missing and run in WAL mode with
+    /// `synchronous = FULL`, so a commit that returns is on disk.
+    pub async fn connect(url: &DatabaseUrl) -> Result<Store, StoreError> {
+        match url.engine() {
+            Engine::Sqlite => {
+                let options: SqliteConnectOptions = url
+                    .expose_secret()
+                    .parse::<SqliteConnectOptions>()
+                    .map_err(|e| StoreError::unreachable(url, &e))?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Full)
+                    .foreign_keys(true)
+                    .busy_timeout(WAIT);
+                // An in-memory database exists once per connection, so it gets exactly one.
+                let in_memory = url.expose_secret().contains(":memory:");
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(if in_memory { 1 } else { 8 })
+                    .min_connections(if in_memory { 1 } else { 0 })
+                    .idle_timeout(if in_memory { None } else { Some(Duration::from_secs(600)) })
+                    .max_lifetime(if in_memory { None } else { Some(Duration::from_secs(1800)) })
+                    .acquire_timeout(WAIT)
+                    .connect_with(options)
+                    .await
+                    .map_err(|e| StoreError::unreachable(url, &e))?;
+                Ok(Store::Sqlite(pool))
+            }
+            Engine::Postgres => {
+                let options: PgConnectOptions = url
+                    .expose_secret()
+                    .parse::<PgConnectOptions>()
+                    .map_err(|e| StoreError::unreachable(url, &e))?
+                    .application_name("careful");
+                let pool = PgPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(WAIT)
+                    .connect_with(options)
+                    .await
+                    .map_err(|e| StoreError::unreachable(url, &e))?;
+                Ok(Store::Postgres(pool))
+            }
+        }
+    }
+
+    /// Which engine this store runs on.
+    pub fn engine(&self) -> Engine {
+        match self {
+            Store::Sqlite(_) => Engine::Sqlite,
+            Store::Postgres(_) => Engine::Postgres,
+        }
+    }
+
+    /// Brings the schema up to date. Safe to run at every start: migrations already applied are
+    /// skipped, and each one runs in its own transaction.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        let result = match self {
+            Store::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await,
+            Store::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await,
+        };
+        result.map_err(|e| StoreError::Migration { detail: error::describe_migrate_error(&e) })
+    }
+
+    /// The migrations this build of careful knows, as (version, description).
+    pub fn known_migrations(engine: Engine) -> Vec<(i64, String)> {
+        let migrator = match engine {
+            Engine::Sqlite => sqlx::migrate!("./migrations/sqlite"),
+            Engine::Postgres => sqlx::migrate!("./migrations/postgres"),
+        };
+        migrator.iter().map(|m| (m.version, m.description.to_string())).collect()
+    }
+
+    /// Whether the database answers a trivial query.
+    pub async fn check_ready(&self) -> Result<(), StoreError> {
+        on_pool!(self, |pool| sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Starts a write transaction. On SQLite it takes the write lock at once (`BEGIN
+    /// IMMEDIATE`), so a transaction that reads before it writes can never fail to upgrade.
+    pub async fn begin(&self) -> Result<Transaction, StoreError> {
+        let inner = match self {
+            Store::Sqlite(pool) => TxInner::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Store::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
+        };
+        Ok(Transaction { inner })
+    }
+
+    /// Closes every connection, waiting for those in use to be returned.
+    pub async fn close(&self) {
+        on_pool!(self, |pool| pool.close().await)
+    }
+
+    /// How many children, events, teams and workers the store holds.
+    pub async fn counts(&self) -> Result<Counts, StoreError> {
+        let (children, events, teams, workers): (i64, i64, i64, i64) = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT (SELECT COUNT(*) FROM streams), (SELECT COUNT(*) FROM events), \
+                 (SELECT COUNT(*) FROM teams), (SELECT COUNT(*) FROM workers)",
+            )
+            .fetch_one(pool)
+            .await
+        })?;
+        Ok(Counts { children: children as u64, events: events as u64, teams: teams as u64, workers: workers as u64 })
+    }
+}
+
+/// Sizes of what the store holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counts {
+    pub children: u64,
+    pub events: u64,
+    pub teams: u64,
+    pub workers: u64,
+}
+
+/// A write transaction: everything done through it is committed together or not at all.
+/// Dropping it without [`Transaction::commit`] rolls it back.
+pub struct Transaction {
+    inner: TxInner,
+}
+
+pub(crate) enum TxInner {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+impl Transaction {
+    pub async fn commit(self) -> Result<(), StoreError> {
+        match self.inner {
+            TxInner::Sqlite(tx) => tx.commit().await?,
+            TxInner::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+
+    pub async fn rollback(self) -> Result<(), StoreError> {
+        match self.inner {
+            TxInner::Sqlite(tx) => tx.rollback().await?,
+            TxInner::Postgres(tx) => tx.rollback().await?,
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,86 @@
+//! Teams and workers.
+
+use uuid::Uuid;
+
+use careful_domain::organisation::{Employment, Service, Team, Worker, WorkerRole};
+use careful_domain::{TeamId, WorkerId};
+
+use crate::{Store, StoreError, Transaction, on_pool, on_tx};
+
+impl Transaction {
+    pub async fn insert_team(&mut self, team: &Team) -> Result<(), StoreError> {
+        on_tx!(self, |conn| sqlx::query("INSERT INTO teams (id, name, service) VALUES ($1, $2, $3)")
+            .bind(*team.id.as_uuid())
+            .bind(team.name.as_str())
+            .bind(team.service.as_str())
+            .execute(&mut *conn)
+            .await
+            .map(|_| ()))
+        .map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Organisation {
+                detail: format!("there is already a team called {:?} (or with ID {})", team.name, team.id),
+            },
+            _ => StoreError::Database(e),
+        })
+    }
+
+    pub async fn insert_worker(&mut self, worker: &Worker) -> Result<(), StoreError> {
+        on_tx!(self, |conn| sqlx::query(
+            "INSERT INTO workers (id, name, role, team_id, employment) VALUES ($1, $2, $3, $4, $5)"
+        )
+        .bind(*worker.id.as_uuid())
+        .bind(worker.name.as_str())
+        .bind(worker.role.as_str())
+        .bind(*worker.team.as_uuid())
+        .bind(worker.employment.as_str())
+        .execute(&mut *conn)
+        .await
+        .map(|_| ()))
+        .map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::Organisation {
+                detail: format!("{} is in team {}, which does not exist", worker.name, worker.team),
+            },
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Organisation { detail: format!("there is already a worker with ID {}", worker.id) }
+            }
+            _ => StoreError::Database(e),
+        })
+    }
+}
+
+impl Store {
+    /// Every team, by name.
+    pub async fn teams(&self) -> Result<Vec<Team>, StoreError> {
+        let rows: Vec<(Uuid, String, String)> = on_pool!(self, |pool| {
+            sqlx::query_as("SELECT id, name, service FROM teams ORDER BY name").fetch_all(pool).await
+        })?;
+        rows.into_iter()
+            .map(|(id, name, service)| {
+                let service = Service::parse(&service).ok_or_else(|| StoreError::Organisation {
+                    detail: format!("team {name:?} has an unknown service {service:?}"),
+                })?;
+                Ok(Team { id: TeamId::from_uuid(id), name, service })
+            })
+            .collect()
+    }
+
+    /// Every worker, by name.
+    pub async fn workers(&self) -> Result<Vec<Worker>, StoreError> {
+        let rows: Vec<(Uuid, String, String, Uuid, String)> = on_pool!(self, |pool| {
+            sqlx::query_as("SELECT id, name, role, team_id, employment FROM workers ORDER BY name, id")
+                .fetch_all(pool)
+                .await
+        })?;
+        rows.into_iter()
+            .map(|(id, name, role, team, employment)| {
+                let role = WorkerRole::parse(&role).ok_or_else(|| StoreError::Organisation {
+                    detail: format!("worker {name:?} has an unknown role {role:?}"),
+                })?;
+                let employment = Employment::parse(&employment).ok_or_else(|| StoreError::Organisation {
+                    detail: format!("worker {name:?} has an unknown employment type {employment:?}"),
+                })?;
+                Ok(Worker { id: WorkerId::from_uuid(id), name, role, team: TeamId::from_uuid(team), employment })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,42 @@
+//! Static assets (GOV.UK Frontend, MOJ Frontend, careful's own CSS and JavaScript), built into
+//! the binary by `build.rs` from the npm registry.
+
+use axum::extract::Path;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+pub(crate) struct Asset {
+    pub path: &'static str,
+    pub content_type: &'static str,
+    pub etag: &'static str,
+    pub bytes: &'static [u8],
+}
+
+include!(concat!(env!("OUT_DIR"), "/assets.rs"));
+
+/// The path under `/assets/` of every embedded asset.
+pub fn asset_paths() -> impl Iterator<Item = &'static str> {
+    ASSETS.iter().map(|a| a.path)
+}
+
+pub(crate) async fn serve(Path(path): Path<String>, headers: HeaderMap) -> Response {
+    let Some(asset) = ASSETS.iter().find(|a| a.path == path) else {
+        return (StatusCode::NOT_FOUND, [(header::CACHE_CONTROL, "no-store")], "Not found\n").into_response();
+    };
+    let etag = HeaderValue::from_static(asset.etag);
+    // Assets are public and change only with a new build; revalidate hourly by ETag.
+    let cache = HeaderValue::from_static("public, max-age=3600");
+    if headers.get(header::IF_NONE_MATCH) == Some(&etag) {
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag), (header::CACHE_CONTROL, cache)]).into_response();
+    }
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(asset.content_type)),
+            (header::ETAG, etag),
+            (header::CACHE_CONTROL, cache),
+        ],
+        asset.bytes,
+    )
+        .into_response()
+}
