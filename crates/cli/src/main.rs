@@ -173,14 +173,3 @@ async fn migrate(args: DatabaseArgs) -> Result<(), Failure> {
     println!("The database at {url} is up to date.");
     Ok(())
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use clap::CommandFactory;
-
-    #[test]
-    fn the_command_line_is_well_formed() {
-        Cli::command().debug_assert();
-    }
-}
