@@ -1,4 +1,7 @@
+use std::path::PathBuf;
+
 use careful_domain::EnvelopeError;
+use careful_domain::record::RecordError;
 use careful_store::StoreError;
 
 /// Why a use case could not be carried out. Each message says what to do about it.
@@ -8,4 +11,21 @@ pub enum AppError {
     Store(#[from] StoreError),
     #[error("the event could not be recorded: {0}")]
     Envelope(#[from] EnvelopeError),
+    /// The event cannot be part of the child's record, given what the record already says.
+    #[error("{0}")]
+    Record(#[from] RecordError),
+    #[error("the record of child {child} cannot be read: {detail}")]
+    Unreadable { child: String, detail: String },
+    #[error("{0}")]
+    Synthetic(String),
+    #[error("cannot write {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the SSDA903 files could not be written: {0}")]
+    Ssda903Write(#[from] careful_returns::ssda903::WriteError),
+    #[error("the CIN census could not be written: {0}")]
+    CinWrite(#[from] careful_returns::cin::CinWriteError),
 }

@@ -6,15 +6,16 @@
 
 mod clock;
 mod error;
+pub mod record;
+pub mod synthetic;
 
 use std::sync::Arc;
 
 use chrono::NaiveDate;
 
+use careful_domain::WorkingDayCalendar;
 use careful_domain::calendar::date_in_england;
-use careful_domain::{NewEvent, RecordedAt, Sequence, WorkingDayCalendar};
 use careful_store::{Counts, Engine, Store};
-use careful_synth::SyntheticCouncil;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::AppError;
@@ -51,15 +52,6 @@ pub struct Overview {
     pub calendar_coverage: (NaiveDate, NaiveDate),
 }
 
-/// What seeding a synthetic council did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SeedOutcome {
-    /// The council was written: this many children and events.
-    Seeded { children: usize, events: usize },
-    /// The store already held records, so nothing was written.
-    AlreadyPresent { children: u64 },
-}
-
 impl App {
     pub fn new(store: Store, settings: Settings, clock: Arc<dyn Clock>) -> App {
         App { inner: Arc::new(Inner { store, settings, clock }) }
@@ -67,6 +59,11 @@ impl App {
 
     pub fn settings(&self) -> &Settings {
         &self.inner.settings
+    }
+
+    /// The current instant, from the app's clock.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.inner.clock.now()
     }
 
     /// Today's date in England.
@@ -93,37 +90,8 @@ impl App {
         })
     }
 
-    /// Writes a synthetic council through the event log, all in one transaction, unless the
-    /// store already holds records (so restarting the demo reuses what is there).
-    pub async fn seed_synthetic_council(&self, council: &SyntheticCouncil) -> Result<SeedOutcome, AppError> {
-        let existing = self.inner.store.counts().await?;
-        if existing.children > 0 || existing.teams > 0 {
-            return Ok(SeedOutcome::AlreadyPresent { children: existing.children });
-        }
-        let mut tx = self.inner.store.begin().await?;
-        for team in &council.teams {
-            tx.insert_team(team).await?;
-        }
-        for worker in &council.workers {
-            tx.insert_worker(worker).await?;
-        }
-        for child in &council.children {
-            let events = child
-                .events
-                .iter()
-                .map(|e| {
-                    e.event.clone().into_envelope(
-                        e.id,
-                        e.effective_date,
-                        RecordedAt::new(e.recorded_at),
-                        e.recorded_by,
-                        None,
-                    )
-                })
-                .collect::<Result<Vec<NewEvent>, _>>()?;
-            tx.append(child.id, Sequence::EMPTY, &events).await?;
-        }
-        tx.commit().await?;
-        Ok(SeedOutcome::Seeded { children: council.children.len(), events: council.event_count() })
+    /// The store, for the use cases in this crate's modules.
+    pub(crate) fn store(&self) -> &Store {
+        &self.inner.store
     }
 }

@@ -1,5 +1,6 @@
 //! `careful bench`: measurements, never run as tests.
 
+use crate::output::say;
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, Utc};
@@ -20,6 +21,18 @@ pub enum BenchCommand {
     /// or, given a postgres:// URL, a new database created on that server (the user needs the
     /// CREATEDB privilege). Nothing already stored is touched.
     Append(AppendArgs),
+    /// How fast the record is folded: generates a synthetic council and times the fold (the
+    /// check and derivation of every child's record from its events), per core.
+    Fold(FoldArgs),
+}
+
+#[derive(Args)]
+pub struct FoldArgs {
+    /// Children aged 0 to 17 in the synthetic council (12,000,000 is England).
+    #[arg(long, default_value_t = 80_000)]
+    population: u64,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
 }
 
 #[derive(Args)]
@@ -42,6 +55,7 @@ pub struct AppendArgs {
 pub async fn run(command: BenchCommand) -> Result<(), Failure> {
     match command {
         BenchCommand::Append(args) => append(args).await,
+        BenchCommand::Fold(args) => fold(args),
     }
 }
 
@@ -183,13 +197,18 @@ async fn append(args: AppendArgs) -> Result<(), Failure> {
     .await;
     scratch.remove().await?;
     let (engine, measurements) = result?;
-    println!("Event log append on {engine}: {} events over {} children", args.events, args.children);
-    println!(
+    say!("Event log append on {engine}: {} events over {} children", args.events, args.children);
+    say!(
         "{:<32} {:>10} {:>14} {:>12} {:>12} {:>12}",
-        "mode", "seconds", "events/second", "p50 append", "p95 append", "p99 append"
+        "mode",
+        "seconds",
+        "events/second",
+        "p50 append",
+        "p95 append",
+        "p99 append"
     );
     for m in &measurements {
-        println!(
+        say!(
             "{:<32} {:>10.2} {:>14.0} {:>10.2}ms {:>10.2}ms {:>10.2}ms",
             m.mode,
             m.elapsed.as_secs_f64(),
@@ -198,6 +217,73 @@ async fn append(args: AppendArgs) -> Result<(), Failure> {
             m.percentile(0.95).as_secs_f64() * 1000.0,
             m.percentile(0.99).as_secs_f64() * 1000.0,
         );
+    }
+    Ok(())
+}
+
+fn fold(args: FoldArgs) -> Result<(), Failure> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    use careful_domain::record::{Entry, fold};
+    use careful_synth::{Council, FailureRates, Options};
+
+    if args.population < 1_000 {
+        return Err(Failure::new("--population must be at least 1,000"));
+    }
+    let end = NaiveDate::from_ymd_opt(2026, 3, 31).expect("valid date");
+    let council = Council::new(Options {
+        population: args.population,
+        years: 1,
+        end,
+        seed: args.seed,
+        failures: FailureRates::default(),
+    });
+    let nanos = AtomicU64::new(0);
+    let failures = AtomicU64::new(0);
+    let (mut children, mut events) = (0u64, 0u64);
+    let started = Instant::now();
+    council.generate_with(
+        |child| {
+            let entries: Vec<Entry> = child
+                .events
+                .iter()
+                .enumerate()
+                .map(|(i, e)| Entry {
+                    id: e.id,
+                    sequence: Sequence::new(i as u64 + 1),
+                    effective_date: e.effective_date,
+                    recorded_at: RecordedAt::new(e.recorded_at),
+                    recorded_by: e.recorded_by,
+                    reason: None,
+                    event: e.event.clone(),
+                })
+                .collect();
+            let begun = Instant::now();
+            if fold(&entries).is_err() {
+                failures.fetch_add(1, Ordering::Relaxed);
+            }
+            nanos.fetch_add(begun.elapsed().as_nanos() as u64, Ordering::Relaxed);
+            entries.len() as u64
+        },
+        |n| {
+            children += 1;
+            events += n;
+        },
+    );
+    let fold_seconds = nanos.load(Ordering::Relaxed) as f64 / 1e9;
+    say!(
+        "Folded {children} children's records ({events} events) of a council of {} children in {:.1} s (generation included).",
+        args.population,
+        started.elapsed().as_secs_f64()
+    );
+    say!(
+        "Fold time: {fold_seconds:.2} s of one core: {:.0} children per second per core, {:.0} events per second per core.",
+        children as f64 / fold_seconds,
+        events as f64 / fold_seconds
+    );
+    let failed = failures.load(Ordering::Relaxed);
+    if failed > 0 {
+        return Err(Failure::new(format!("{failed} records did not fold")));
     }
     Ok(())
 }

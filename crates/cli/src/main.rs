@@ -3,15 +3,19 @@
 mod bench;
 mod data_dir;
 mod failure;
+mod generate;
+mod output;
 mod server;
 
+use crate::output::say;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 
-use careful_app::{App, SeedOutcome, Settings, SystemClock};
+use careful_app::synthetic::{GenerateRequest, SYNTHETIC_COUNCIL_SETTING};
+use careful_app::{App, Settings, SystemClock};
 use careful_store::{DatabaseUrl, Store};
 
 use crate::failure::Failure;
@@ -41,6 +45,13 @@ enum Command {
     Serve(ServeArgs),
     /// Bring a database's schema up to date, then exit.
     Migrate(DatabaseArgs),
+    /// Generate a synthetic council, calibrated to England's figures.
+    ///
+    /// Writes it into a database through the event log (--database) and/or as the 903 tables
+    /// and CIN census a council sends DfE (--ssda903, --cin), then prints the year's figures
+    /// against the national targets. Every child is synthetic. The same seed and options give
+    /// the same output, byte for byte.
+    Generate(generate::GenerateArgs),
     /// Measure careful's speed.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -55,6 +66,10 @@ struct DemoArgs {
     /// in the temporary folder if you have none].
     #[arg(long, value_name = "DIR")]
     data_dir: Option<PathBuf>,
+    /// The synthetic council's children aged 0 to 17 (a typical council has about 80,000, with
+    /// about 3,000 open cases and 550 looked after). Used only when the demo database is made.
+    #[arg(long, default_value_t = 80_000)]
+    population: u64,
 }
 
 #[derive(Args)]
@@ -110,6 +125,9 @@ async fn run(command: Command) -> Result<(), Failure> {
         Command::Demo(args) => demo(args).await,
         Command::Serve(args) => serve(args).await,
         Command::Migrate(args) => migrate(args).await,
+        Command::Generate(args) => {
+            generate::run(args, careful_domain::calendar::date_in_england(chrono::Utc::now())).await
+        }
         Command::Bench(command) => bench::run(command).await,
     }
 }
@@ -134,26 +152,58 @@ async fn demo(args: DemoArgs) -> Result<(), Failure> {
     })?;
     let path = dir.join("careful-demo.db");
     let url = DatabaseUrl::sqlite_file(&path);
-    let store = Store::connect(&url).await?;
+    let today = careful_domain::calendar::date_in_england(chrono::Utc::now());
+    let mut store = Store::connect(&url).await?;
     store.migrate().await?;
+    let marker = store.setting(SYNTHETIC_COUNCIL_SETTING).await?;
+    let reusable = marker.as_deref().is_some_and(|m| m.starts_with("careful-synth v2;") && m.ends_with("; complete"));
+    let counts = store.counts().await?;
+    if !reusable && (counts.children > 0 || counts.teams > 0 || marker.is_some()) {
+        // An older or unfinished demo: start again (demo data is synthetic and disposable).
+        say!("The demo database in {} is from an older or unfinished demo; making a new one.", path.display());
+        store.close().await;
+        for suffix in ["", "-wal", "-shm"] {
+            let file = dir.join(format!("careful-demo.db{suffix}"));
+            if file.exists() {
+                std::fs::remove_file(&file)
+                    .map_err(|e| Failure::new(format!("cannot remove {}: {e}", file.display())))?;
+            }
+        }
+        store = Store::connect(&url).await?;
+        store.migrate().await?;
+    }
+    if reusable {
+        say!("Using the demo database in {} ({} children).", path.display(), store.counts().await?.children);
+    } else {
+        say!("Creating the synthetic {} in {} ...", careful_synth::COUNCIL_NAME, path.display());
+        let options =
+            careful_synth::Options { population: args.population.max(1_000), ..careful_synth::demo_options(today) };
+        let year = careful_domain::CollectionYear::containing(today)
+            .ok_or_else(|| Failure::new("today is outside the collection years careful knows"))?;
+        let report = careful_app::synthetic::generate(
+            GenerateRequest {
+                options,
+                store: Some(store.clone()),
+                ssda903_dir: None,
+                cin_file: None,
+                year,
+                injected_file: None,
+            },
+            std::sync::Arc::new(|_| {}),
+        )
+        .await?;
+        say!(
+            "Created the synthetic {} ({} children, {} events).",
+            careful_synth::COUNCIL_NAME,
+            report.children,
+            report.events
+        );
+    }
     let app = App::new(
         store,
-        Settings { council_name: careful_synth::demo::COUNCIL_NAME.to_string(), demo: true },
+        Settings { council_name: careful_synth::COUNCIL_NAME.to_string(), demo: true },
         Arc::new(SystemClock),
     );
-    let council = careful_synth::demo::council(1, app.today(), 40);
-    match app.seed_synthetic_council(&council).await? {
-        SeedOutcome::Seeded { children, events } => {
-            println!(
-                "Created the synthetic {} in {} ({children} children, {events} events).",
-                council.name,
-                path.display()
-            );
-        }
-        SeedOutcome::AlreadyPresent { children } => {
-            println!("Using the demo database in {} ({children} children).", path.display());
-        }
-    }
     let listener = server::bind("127.0.0.1".parse().expect("an IP address"), args.port).await?;
     server::run(listener, app).await
 }
@@ -170,6 +220,6 @@ async fn migrate(args: DatabaseArgs) -> Result<(), Failure> {
     let store = Store::connect(&url).await?;
     store.migrate().await?;
     store.close().await;
-    println!("The database at {url} is up to date.");
+    say!("The database at {url} is up to date.");
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! Binding the port and serving until asked to stop.
 
+use crate::output::say;
 use std::net::{IpAddr, SocketAddr};
 
 use tokio::net::TcpListener;
@@ -33,11 +34,11 @@ pub async fn bind(address: IpAddr, port: u16) -> Result<TcpListener, Failure> {
 pub async fn run(listener: TcpListener, app: App) -> Result<(), Failure> {
     let address =
         listener.local_addr().map_err(|e| Failure::new(format!("careful could not read its own address: {e}")))?;
-    println!("careful is serving at http://{address}/ (press Ctrl+C to stop)");
+    say!("careful is serving at http://{address}/ (press Ctrl+C to stop)");
     careful_web::serve(listener, app, shutdown_signal())
         .await
         .map_err(|e| Failure::new(format!("careful stopped serving because of an error: {e}")))?;
-    println!("careful has stopped.");
+    say!("careful has stopped.");
     Ok(())
 }
 

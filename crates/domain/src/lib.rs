@@ -7,6 +7,7 @@
 pub mod calendar;
 pub mod codes;
 pub mod event;
+pub mod identifiers;
 pub mod ids;
 pub mod organisation;
 pub mod record;
@@ -15,4 +16,4 @@ pub use calendar::{CalendarError, CollectionYear, WorkingDayCalendar};
 pub use event::{
     EnvelopeError, EventKind, NewEvent, Payload, Reason, RecordedAt, RecordedBy, RecordedEvent, Sequence, SystemProcess,
 };
-pub use ids::{ChildId, EventId, TeamId, WorkerId};
+pub use ids::{CarerId, ChildId, EventId, PersonId, TeamId, WorkerId};

@@ -139,6 +139,20 @@ pub struct Worker {
     pub role: WorkerRole,
     pub team: TeamId,
     pub employment: Employment,
+    /// When they joined the team, if known.
+    pub started: Option<chrono::NaiveDate>,
+    /// When they left, if they have.
+    pub left: Option<chrono::NaiveDate>,
+    /// A social worker's Social Work England registration number (`SW` and digits), which the
+    /// 903 reports as `SW_ID`.
+    pub registration: Option<String>,
+}
+
+impl Worker {
+    /// Whether the worker is in post on `date`.
+    pub fn in_post(&self, date: chrono::NaiveDate) -> bool {
+        self.started.is_none_or(|s| s <= date) && self.left.is_none_or(|l| l > date)
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,10 @@
-//! Insight: indicators (rates per 10,000 children, timeliness, stability, re-referrals,
-//! caseloads), scrutiny reports, benchmarks against published national figures, and the demand
+//! Insight: indicators (rates per 10,000 children, conversions, stocks at 31 March, placement,
+//! legal status and age mixes), and later scrutiny reports, benchmarks and the demand
 //! forecast.
 //!
-//! Pure: computed from the record's types in [`careful_domain`]. The indicators arrive with their
-//! issue; the crate exists now so the dependency directions of the workspace hold from the start.
+//! Pure: computed from folded records ([`careful_domain::record::ChildRecord`]), one child at a
+//! time, so a council of any size can be measured in one pass.
+
+pub mod figures;
+
+pub use figures::{Figure, YearFigures};

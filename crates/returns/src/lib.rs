@@ -3,5 +3,13 @@
 //! one function per rule code with DfE's message, by collection year.
 //!
 //! Pure: it reads and writes bytes and the record's types from [`careful_domain`], never the
-//! database or the web. The returns arrive with their issues; the crate exists now so the
-//! dependency directions of the workspace hold from the start.
+//! database or the web.
+//!
+//! - [`ssda903`]: the SSDA903 (children looked after) return as DfE's CSV tables, read from CSV
+//!   or from the `EXPSSDA903` XML form, and written as CSV.
+//! - [`cin`]: the Children in Need census, written as DfE's XML.
+//! - [`from_record`]: a child's folded record as their 903 rows and CIN census entry.
+
+pub mod cin;
+pub mod from_record;
+pub mod ssda903;

@@ -1,5 +1,6 @@
 //! Teams and workers.
 
+use chrono::NaiveDate;
 use uuid::Uuid;
 
 use careful_domain::organisation::{Employment, Service, Team, Worker, WorkerRole};
@@ -26,13 +27,17 @@ impl Transaction {
 
     pub async fn insert_worker(&mut self, worker: &Worker) -> Result<(), StoreError> {
         on_tx!(self, |conn| sqlx::query(
-            "INSERT INTO workers (id, name, role, team_id, employment) VALUES ($1, $2, $3, $4, $5)"
+            "INSERT INTO workers (id, name, role, team_id, employment, started_on, left_on, registration) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
         )
         .bind(*worker.id.as_uuid())
         .bind(worker.name.as_str())
         .bind(worker.role.as_str())
         .bind(*worker.team.as_uuid())
         .bind(worker.employment.as_str())
+        .bind(worker.started)
+        .bind(worker.left)
+        .bind(worker.registration.as_deref())
         .execute(&mut *conn)
         .await
         .map(|_| ()))
@@ -66,20 +71,33 @@ impl Store {
 
     /// Every worker, by name.
     pub async fn workers(&self) -> Result<Vec<Worker>, StoreError> {
-        let rows: Vec<(Uuid, String, String, Uuid, String)> = on_pool!(self, |pool| {
-            sqlx::query_as("SELECT id, name, role, team_id, employment FROM workers ORDER BY name, id")
-                .fetch_all(pool)
-                .await
+        type Row = (Uuid, String, String, Uuid, String, Option<NaiveDate>, Option<NaiveDate>, Option<String>);
+        let rows: Vec<Row> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT id, name, role, team_id, employment, started_on, left_on, registration FROM workers \
+                 ORDER BY name, id",
+            )
+            .fetch_all(pool)
+            .await
         })?;
         rows.into_iter()
-            .map(|(id, name, role, team, employment)| {
+            .map(|(id, name, role, team, employment, started, left, registration)| {
                 let role = WorkerRole::parse(&role).ok_or_else(|| StoreError::Organisation {
                     detail: format!("worker {name:?} has an unknown role {role:?}"),
                 })?;
                 let employment = Employment::parse(&employment).ok_or_else(|| StoreError::Organisation {
                     detail: format!("worker {name:?} has an unknown employment type {employment:?}"),
                 })?;
-                Ok(Worker { id: WorkerId::from_uuid(id), name, role, team: TeamId::from_uuid(team), employment })
+                Ok(Worker {
+                    id: WorkerId::from_uuid(id),
+                    name,
+                    role,
+                    team: TeamId::from_uuid(team),
+                    employment,
+                    started,
+                    left,
+                    registration,
+                })
             })
             .collect()
     }

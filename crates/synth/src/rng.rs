@@ -11,6 +11,12 @@ impl Rng {
         Rng { state: seed }
     }
 
+    /// The `index`-th independent stream of `seed` (one per child).
+    pub fn stream(seed: u64, index: u64) -> Rng {
+        let mut mixer = Rng::new(seed ^ index.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        Rng::new(mixer.next_u64())
+    }
+
     /// An independent stream for a named part of the council, so adding children does not
     /// change the workers, and so on.
     pub fn fork(&self, label: &str) -> Rng {
@@ -47,6 +53,48 @@ impl Rng {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64 <= p
     }
 
+    /// A draw from the exponential distribution with the given mean.
+    pub fn exponential(&mut self, mean: f64) -> f64 {
+        let u = ((self.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
+        -mean * u.ln()
+    }
+
+    /// A uniform draw in `0.0..1.0`.
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// An index drawn with the given weights (which need not sum to 1).
+    pub fn weighted(&mut self, weights: &[f64]) -> usize {
+        let total: f64 = weights.iter().sum();
+        let mut x = self.unit() * total;
+        for (i, w) in weights.iter().enumerate() {
+            if x < *w {
+                return i;
+            }
+            x -= w;
+        }
+        weights.len() - 1
+    }
+
+    /// A Poisson draw (Knuth's method for small means, a normal approximation for large).
+    pub fn poisson(&mut self, mean: f64) -> u64 {
+        if mean > 50.0 {
+            // Box-Muller.
+            let (u1, u2) = (self.unit().max(1e-12), self.unit());
+            let z = (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
+            return (mean + z * mean.sqrt()).round().max(0.0) as u64;
+        }
+        let limit = (-mean).exp();
+        let mut k = 0;
+        let mut p = self.unit();
+        while p > limit {
+            k += 1;
+            p *= self.unit();
+        }
+        k
+    }
+
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len() as u64) as usize]
     }
@@ -80,6 +128,23 @@ mod tests {
             let x = rng.between(-3, 3);
             assert!((-3..=3).contains(&x));
         }
+    }
+
+    #[test]
+    fn distributions_have_the_right_means() {
+        let mut rng = Rng::new(11);
+        let n = 200_000;
+        let mean = (0..n).map(|_| rng.exponential(30.0)).sum::<f64>() / n as f64;
+        assert!((mean - 30.0).abs() < 0.5, "{mean}");
+        let mean = (0..n).map(|_| rng.poisson(3.5) as f64).sum::<f64>() / n as f64;
+        assert!((mean - 3.5).abs() < 0.05, "{mean}");
+        let mean = (0..n).map(|_| rng.poisson(400.0) as f64).sum::<f64>() / n as f64;
+        assert!((mean - 400.0).abs() < 1.0, "{mean}");
+        let counts = (0..n).fold([0usize; 3], |mut c, _| {
+            c[rng.weighted(&[0.2, 0.3, 0.5])] += 1;
+            c
+        });
+        assert!((counts[2] as f64 / n as f64 - 0.5).abs() < 0.01, "{counts:?}");
     }
 
     #[test]

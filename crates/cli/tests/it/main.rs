@@ -5,5 +5,6 @@ mod support;
 
 mod browser;
 mod cli;
+mod generate;
 mod store;
 mod web;

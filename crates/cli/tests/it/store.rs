@@ -330,6 +330,9 @@ async fn teams_and_workers_are_kept(engine: Engine) {
         role: WorkerRole::SocialWorker,
         team: team.id,
         employment: Employment::Agency,
+        started: NaiveDate::from_ymd_opt(2024, 9, 2),
+        left: None,
+        registration: Some("SW123456".into()),
     };
     let mut tx = store.begin().await.unwrap();
     tx.insert_team(&team).await.unwrap();

@@ -111,23 +111,35 @@ async fn readiness_fails_when_the_database_goes_away() {
 async fn the_demo_seeds_a_synthetic_council_once_and_reuses_it() {
     let dir = TempDir::new();
     let data_dir = dir.path().to_string_lossy().to_string();
-    let demo = Careful::start(&["demo", "--port", "0", "--data-dir", &data_dir]);
-    assert!(demo.stdout().contains("Created the synthetic Eastmoor Borough Council"), "{}", demo.stdout());
+    let demo = Careful::start(&["demo", "--port", "0", "--data-dir", &data_dir, "--population", "3000"]);
+    let out = demo.stdout();
+    assert!(out.contains("Created the synthetic Eastmoor Borough Council"), "{out}");
+    let children: u64 = out
+        .split("Eastmoor Borough Council (")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count of children in {out}"));
+    assert!(children > 200, "{out}");
     let html = get(&demo.url("/")).await.text().await.unwrap();
     assert!(html.contains("Eastmoor Borough Council is a synthetic council"), "{html}");
-    assert!(
-        html.contains("every child, family and worker in it is synthetic")
-            || html.contains("Every child, family and worker in it is synthetic")
-    );
-    assert!(html.contains("<span class=\"app-figures__number\">40</span>"), "{html}");
+    assert!(html.contains("Every child, family and worker in it is synthetic"));
+    let figure = format!("<span class=\"app-figures__number\">{children}</span>");
+    assert!(html.contains(&figure), "{html}");
     assert_eq!(get(&demo.url("/healthz")).await.status(), 200);
     assert_eq!(get(&demo.url("/readyz")).await.status(), 200);
     assert!(demo.terminate());
 
     let again = Careful::start(&["demo", "--port", "0", "--data-dir", &data_dir]);
-    assert!(again.stdout().contains("Using the demo database"), "{}", again.stdout());
+    assert!(
+        again
+            .stdout()
+            .contains(&format!("Using the demo database in {data_dir}/careful-demo.db ({children} children)")),
+        "{}",
+        again.stdout()
+    );
     let html = get(&again.url("/")).await.text().await.unwrap();
-    assert!(html.contains("<span class=\"app-figures__number\">40</span>"), "{html}");
+    assert!(html.contains(&figure), "{html}");
     assert!(dir.path().join("careful-demo.db").exists());
 }
 

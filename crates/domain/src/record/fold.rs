@@ -1,0 +1,1424 @@
+//! The fold: a child's events, in the order they happened, checked one by one against what came
+//! before and gathered into the state of the record.
+//!
+//! Events are applied in effective-date order (recording order breaks ties), so an event
+//! recorded late takes its proper place. Corrections are resolved first: a corrected event is
+//! replaced by its replacement (or withdrawn) before anything is applied. An event that could
+//! not have happened given the rest of the record (an assessment authorised before it started, a
+//! review for a child who is not looked after, a placement code DfE does not accept that year)
+//! makes the fold fail with a [`RecordError`] naming the event and the field; the app refuses
+//! to record it.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use crate::CollectionYear;
+use crate::calendar::{date_attaining_age, long_date};
+use crate::codes::{
+    AdopterLegalStatus, AdopterSex, AssessmentFactor, CareLeaverAccommodation, CareLeaverActivity, CategoryOfAbuse,
+    InTouch, LegalStatus, MissingType, Need, PreviousPermanence, ReasonEpisodeCeased, ReasonForClosure,
+    ReasonPlaceChange, ReasonPlacedCeased, ReferralSource, ReviewParticipation, SocialWorkerChangeReason,
+};
+use crate::event::{Reason, RecordedAt, RecordedBy, RecordedEvent, Sequence};
+use crate::identifiers::{LaChildId, Postcode};
+use crate::ids::{ChildId, EventId, TeamId, WorkerId};
+
+use super::chronology;
+use super::types::{
+    Address, AssessmentOutcome, CarerNotice, ComplaintFinding, ComplaintStage, ContactOutcome, HealthAssessmentKind,
+    Placement, RelatedPerson, ReviewConferenceDecision, SdqOutcome, Section47Outcome, SeenAlone, VisitKind,
+};
+use super::{ChildEvent, PayloadError, PersonalDetails};
+
+/// An event with the envelope facts the fold needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub id: EventId,
+    /// Position in the child's stream (recording order).
+    pub sequence: Sequence,
+    pub effective_date: NaiveDate,
+    pub recorded_at: RecordedAt,
+    pub recorded_by: RecordedBy,
+    pub reason: Option<Reason>,
+    pub event: ChildEvent,
+}
+
+impl Entry {
+    /// Reads an entry from a stored event.
+    pub fn from_recorded(recorded: &RecordedEvent) -> Result<Entry, PayloadError> {
+        let e = &recorded.event;
+        Ok(Entry {
+            id: e.id,
+            sequence: recorded.sequence,
+            effective_date: e.effective_date,
+            recorded_at: e.recorded_at,
+            recorded_by: e.recorded_by,
+            reason: e.reason.clone(),
+            event: ChildEvent::from_envelope(e)?,
+        })
+    }
+}
+
+/// An event that cannot be part of the record, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{what} on {}: {field}: {problem}", long_date(*date))]
+pub struct RecordError {
+    pub event: EventId,
+    pub date: NaiveDate,
+    /// The event in words: "Assessment authorised".
+    pub what: &'static str,
+    /// The field at fault, as the form and the payload name it: `date`, `legal_status`,
+    /// `placement.type`...
+    pub field: &'static str,
+    pub problem: String,
+}
+
+/// A span of days: from `start`, to `end` if it has ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub start: NaiveDate,
+    pub end: Option<NaiveDate>,
+}
+
+impl Span {
+    pub fn is_open(&self) -> bool {
+        self.end.is_none()
+    }
+
+    /// Whether `date` falls within the span (both ends included).
+    pub fn covers(&self, date: NaiveDate) -> bool {
+        date >= self.start && self.end.is_none_or(|end| date <= end)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contact {
+    pub date: NaiveDate,
+    pub source: ReferralSource,
+    pub outcome: Option<(NaiveDate, ContactOutcome)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assessment {
+    pub started: NaiveDate,
+    pub authorised: Option<NaiveDate>,
+    pub factors: Vec<AssessmentFactor>,
+    pub outcome: Option<AssessmentOutcome>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CinPlan {
+    pub span: Span,
+    pub reviews: Vec<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section47 {
+    pub started: NaiveDate,
+    /// The strategy discussion that initiated it (the ICPC clock starts here).
+    pub strategy_discussion: NaiveDate,
+    pub completed: Option<(NaiveDate, Section47Outcome)>,
+    /// The initial child protection conference, and whether it made a plan.
+    pub initial_conference: Option<(NaiveDate, bool)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChildProtectionPlan {
+    pub span: Span,
+    pub initial_category: CategoryOfAbuse,
+    pub latest_category: CategoryOfAbuse,
+    pub review_conferences: Vec<(NaiveDate, ReviewConferenceDecision)>,
+    pub core_groups: Vec<NaiveDate>,
+}
+
+/// A child in need episode: from referral to closure (the CIN census `CINdetails`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CinEpisode {
+    pub referral_date: NaiveDate,
+    pub source: ReferralSource,
+    pub primary_need: Need,
+    /// Closed at referral with no further action (CIN census `ReferralNFA`).
+    pub no_further_action: bool,
+    pub closed: Option<(NaiveDate, ReasonForClosure)>,
+    pub assessments: Vec<Assessment>,
+    pub cin_plans: Vec<CinPlan>,
+    pub strategy_discussions: Vec<(NaiveDate, bool)>,
+    pub section_47s: Vec<Section47>,
+    pub cp_plans: Vec<ChildProtectionPlan>,
+}
+
+impl CinEpisode {
+    pub fn is_open(&self) -> bool {
+        self.closed.is_none()
+    }
+
+    pub fn end(&self) -> Option<NaiveDate> {
+        self.closed.map(|(d, _)| d)
+    }
+}
+
+/// The legal status and placement from a date, within a period of care.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CareState {
+    pub date: NaiveDate,
+    pub legal_status: LegalStatus,
+    pub placement: Placement,
+    /// Why the previous placement ended, when this state began with a move.
+    pub reason_place_change: Option<ReasonPlaceChange>,
+}
+
+/// How a placement ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlacementEnding {
+    pub date: NaiveDate,
+    pub placement: Placement,
+    pub notice: Option<CarerNotice>,
+}
+
+/// A period of care: from becoming looked after to ceasing to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CarePeriod {
+    pub started: NaiveDate,
+    /// Every change of legal status or placement, the first on `started`.
+    pub states: Vec<CareState>,
+    pub ended: Option<(NaiveDate, ReasonEpisodeCeased)>,
+    pub category_of_need: Need,
+    pub home_postcode: Option<Postcode>,
+    pub previous_permanence: Option<PreviousPermanence>,
+    pub reviews: Vec<(NaiveDate, ReviewParticipation)>,
+    pub placement_endings: Vec<PlacementEnding>,
+}
+
+impl CarePeriod {
+    pub fn is_open(&self) -> bool {
+        self.ended.is_none()
+    }
+
+    pub fn end(&self) -> Option<NaiveDate> {
+        self.ended.map(|(d, _)| d)
+    }
+
+    pub fn current(&self) -> &CareState {
+        self.states.last().expect("a period of care has a first state")
+    }
+
+    /// The state in force at the end of `date`, if the child was looked after then.
+    pub fn state_on(&self, date: NaiveDate) -> Option<&CareState> {
+        if date < self.started || self.end().is_some_and(|end| date > end) {
+            return None;
+        }
+        self.states.iter().rev().find(|s| s.date <= date)
+    }
+
+    /// Short breaks only (V3, V4) throughout.
+    pub fn is_short_breaks(&self) -> bool {
+        self.states.iter().all(|s| s.legal_status.is_short_breaks())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Visit {
+    pub date: NaiveDate,
+    pub kind: VisitKind,
+    pub seen: bool,
+    pub seen_alone: Option<SeenAlone>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingEpisode {
+    pub kind: MissingType,
+    pub started: NaiveDateTime,
+    pub ended: Option<NaiveDateTime>,
+    pub interview_offered: Option<(NaiveDateTime, bool)>,
+    pub interview_held: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdopterMatch {
+    pub date: NaiveDate,
+    pub adopters: u8,
+    pub sex: AdopterSex,
+    pub legal_status: AdopterLegalStatus,
+    pub foster_carers: bool,
+}
+
+/// A decision that the child should be placed for adoption (903 `PlacedAdoption`, `AD1`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdoptionDecision {
+    pub decided: NaiveDate,
+    pub reversed: Option<(NaiveDate, ReasonPlacedCeased)>,
+    pub matched: Option<AdopterMatch>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CareLeaverContact {
+    pub date: NaiveDate,
+    pub in_touch: InTouch,
+    pub activity: Option<CareLeaverActivity>,
+    pub accommodation: Option<CareLeaverAccommodation>,
+    pub accommodation_suitable: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allocation {
+    pub date: NaiveDate,
+    pub worker: WorkerId,
+    pub team: TeamId,
+    pub reason: Option<SocialWorkerChangeReason>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CarePlanChange {
+    pub proposed: NaiveDate,
+    pub change: String,
+    pub significant: bool,
+    pub iro_consulted: Option<NaiveDate>,
+    pub approved: Option<(NaiveDate, WorkerId)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Complaint {
+    pub received: NaiveDate,
+    pub stage: ComplaintStage,
+    pub summary: String,
+    pub responded: Option<(NaiveDate, ComplaintFinding)>,
+}
+
+/// A correction, as the chronology shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Correction {
+    pub corrected: EventId,
+    pub by: EventId,
+    pub on: NaiveDate,
+    pub reason: Option<Reason>,
+    pub withdrawn: bool,
+}
+
+/// Everything the record says, derived from its events.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChildRecord {
+    pub la_child_id: LaChildId,
+    pub details: PersonalDetails,
+    pub registered: NaiveDate,
+    pub died: Option<NaiveDate>,
+    pub addresses: Vec<(NaiveDate, Address)>,
+    pub people: Vec<RelatedPerson>,
+    pub siblings: Vec<ChildId>,
+    /// Periods as an unaccompanied asylum-seeking child.
+    pub uasc: Vec<Span>,
+    pub contacts: Vec<Contact>,
+    pub cin_episodes: Vec<CinEpisode>,
+    pub care_periods: Vec<CarePeriod>,
+    pub visits: Vec<Visit>,
+    pub health_assessments: Vec<(NaiveDate, HealthAssessmentKind)>,
+    pub dental_checks: Vec<NaiveDate>,
+    pub immunisations: Vec<(NaiveDate, bool)>,
+    pub sdqs: Vec<(NaiveDate, SdqOutcome)>,
+    pub peps: Vec<NaiveDate>,
+    pub missing_episodes: Vec<MissingEpisode>,
+    pub adoption_decisions: Vec<AdoptionDecision>,
+    pub care_leaver_contacts: Vec<CareLeaverContact>,
+    /// Pathway plans written (`true`) or reviewed (`false`).
+    pub pathway_plans: Vec<(NaiveDate, bool)>,
+    pub staying_put: Vec<NaiveDate>,
+    pub personal_advisers: Vec<(NaiveDate, WorkerId)>,
+    pub allocations: Vec<Allocation>,
+    pub iros: Vec<(NaiveDate, WorkerId)>,
+    pub care_plan_changes: Vec<CarePlanChange>,
+    pub complaints: Vec<Complaint>,
+    pub advocacy_offers: Vec<(NaiveDate, bool)>,
+    /// The events in force, in the order they happened (corrections resolved).
+    pub timeline: Vec<Entry>,
+    pub corrections: Vec<Correction>,
+}
+
+/// What a care leaver is under the Children Act 1989 (rule catalogue §2.9 definitions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CareLeaverStatus {
+    /// 16 or 17, looked after, with 13 weeks of care since 14 (Sch 2 para 19B).
+    Eligible,
+    /// 16 or 17, no longer looked after, and was eligible (s23A).
+    Relevant,
+    /// 18 to 25, and was eligible or relevant (s23C).
+    FormerRelevant,
+    /// 16 to 25, looked after on or after their 16th birthday but not eligible (s24).
+    Qualifying,
+}
+
+/// Where the child stands on a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Status {
+    /// A child in need episode is open (referral to closure).
+    pub open_case: bool,
+    pub child_in_need_plan: bool,
+    pub child_protection_plan: bool,
+    pub looked_after: bool,
+    pub care_leaver: Option<CareLeaverStatus>,
+}
+
+impl Status {
+    /// The one word that best describes the child's situation, most intensive first.
+    pub fn headline(&self) -> &'static str {
+        if self.looked_after {
+            "Looked after"
+        } else if self.child_protection_plan {
+            "Child protection plan"
+        } else if self.child_in_need_plan {
+            "Child in need"
+        } else if self.open_case {
+            "Open"
+        } else if self.care_leaver.is_some() {
+            "Care leaver"
+        } else {
+            "Closed"
+        }
+    }
+
+    /// Nothing open, and not a care leaver.
+    pub fn is_closed(&self) -> bool {
+        self.headline() == "Closed"
+    }
+}
+
+impl ChildRecord {
+    pub fn date_of_birth(&self) -> Option<NaiveDate> {
+        self.details.date_of_birth
+    }
+
+    /// The open child in need episode, if any.
+    pub fn open_episode(&self) -> Option<&CinEpisode> {
+        self.cin_episodes.last().filter(|e| e.is_open())
+    }
+
+    /// The open period of care, if the child is looked after now.
+    pub fn open_care_period(&self) -> Option<&CarePeriod> {
+        self.care_periods.last().filter(|p| p.is_open())
+    }
+
+    /// The child's status at the end of `on`.
+    pub fn status(&self, on: NaiveDate) -> Status {
+        let open_case = self.cin_episodes.iter().any(|e| e.referral_date <= on && e.end().is_none_or(|end| end > on));
+        let child_in_need_plan = self
+            .cin_episodes
+            .iter()
+            .flat_map(|e| &e.cin_plans)
+            .any(|p| p.span.start <= on && p.span.end.is_none_or(|end| end > on));
+        let child_protection_plan = self
+            .cin_episodes
+            .iter()
+            .flat_map(|e| &e.cp_plans)
+            .any(|p| p.span.start <= on && p.span.end.is_none_or(|end| end > on));
+        let looked_after = self.care_periods.iter().any(|p| p.started <= on && p.end().is_none_or(|end| end > on));
+        Status {
+            open_case,
+            child_in_need_plan,
+            child_protection_plan,
+            looked_after,
+            care_leaver: self.care_leaver_status(on),
+        }
+    }
+
+    /// Days looked after from the 14th birthday to `on`, excluding short breaks (CPPCR reg 40).
+    fn days_looked_after_since_14(&self, on: NaiveDate) -> i64 {
+        let Some(dob) = self.date_of_birth() else { return 0 };
+        let Ok(fourteen) = date_attaining_age(dob, 14) else { return 0 };
+        self.care_periods
+            .iter()
+            .filter(|p| !p.is_short_breaks())
+            .map(|p| {
+                let start = p.started.max(fourteen);
+                let end = p.end().unwrap_or(on).min(on);
+                (end - start).num_days().max(0)
+            })
+            .sum()
+    }
+
+    /// The child's care leaver status on `on`, if any (rule catalogue def-eligible,
+    /// def-relevant, def-former-relevant, def-qualifying; 13 weeks counted as 91 days).
+    pub fn care_leaver_status(&self, on: NaiveDate) -> Option<CareLeaverStatus> {
+        let dob = self.date_of_birth()?;
+        let sixteen = date_attaining_age(dob, 16).ok()?;
+        let eighteen = date_attaining_age(dob, 18).ok()?;
+        let twenty_five = date_attaining_age(dob, 25).ok()?;
+        if on < sixteen || on >= twenty_five || self.died.is_some_and(|d| d <= on) {
+            return None;
+        }
+        let looked_after_now = self.care_periods.iter().any(|p| p.started <= on && p.end().is_none_or(|end| end > on));
+        // Looked after at some time on or after the 16th birthday, outside short breaks.
+        let looked_after_after_16 =
+            self.care_periods.iter().filter(|p| !p.is_short_breaks()).any(|p| p.end().is_none_or(|end| end > sixteen));
+        if !looked_after_after_16 {
+            return None;
+        }
+        let eligible_history = self.days_looked_after_since_14(on) >= 91;
+        match (looked_after_now, on < eighteen, eligible_history) {
+            (true, true, true) => Some(CareLeaverStatus::Eligible),
+            (true, _, _) => None,
+            (false, true, true) => Some(CareLeaverStatus::Relevant),
+            (false, false, true) => Some(CareLeaverStatus::FormerRelevant),
+            (false, _, false) => Some(CareLeaverStatus::Qualifying),
+        }
+    }
+
+    /// The chronology: one line per event in force, in date order.
+    pub fn chronology(&self) -> Vec<chronology::ChronologyLine> {
+        chronology::lines(self)
+    }
+
+    /// The allocated worker on `on`.
+    pub fn allocated_worker(&self, on: NaiveDate) -> Option<&Allocation> {
+        self.allocations.iter().rev().find(|a| a.date <= on)
+    }
+
+    /// The IRO on `on`.
+    pub fn iro(&self, on: NaiveDate) -> Option<WorkerId> {
+        self.iros.iter().rev().find(|(d, _)| *d <= on).map(|(_, w)| *w)
+    }
+}
+
+/// Resolves corrections: returns the events in force, each with the sequence of the event it
+/// stands for, and the corrections made.
+fn resolve(entries: &[Entry]) -> Result<(Vec<Entry>, Vec<Correction>), RecordError> {
+    // Items in force, keyed by slot; every event ID (original or correction) maps to its slot.
+    let mut slots: Vec<Option<Entry>> = Vec::with_capacity(entries.len());
+    let mut slot_of: HashMap<EventId, usize> = HashMap::new();
+    let mut corrections = Vec::new();
+    for entry in entries {
+        if slot_of.contains_key(&entry.id) {
+            return Err(err(entry, "id", "this event is already in the record".into()));
+        }
+        match &entry.event {
+            ChildEvent::EventCorrected { corrects, replacement, replacement_date } => {
+                if entry.reason.is_none() {
+                    return Err(err(entry, "reason", "a correction must say why the earlier entry was wrong".into()));
+                }
+                let Some(&slot) = slot_of.get(corrects) else {
+                    return Err(err(entry, "corrects", format!("there is no event {corrects} in this child's record")));
+                };
+                let Some(original) = slots[slot].take() else {
+                    return Err(err(entry, "corrects", "that entry has already been withdrawn".into()));
+                };
+                if let Some(replacement) = replacement {
+                    if matches!(**replacement, ChildEvent::EventCorrected { .. }) {
+                        return Err(err(
+                            entry,
+                            "replacement",
+                            "a correction cannot be replaced by another correction".into(),
+                        ));
+                    }
+                    slots[slot] = Some(Entry {
+                        id: entry.id,
+                        sequence: original.sequence,
+                        effective_date: replacement_date.unwrap_or(original.effective_date),
+                        recorded_at: entry.recorded_at,
+                        recorded_by: entry.recorded_by,
+                        reason: entry.reason.clone(),
+                        event: (**replacement).clone(),
+                    });
+                } else if replacement_date.is_some() {
+                    return Err(err(entry, "replacement_date", "a withdrawal has no replacement to date".into()));
+                }
+                slot_of.insert(entry.id, slot);
+                corrections.push(Correction {
+                    corrected: *corrects,
+                    by: entry.id,
+                    on: entry.effective_date,
+                    reason: entry.reason.clone(),
+                    withdrawn: replacement.is_none(),
+                });
+            }
+            _ => {
+                slot_of.insert(entry.id, slots.len());
+                slots.push(Some(entry.clone()));
+            }
+        }
+    }
+    let mut in_force: Vec<Entry> = slots.into_iter().flatten().collect();
+    in_force.sort_by_key(|e| (e.effective_date, e.sequence));
+    Ok((in_force, corrections))
+}
+
+fn err(entry: &Entry, field: &'static str, problem: String) -> RecordError {
+    RecordError { event: entry.id, date: entry.effective_date, what: chronology::title(&entry.event), field, problem }
+}
+
+/// Folds a child's events (in recording order) into their record, checking each against
+/// what came before. The first event must register the child.
+pub fn fold(entries: &[Entry]) -> Result<ChildRecord, RecordError> {
+    let (timeline, corrections) = resolve(entries)?;
+    let Some(first) = timeline.first() else {
+        return Err(RecordError {
+            event: EventId::from_uuid(uuid::Uuid::nil()),
+            date: NaiveDate::MIN,
+            what: "Record",
+            field: "events",
+            problem: "the record has no events".into(),
+        });
+    };
+    let ChildEvent::ChildRegistered { la_child_id, details } = &first.event else {
+        return Err(match timeline.iter().find(|e| matches!(e.event, ChildEvent::ChildRegistered { .. })) {
+            Some(registration) => err(
+                first,
+                "date",
+                format!("it is before the child became known on {}", long_date(registration.effective_date)),
+            ),
+            None => err(first, "kind", "a child's record must begin by registering the child".into()),
+        });
+    };
+    let mut record = ChildRecord {
+        la_child_id: la_child_id.clone(),
+        details: details.clone(),
+        registered: first.effective_date,
+        died: None,
+        addresses: Vec::new(),
+        people: Vec::new(),
+        siblings: Vec::new(),
+        uasc: Vec::new(),
+        contacts: Vec::new(),
+        cin_episodes: Vec::new(),
+        care_periods: Vec::new(),
+        visits: Vec::new(),
+        health_assessments: Vec::new(),
+        dental_checks: Vec::new(),
+        immunisations: Vec::new(),
+        sdqs: Vec::new(),
+        peps: Vec::new(),
+        missing_episodes: Vec::new(),
+        adoption_decisions: Vec::new(),
+        care_leaver_contacts: Vec::new(),
+        pathway_plans: Vec::new(),
+        staying_put: Vec::new(),
+        personal_advisers: Vec::new(),
+        allocations: Vec::new(),
+        iros: Vec::new(),
+        care_plan_changes: Vec::new(),
+        complaints: Vec::new(),
+        advocacy_offers: Vec::new(),
+        timeline: Vec::new(),
+        corrections,
+    };
+    check_details(first, details)?;
+    for entry in &timeline[1..] {
+        apply(&mut record, entry)?;
+    }
+    record.timeline = timeline;
+    Ok(record)
+}
+
+fn check_details(entry: &Entry, details: &PersonalDetails) -> Result<(), RecordError> {
+    if details.given_name.trim().is_empty() {
+        return Err(err(entry, "details.given_name", "the child's given name is missing".into()));
+    }
+    if details.family_name.trim().is_empty() {
+        return Err(err(entry, "details.family_name", "the child's family name is missing".into()));
+    }
+    match (details.date_of_birth, details.expected_date_of_birth) {
+        (None, None) => {
+            return Err(err(
+                entry,
+                "details.date_of_birth",
+                "give a date of birth, or an expected date of birth for an unborn child".into(),
+            ));
+        }
+        (Some(_), Some(_)) => {
+            return Err(err(
+                entry,
+                "details.expected_date_of_birth",
+                "a child with a date of birth has no expected date of birth".into(),
+            ));
+        }
+        (Some(dob), None) if dob > entry.effective_date => {
+            return Err(err(
+                entry,
+                "details.date_of_birth",
+                format!(
+                    "{} is after this entry's date; record an unborn child with an expected date of birth",
+                    long_date(dob)
+                ),
+            ));
+        }
+        _ => {}
+    }
+    if details.upn.is_some() && details.upn_unknown.is_some() {
+        return Err(err(entry, "details.upn_unknown", "a child with a UPN has no reason for not having one".into()));
+    }
+    let mut disabilities = details.disabilities.clone();
+    disabilities.sort();
+    disabilities.dedup();
+    if disabilities.len() != details.disabilities.len() {
+        return Err(err(entry, "details.disabilities", "a disability is listed twice".into()));
+    }
+    if details.disabilities.len() > 1 && details.disabilities.contains(&crate::codes::Disability::None) {
+        return Err(err(entry, "details.disabilities", "NONE cannot be listed with a disability".into()));
+    }
+    Ok(())
+}
+
+/// Events an unborn child can have.
+fn allowed_before_birth(event: &ChildEvent) -> bool {
+    matches!(
+        event,
+        ChildEvent::PersonalDetailsUpdated { .. }
+            | ChildEvent::ChildBorn { .. }
+            | ChildEvent::AddressChanged { .. }
+            | ChildEvent::PersonRecorded { .. }
+            | ChildEvent::SiblingLinked { .. }
+            | ChildEvent::ContactReceived { .. }
+            | ChildEvent::ContactDecided { .. }
+            | ChildEvent::ReferralReceived { .. }
+            | ChildEvent::ReferralNoFurtherAction {}
+            | ChildEvent::AssessmentStarted {}
+            | ChildEvent::AssessmentAuthorised { .. }
+            | ChildEvent::CinPlanStarted {}
+            | ChildEvent::CinPlanReviewed {}
+            | ChildEvent::CinPlanEnded {}
+            | ChildEvent::StrategyDiscussionHeld { .. }
+            | ChildEvent::Section47Started {}
+            | ChildEvent::Section47Completed { .. }
+            | ChildEvent::InitialConferenceHeld { .. }
+            | ChildEvent::ChildProtectionPlanStarted { .. }
+            | ChildEvent::CoreGroupMeetingHeld {}
+            | ChildEvent::ReviewConferenceHeld { .. }
+            | ChildEvent::ChildProtectionPlanEnded {}
+            | ChildEvent::WorkerAllocated { .. }
+            | ChildEvent::CaseClosed { .. }
+            | ChildEvent::ComplaintReceived { .. }
+            | ChildEvent::ComplaintResponded { .. }
+            | ChildEvent::AdvocacyOffered { .. }
+    )
+}
+
+fn placement_problems(placement: &Placement, date: NaiveDate) -> Option<(&'static str, String)> {
+    let year = CollectionYear::containing(date)?;
+    if !placement.placement_type.valid_in(year) {
+        return Some((
+            "placement.type",
+            format!(
+                "placement type {} ({}) is not accepted by DfE in {year}",
+                placement.placement_type.code(),
+                placement.placement_type.description()
+            ),
+        ));
+    }
+    match (placement.placement_type.has_provider(), placement.provider) {
+        (true, None) => {
+            Some(("placement.provider", format!("a {} placement needs its provider", placement.placement_type.code())))
+        }
+        (false, Some(p)) => Some((
+            "placement.provider",
+            format!(
+                "a {} placement has no provider in the 903, but {} was given",
+                placement.placement_type.code(),
+                p.code()
+            ),
+        )),
+        _ => None,
+    }
+}
+
+fn apply(r: &mut ChildRecord, e: &Entry) -> Result<(), RecordError> {
+    let date = e.effective_date;
+    let fail = |field: &'static str, problem: String| Err(err(e, field, problem));
+    if date < r.registered {
+        return fail("date", format!("it is before the child became known on {}", long_date(r.registered)));
+    }
+    if let Some(died) = r.died {
+        let winding_up = matches!(
+            e.event,
+            ChildEvent::CaseClosed { .. }
+                | ChildEvent::CeasedToBeLookedAfter { .. }
+                | ChildEvent::ChildProtectionPlanEnded {}
+                | ChildEvent::CinPlanEnded {}
+                | ChildEvent::ComplaintReceived { .. }
+                | ChildEvent::ComplaintResponded { .. }
+        );
+        if date > died && !winding_up {
+            return fail("date", format!("the child died on {}", long_date(died)));
+        }
+    }
+    let born = r.details.date_of_birth.is_some_and(|dob| dob <= date);
+    if !born && !allowed_before_birth(&e.event) {
+        return fail("date", "the child is not yet born on this date".into());
+    }
+    let looked_after = r.care_periods.last().is_some_and(CarePeriod::is_open);
+
+    match &e.event {
+        ChildEvent::ChildRegistered { .. } => return fail("kind", "the child is already registered".into()),
+        ChildEvent::PersonalDetailsUpdated { details } => {
+            check_details(e, details)?;
+            if details.date_of_birth.is_none() && r.details.date_of_birth.is_some() {
+                return fail("details.date_of_birth", "a born child's date of birth cannot be removed".into());
+            }
+            r.details = details.clone();
+        }
+        ChildEvent::ChildBorn { date_of_birth, sex } => {
+            if r.details.date_of_birth.is_some() {
+                return fail("date_of_birth", "the child's birth is already recorded".into());
+            }
+            if *date_of_birth > date {
+                return fail("date_of_birth", "a birth cannot be recorded before it happens".into());
+            }
+            r.details.date_of_birth = Some(*date_of_birth);
+            r.details.expected_date_of_birth = None;
+            r.details.sex = *sex;
+        }
+        ChildEvent::ChildDied {} => {
+            if r.died.is_some() {
+                return fail("kind", "the child's death is already recorded".into());
+            }
+            r.died = Some(date);
+        }
+        ChildEvent::AddressChanged { address } => r.addresses.push((date, address.clone())),
+        ChildEvent::PersonRecorded { person } => {
+            if person.name.trim().is_empty() {
+                return fail("person.name", "the person's name is missing".into());
+            }
+            if r.people.iter().any(|p| p.person == person.person) {
+                return fail("person.person", "this person is already recorded".into());
+            }
+            r.people.push(person.clone());
+        }
+        ChildEvent::SiblingLinked { sibling } => {
+            if r.siblings.contains(sibling) {
+                return fail("sibling", "these children are already linked as siblings".into());
+            }
+            r.siblings.push(*sibling);
+        }
+        ChildEvent::UascStatusChanged { uasc } => {
+            let open = r.uasc.last().is_some_and(Span::is_open);
+            match (uasc, open) {
+                (true, true) => {
+                    return fail("uasc", "the child is already recorded as unaccompanied and asylum-seeking".into());
+                }
+                (false, false) => {
+                    return fail("uasc", "the child is not recorded as unaccompanied and asylum-seeking".into());
+                }
+                (true, false) => r.uasc.push(Span { start: date, end: None }),
+                (false, true) => {
+                    if let Some(span) = r.uasc.last_mut() {
+                        span.end = Some(date);
+                    }
+                }
+            }
+        }
+
+        ChildEvent::ContactReceived { source } => r.contacts.push(Contact { date, source: *source, outcome: None }),
+        ChildEvent::ContactDecided { outcome } => {
+            let Some(contact) = r.contacts.last_mut().filter(|c| c.outcome.is_none()) else {
+                return fail("outcome", "there is no contact awaiting a decision".into());
+            };
+            contact.outcome = Some((date, *outcome));
+        }
+        ChildEvent::ReferralReceived { source, primary_need } => {
+            if let Some(open) = r.open_episode() {
+                return fail(
+                    "date",
+                    format!("the referral of {} is still open; close it first", long_date(open.referral_date)),
+                );
+            }
+            if let Some(last) = r.cin_episodes.last().and_then(CinEpisode::end)
+                && last > date
+            {
+                return fail("date", format!("the previous episode closed on {}, after this date", long_date(last)));
+            }
+            r.cin_episodes.push(CinEpisode {
+                referral_date: date,
+                source: *source,
+                primary_need: *primary_need,
+                no_further_action: false,
+                closed: None,
+                assessments: Vec::new(),
+                cin_plans: Vec::new(),
+                strategy_discussions: Vec::new(),
+                section_47s: Vec::new(),
+                cp_plans: Vec::new(),
+            });
+        }
+        ChildEvent::ReferralNoFurtherAction {} => {
+            let Some(episode) = r.cin_episodes.last_mut().filter(|ep| ep.is_open()) else {
+                return fail("date", "there is no open referral".into());
+            };
+            if !episode.assessments.is_empty() || !episode.section_47s.is_empty() {
+                return fail("kind", "work has begun on this referral; close the case with a reason instead".into());
+            }
+            episode.no_further_action = true;
+            episode.closed = Some((date, ReasonForClosure::ClosedAfterAssessmentNoFurtherAction));
+        }
+
+        ChildEvent::AssessmentStarted {} => {
+            let Some(episode) = r.cin_episodes.last_mut().filter(|ep| ep.is_open()) else {
+                return fail("date", "there is no open referral to assess".into());
+            };
+            if episode.assessments.iter().any(|a| a.authorised.is_none()) {
+                return fail("kind", "an assessment is already in progress".into());
+            }
+            episode.assessments.push(Assessment {
+                started: date,
+                authorised: None,
+                factors: Vec::new(),
+                outcome: None,
+            });
+        }
+        ChildEvent::AssessmentAuthorised { factors, outcome } => {
+            let Some(assessment) = r
+                .cin_episodes
+                .last_mut()
+                .filter(|ep| ep.is_open())
+                .and_then(|ep| ep.assessments.iter_mut().find(|a| a.authorised.is_none()))
+            else {
+                return fail("date", "there is no assessment in progress to authorise".into());
+            };
+            if date < assessment.started {
+                return fail(
+                    "date",
+                    format!("the assessment started on {}, after this date", long_date(assessment.started)),
+                );
+            }
+            let mut sorted = factors.clone();
+            sorted.sort();
+            sorted.dedup();
+            if sorted.len() != factors.len() {
+                return fail("factors", "a factor is listed twice".into());
+            }
+            if factors.len() > 1 && factors.contains(&AssessmentFactor::NoFactors) {
+                return fail("factors", "21 (no factors identified) cannot be listed with other factors".into());
+            }
+            assessment.authorised = Some(date);
+            assessment.factors = factors.clone();
+            assessment.outcome = Some(*outcome);
+        }
+        ChildEvent::CinPlanStarted {} => {
+            let Some(episode) = r.cin_episodes.last_mut().filter(|ep| ep.is_open()) else {
+                return fail("date", "a child in need plan needs an open referral".into());
+            };
+            if episode.cin_plans.last().is_some_and(|p| p.span.is_open()) {
+                return fail("kind", "a child in need plan is already in place".into());
+            }
+            if episode.cp_plans.last().is_some_and(|p| p.span.is_open()) {
+                return fail(
+                    "kind",
+                    "the child has a child protection plan; end it before a child in need plan starts".into(),
+                );
+            }
+            episode.cin_plans.push(CinPlan { span: Span { start: date, end: None }, reviews: Vec::new() });
+        }
+        ChildEvent::CinPlanReviewed {} | ChildEvent::CinPlanEnded {} => {
+            let ending = matches!(e.event, ChildEvent::CinPlanEnded {});
+            let Some(plan) =
+                r.cin_episodes.last_mut().and_then(|ep| ep.cin_plans.last_mut()).filter(|p| p.span.is_open())
+            else {
+                return fail("date", "there is no child in need plan in place".into());
+            };
+            if ending {
+                plan.span.end = Some(date);
+            } else {
+                plan.reviews.push(date);
+            }
+        }
+
+        ChildEvent::StrategyDiscussionHeld { section_47 } => {
+            let Some(episode) = r.cin_episodes.last_mut().filter(|ep| ep.is_open()) else {
+                return fail("date", "a strategy discussion needs an open referral".into());
+            };
+            episode.strategy_discussions.push((date, *section_47));
+        }
+        ChildEvent::Section47Started {} => {
+            let Some(episode) = r.cin_episodes.last_mut().filter(|ep| ep.is_open()) else {
+                return fail("date", "a section 47 enquiry needs an open referral".into());
+            };
+            if episode.section_47s.iter().any(|s| s.completed.is_none()) {
+                return fail("kind", "a section 47 enquiry is already in progress".into());
+            }
+            let Some(&(discussion, _)) = episode.strategy_discussions.iter().rev().find(|(_, s47)| *s47) else {
+                return fail(
+                    "kind",
+                    "a section 47 enquiry starts from a strategy discussion that decided on one".into(),
+                );
+            };
+            if episode.section_47s.iter().any(|s| s.strategy_discussion == discussion) {
+                return fail(
+                    "kind",
+                    "the strategy discussion's enquiry has already started; hold a new strategy discussion".into(),
+                );
+            }
+            episode.section_47s.push(Section47 {
+                started: date,
+                strategy_discussion: discussion,
+                completed: None,
+                initial_conference: None,
+            });
+        }
+        ChildEvent::Section47Completed { outcome } => {
+            let Some(s47) =
+                r.cin_episodes.last_mut().and_then(|ep| ep.section_47s.iter_mut().find(|s| s.completed.is_none()))
+            else {
+                return fail("date", "there is no section 47 enquiry in progress".into());
+            };
+            s47.completed = Some((date, *outcome));
+        }
+        ChildEvent::InitialConferenceHeld { plan_required } => {
+            let Some(episode) = r.cin_episodes.last_mut().filter(|ep| ep.is_open()) else {
+                return fail("date", "a conference needs an open referral".into());
+            };
+            let Some(s47) = episode.section_47s.iter_mut().rev().find(|s| {
+                s.initial_conference.is_none()
+                    && s.completed.is_none_or(|(_, o)| o == Section47Outcome::ConferenceRequired)
+            }) else {
+                return fail(
+                    "kind",
+                    "an initial conference follows a section 47 enquiry that found one was needed".into(),
+                );
+            };
+            s47.initial_conference = Some((date, *plan_required));
+        }
+        ChildEvent::ChildProtectionPlanStarted { category } => {
+            let Some(episode) = r.cin_episodes.last_mut().filter(|ep| ep.is_open()) else {
+                return fail("date", "a child protection plan needs an open referral".into());
+            };
+            if episode.cp_plans.last().is_some_and(|p| p.span.is_open()) {
+                return fail("kind", "the child already has a child protection plan".into());
+            }
+            if episode.cin_plans.last().is_some_and(|p| p.span.is_open()) {
+                return fail("kind", "end the child in need plan when the child protection plan starts".into());
+            }
+            let decided = episode.section_47s.iter().any(|s| s.initial_conference == Some((date, true)));
+            if !decided {
+                return fail(
+                    "date",
+                    "a child protection plan starts on the day an initial conference decides on one".into(),
+                );
+            }
+            episode.cp_plans.push(ChildProtectionPlan {
+                span: Span { start: date, end: None },
+                initial_category: *category,
+                latest_category: *category,
+                review_conferences: Vec::new(),
+                core_groups: Vec::new(),
+            });
+        }
+        ChildEvent::CoreGroupMeetingHeld {} => {
+            let Some(plan) =
+                r.cin_episodes.last_mut().and_then(|ep| ep.cp_plans.last_mut()).filter(|p| p.span.is_open())
+            else {
+                return fail("date", "a core group meets while a child protection plan is in place".into());
+            };
+            plan.core_groups.push(date);
+        }
+        ChildEvent::ReviewConferenceHeld { decision, category } => {
+            let Some(plan) =
+                r.cin_episodes.last_mut().and_then(|ep| ep.cp_plans.last_mut()).filter(|p| p.span.is_open())
+            else {
+                return fail("date", "a review conference needs a child protection plan in place".into());
+            };
+            plan.review_conferences.push((date, *decision));
+            if let Some(category) = category {
+                plan.latest_category = *category;
+            }
+        }
+        ChildEvent::ChildProtectionPlanEnded {} => {
+            let Some(plan) =
+                r.cin_episodes.last_mut().and_then(|ep| ep.cp_plans.last_mut()).filter(|p| p.span.is_open())
+            else {
+                return fail("date", "there is no child protection plan in place".into());
+            };
+            plan.span.end = Some(date);
+        }
+
+        ChildEvent::BecameLookedAfter {
+            legal_status,
+            placement,
+            category_of_need,
+            home_postcode,
+            previous_permanence,
+        } => {
+            if looked_after {
+                return fail("kind", "the child is already looked after".into());
+            }
+            if let Some(end) = r.care_periods.last().and_then(CarePeriod::end)
+                && end > date
+            {
+                return fail("date", format!("the last period of care ended on {}, after this date", long_date(end)));
+            }
+            if !category_of_need.valid_in_903() {
+                return fail(
+                    "category_of_need",
+                    format!("the 903 category of need is N1 to N8, not {}", category_of_need.code()),
+                );
+            }
+            if let Some((field, problem)) = placement_problems(placement, date) {
+                return fail(field, problem);
+            }
+            r.care_periods.push(CarePeriod {
+                started: date,
+                states: vec![CareState {
+                    date,
+                    legal_status: *legal_status,
+                    placement: placement.clone(),
+                    reason_place_change: None,
+                }],
+                ended: None,
+                category_of_need: *category_of_need,
+                home_postcode: home_postcode.clone(),
+                previous_permanence: *previous_permanence,
+                reviews: Vec::new(),
+                placement_endings: Vec::new(),
+            });
+        }
+        ChildEvent::LegalStatusChanged { legal_status } => {
+            let Some(period) = r.care_periods.last_mut().filter(|p| p.is_open()) else {
+                return fail("date", "the child is not looked after".into());
+            };
+            let current = period.current().clone();
+            if current.legal_status == *legal_status {
+                return fail("legal_status", format!("the child's legal status is already {}", legal_status.code()));
+            }
+            period.states.push(CareState {
+                date,
+                legal_status: *legal_status,
+                placement: current.placement,
+                reason_place_change: None,
+            });
+        }
+        ChildEvent::PlacementChanged { placement, reason, notice } => {
+            let Some(period) = r.care_periods.last_mut().filter(|p| p.is_open()) else {
+                return fail("date", "the child is not looked after".into());
+            };
+            if let Some((field, problem)) = placement_problems(placement, date) {
+                return fail(field, problem);
+            }
+            let current = period.current().clone();
+            if current.placement == *placement {
+                return fail("placement", "this is the placement the child is already in".into());
+            }
+            check_notice(e, notice.as_ref())?;
+            period.placement_endings.push(PlacementEnding {
+                date,
+                placement: current.placement,
+                notice: notice.clone(),
+            });
+            period.states.push(CareState {
+                date,
+                legal_status: current.legal_status,
+                placement: placement.clone(),
+                reason_place_change: Some(*reason),
+            });
+        }
+        ChildEvent::CeasedToBeLookedAfter { reason, notice } => {
+            let Some(period) = r.care_periods.last_mut().filter(|p| p.is_open()) else {
+                return fail("date", "the child is not looked after".into());
+            };
+            if *reason == ReasonEpisodeCeased::NewEpisodeSameDay {
+                return fail("reason", "X1 is derived when a new episode begins; give the reason care ended".into());
+            }
+            check_notice(e, notice.as_ref())?;
+            let placement = period.current().placement.clone();
+            period.placement_endings.push(PlacementEnding { date, placement, notice: notice.clone() });
+            period.ended = Some((date, *reason));
+        }
+        ChildEvent::StatutoryReviewHeld { participation } => {
+            let Some(period) = r.care_periods.last_mut().filter(|p| p.is_open()) else {
+                return fail("date", "a looked-after review is for a child who is looked after".into());
+            };
+            period.reviews.push((date, *participation));
+        }
+        ChildEvent::VisitMade { visit, seen, seen_alone } => {
+            let open = match visit {
+                VisitKind::Assessment => r.open_episode().is_some_and(|ep| {
+                    ep.assessments.iter().any(|a| a.authorised.is_none())
+                        || ep.section_47s.iter().any(|s| s.completed.is_none())
+                }),
+                VisitKind::ChildInNeed => {
+                    r.open_episode().is_some_and(|ep| ep.cin_plans.last().is_some_and(|p| p.span.is_open()))
+                }
+                VisitKind::ChildProtection => {
+                    r.open_episode().is_some_and(|ep| ep.cp_plans.last().is_some_and(|p| p.span.is_open()))
+                }
+                VisitKind::LookedAfter => looked_after,
+                VisitKind::CareLeaver => !r.care_periods.is_empty(),
+            };
+            if !open {
+                return fail("visit", format!("a {} needs the plan it is made under to be in place", visit.describe()));
+            }
+            if !seen && seen_alone.is_some_and(|s| s == SeenAlone::Yes) {
+                return fail("seen_alone", "a child who was not seen cannot have been seen alone".into());
+            }
+            r.visits.push(Visit { date, kind: *visit, seen: *seen, seen_alone: *seen_alone });
+        }
+        ChildEvent::HealthAssessmentCompleted { assessment } => {
+            if !looked_after {
+                return fail("date", "health assessments are recorded for looked-after children".into());
+            }
+            r.health_assessments.push((date, *assessment));
+        }
+        ChildEvent::DentalCheckCompleted {} => {
+            if !looked_after {
+                return fail("date", "dental checks are recorded for looked-after children".into());
+            }
+            r.dental_checks.push(date);
+        }
+        ChildEvent::ImmunisationsRecorded { up_to_date } => {
+            if !looked_after {
+                return fail("date", "immunisations are recorded for looked-after children".into());
+            }
+            r.immunisations.push((date, *up_to_date));
+        }
+        ChildEvent::SdqRecorded { outcome } => {
+            if !looked_after {
+                return fail("date", "SDQs are recorded for looked-after children".into());
+            }
+            if let SdqOutcome::Score { score } = outcome
+                && *score > 40
+            {
+                return fail("outcome.score", format!("an SDQ score is 0 to 40, not {score}"));
+            }
+            r.sdqs.push((date, *outcome));
+        }
+        ChildEvent::PepReviewed {} => {
+            if !looked_after {
+                return fail("date", "a personal education plan is for a looked-after child".into());
+            }
+            r.peps.push(date);
+        }
+        ChildEvent::MissingEpisodeStarted { missing, at } => {
+            if r.missing_episodes.last().is_some_and(|m| m.ended.is_none()) {
+                return fail("kind", "the child is already recorded as missing or away".into());
+            }
+            if at.date() != date {
+                return fail("at", "the time the child went missing must be on the entry's date".into());
+            }
+            if let Some(prev) = r.missing_episodes.last().and_then(|m| m.ended)
+                && prev > *at
+            {
+                return fail("at", "the child had not yet returned from the previous episode".into());
+            }
+            r.missing_episodes.push(MissingEpisode {
+                kind: *missing,
+                started: *at,
+                ended: None,
+                interview_offered: None,
+                interview_held: None,
+            });
+        }
+        ChildEvent::MissingEpisodeEnded { returned_at } => {
+            let Some(episode) = r.missing_episodes.last_mut().filter(|m| m.ended.is_none()) else {
+                return fail("date", "the child is not recorded as missing or away".into());
+            };
+            if *returned_at < episode.started {
+                return fail("returned_at", "the child returned before they went missing".into());
+            }
+            if returned_at.date() != date {
+                return fail("returned_at", "the time of return must be on the entry's date".into());
+            }
+            episode.ended = Some(*returned_at);
+        }
+        ChildEvent::ReturnInterviewOffered { offered_at, accepted } => {
+            let Some(episode) = r.missing_episodes.last_mut().filter(|m| m.ended.is_some()) else {
+                return fail("date", "a return interview follows a missing episode that has ended".into());
+            };
+            if episode.ended.is_some_and(|end| *offered_at < end) {
+                return fail("offered_at", "the interview was offered before the child returned".into());
+            }
+            if episode.interview_offered.is_some() {
+                return fail("kind", "a return interview has already been offered for this episode".into());
+            }
+            episode.interview_offered = Some((*offered_at, *accepted));
+        }
+        ChildEvent::ReturnInterviewHeld { held_at } => {
+            let Some(episode) = r.missing_episodes.last_mut().filter(|m| m.ended.is_some()) else {
+                return fail("date", "a return interview follows a missing episode that has ended".into());
+            };
+            if episode.ended.is_some_and(|end| *held_at < end) {
+                return fail("held_at", "the interview was held before the child returned".into());
+            }
+            episode.interview_held = Some(*held_at);
+        }
+
+        ChildEvent::AdoptionDecisionMade {} => {
+            if !looked_after {
+                return fail("date", "a decision to place for adoption is for a looked-after child".into());
+            }
+            if r.adoption_decisions.last().is_some_and(|d| d.reversed.is_none()) {
+                return fail("kind", "a decision to place this child for adoption is already in force".into());
+            }
+            r.adoption_decisions.push(AdoptionDecision { decided: date, reversed: None, matched: None });
+        }
+        ChildEvent::AdoptionDecisionReversed { reason } => {
+            let Some(decision) = r.adoption_decisions.last_mut().filter(|d| d.reversed.is_none()) else {
+                return fail("date", "there is no decision to place for adoption to reverse".into());
+            };
+            decision.reversed = Some((date, *reason));
+        }
+        ChildEvent::MatchedWithAdopters { adopters, sex, legal_status, foster_carers } => {
+            let Some(decision) = r.adoption_decisions.last_mut().filter(|d| d.reversed.is_none()) else {
+                return fail("date", "matching follows a decision that the child should be placed for adoption".into());
+            };
+            if !(1..=2).contains(adopters) {
+                return fail("adopters", format!("a child is matched with one or two adopters, not {adopters}"));
+            }
+            let couple = !matches!(sex, AdopterSex::SingleFemale | AdopterSex::SingleMale);
+            if couple != (*adopters == 2) {
+                return fail("sex", format!("{} does not describe {adopters} adopter(s)", sex.code()));
+            }
+            if (*legal_status == AdopterLegalStatus::Single) == couple {
+                return fail(
+                    "legal_status",
+                    format!("{} does not describe {adopters} adopter(s)", legal_status.code()),
+                );
+            }
+            decision.matched = Some(AdopterMatch {
+                date,
+                adopters: *adopters,
+                sex: *sex,
+                legal_status: *legal_status,
+                foster_carers: *foster_carers,
+            });
+        }
+
+        ChildEvent::CareLeaverContact { in_touch, activity, accommodation, accommodation_suitable } => {
+            if r.care_periods.is_empty() {
+                return fail("date", "care leaver contact is for a child who has been looked after".into());
+            }
+            let in_contact = *in_touch == InTouch::Yes;
+            if !in_contact && (activity.is_some() || accommodation.is_some()) {
+                return fail(
+                    "in_touch",
+                    "activity and accommodation are recorded only for a care leaver the council is in touch with"
+                        .into(),
+                );
+            }
+            if accommodation.is_some() != accommodation_suitable.is_some() {
+                return fail("accommodation_suitable", "say whether the accommodation is suitable".into());
+            }
+            r.care_leaver_contacts.push(CareLeaverContact {
+                date,
+                in_touch: *in_touch,
+                activity: *activity,
+                accommodation: *accommodation,
+                accommodation_suitable: *accommodation_suitable,
+            });
+        }
+        ChildEvent::PathwayPlanCompleted {} | ChildEvent::PathwayPlanReviewed {} => {
+            if r.care_periods.is_empty() {
+                return fail("date", "a pathway plan is for an eligible child or a care leaver".into());
+            }
+            let initial = matches!(e.event, ChildEvent::PathwayPlanCompleted {});
+            if !initial && r.pathway_plans.is_empty() {
+                return fail("kind", "there is no pathway plan to review".into());
+            }
+            r.pathway_plans.push((date, initial));
+        }
+        ChildEvent::StayingPutAgreed {} => {
+            if r.care_periods.is_empty() {
+                return fail("date", "staying put is for a young person who has been looked after".into());
+            }
+            r.staying_put.push(date);
+        }
+        ChildEvent::PersonalAdviserAllocated { worker } => {
+            if r.care_periods.is_empty() {
+                return fail("date", "a personal adviser is for an eligible child or a care leaver".into());
+            }
+            r.personal_advisers.push((date, *worker));
+        }
+
+        ChildEvent::WorkerAllocated { worker, team, reason } => {
+            if r.allocations.last().is_some_and(|a| a.worker == *worker && a.team == *team) {
+                return fail("worker", "this worker is already allocated".into());
+            }
+            r.allocations.push(Allocation { date, worker: *worker, team: *team, reason: *reason });
+        }
+        ChildEvent::IroAppointed { iro } => {
+            if !looked_after {
+                return fail("date", "an IRO is appointed for a looked-after child".into());
+            }
+            r.iros.push((date, *iro));
+        }
+
+        ChildEvent::CarePlanChangeProposed { change, significant } => {
+            if !looked_after {
+                return fail("date", "care plan changes are recorded for a looked-after child".into());
+            }
+            if change.trim().is_empty() {
+                return fail("change", "say what the change is".into());
+            }
+            r.care_plan_changes.push(CarePlanChange {
+                proposed: date,
+                change: change.clone(),
+                significant: *significant,
+                iro_consulted: None,
+                approved: None,
+            });
+        }
+        ChildEvent::IroConsulted {} => {
+            let Some(change) = r.care_plan_changes.iter_mut().rev().find(|c| c.approved.is_none()) else {
+                return fail("date", "there is no proposed care plan change to consult the IRO on".into());
+            };
+            change.iro_consulted = Some(date);
+        }
+        ChildEvent::CarePlanChangeApproved { approved_by } => {
+            let Some(change) = r.care_plan_changes.iter_mut().rev().find(|c| c.approved.is_none()) else {
+                return fail("date", "there is no proposed care plan change to approve".into());
+            };
+            change.approved = Some((date, *approved_by));
+        }
+
+        ChildEvent::ComplaintReceived { stage, summary } => {
+            if summary.trim().is_empty() {
+                return fail("summary", "say what the complaint is about".into());
+            }
+            if *stage != ComplaintStage::LocalResolution
+                && !r.complaints.iter().any(|c| c.responded.is_some() && c.stage < *stage)
+            {
+                return fail("stage", "a complaint reaches a later stage after a response at an earlier one".into());
+            }
+            r.complaints.push(Complaint { received: date, stage: *stage, summary: summary.clone(), responded: None });
+        }
+        ChildEvent::ComplaintResponded { stage, finding } => {
+            let Some(complaint) = r.complaints.iter_mut().rev().find(|c| c.stage == *stage && c.responded.is_none())
+            else {
+                return fail("stage", "there is no complaint at this stage awaiting a response".into());
+            };
+            complaint.responded = Some((date, *finding));
+        }
+        ChildEvent::AdvocacyOffered { accepted } => r.advocacy_offers.push((date, *accepted)),
+
+        ChildEvent::CaseClosed { reason } => {
+            let Some(episode) = r.cin_episodes.last_mut().filter(|ep| ep.is_open()) else {
+                return fail("date", "there is no open case to close".into());
+            };
+            if looked_after {
+                return fail(
+                    "kind",
+                    "the child is looked after; record that they ceased to be looked after first".into(),
+                );
+            }
+            if episode.cp_plans.last().is_some_and(|p| p.span.is_open()) {
+                return fail("kind", "the child protection plan is still in place".into());
+            }
+            if episode.cin_plans.last().is_some_and(|p| p.span.is_open()) {
+                return fail("kind", "the child in need plan is still in place".into());
+            }
+            if episode.assessments.iter().any(|a| a.authorised.is_none()) {
+                return fail("kind", "an assessment is still in progress".into());
+            }
+            if episode.section_47s.iter().any(|s| s.completed.is_none()) {
+                return fail("kind", "a section 47 enquiry is still in progress".into());
+            }
+            episode.closed = Some((date, *reason));
+        }
+        ChildEvent::EventCorrected { .. } => unreachable!("corrections are resolved before the fold"),
+    }
+    Ok(())
+}
+
+fn check_notice(e: &Entry, notice: Option<&CarerNotice>) -> Result<(), RecordError> {
+    match notice {
+        Some(CarerNotice::Given { on }) if *on > e.effective_date => {
+            Err(err(e, "notice.on", "notice must be given before the placement ends".into()))
+        }
+        Some(CarerNotice::Emergency { reason }) if reason.trim().is_empty() => {
+            Err(err(e, "notice.reason", "say why there was no time to give notice".into()))
+        }
+        _ => Ok(()),
+    }
+}

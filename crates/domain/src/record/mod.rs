@@ -1,0 +1,361 @@
+//! The child's record: typed events, the fold that checks and derives state from them, the
+//! chronology and the 903 episodes.
+//!
+//! Each [`ChildEvent`] is one kind of fact, named as the sector names it. Its stored form is the
+//! envelope's `kind` (snake case) and a JSON object payload; codes inside are DfE's codes.
+//! Nothing here is typed twice: current status, 903 episodes (with `RNE` and `REC`) and the
+//! chronology are all derived by [`fold`].
+
+mod chronology;
+mod episodes;
+mod fold;
+mod types;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+use crate::codes::{
+    AdopterLegalStatus, AdopterSex, AssessmentFactor, CareLeaverAccommodation, CareLeaverActivity, CategoryOfAbuse,
+    Disability, Ethnicity, InTouch, LegalStatus, MissingType, Need, PreviousPermanence, ReasonEpisodeCeased,
+    ReasonForClosure, ReasonPlaceChange, ReasonPlacedCeased, ReferralSource, ReviewParticipation, Sex,
+    SocialWorkerChangeReason, UpnUnknown,
+};
+use crate::event::{EnvelopeError, EventKind, NewEvent, Payload, Reason, RecordedAt, RecordedBy};
+use crate::identifiers::{LaChildId, NhsNumber, Upn};
+use crate::ids::{ChildId, EventId, TeamId, WorkerId};
+
+pub use chronology::ChronologyLine;
+pub use episodes::Episode;
+pub use fold::{
+    Assessment, CareLeaverStatus, CarePeriod, CareState, ChildProtectionPlan, ChildRecord, CinEpisode, Entry,
+    MissingEpisode, RecordError, Section47, Status, fold,
+};
+pub use types::{
+    Address, AssessmentOutcome, CarerNotice, ComplaintFinding, ComplaintStage, ContactOutcome, HealthAssessmentKind,
+    NotSeenAloneReason, Placement, RelatedPerson, Relationship, ReviewConferenceDecision, SdqOutcome, Section47Outcome,
+    SeenAlone, Urn, VisitKind,
+};
+
+/// Who the child is. Held on registration and replaced whole when corrected or updated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonalDetails {
+    pub given_name: String,
+    pub family_name: String,
+    /// Absent for an unborn child.
+    pub date_of_birth: Option<NaiveDate>,
+    /// For an unborn child.
+    pub expected_date_of_birth: Option<NaiveDate>,
+    pub sex: Sex,
+    pub ethnicity: Ethnicity,
+    pub upn: Option<Upn>,
+    /// Why there is no UPN.
+    pub upn_unknown: Option<UpnUnknown>,
+    pub nhs_number: Option<NhsNumber>,
+    #[serde(default)]
+    pub disabilities: Vec<Disability>,
+}
+
+/// One fact in a child's record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "payload", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ChildEvent {
+    // ------------------------------------------------------------- the child and family
+    /// The child (or unborn child) becomes known to children's services.
+    ChildRegistered {
+        /// The council's own identifier (903 `CHILD`, CIN `LAchildID`).
+        la_child_id: LaChildId,
+        details: PersonalDetails,
+    },
+    /// The child's personal details change, or are put right.
+    PersonalDetailsUpdated {
+        details: PersonalDetails,
+    },
+    /// An unborn child is born.
+    ChildBorn {
+        date_of_birth: NaiveDate,
+        sex: Sex,
+    },
+    /// The child died.
+    ChildDied {},
+    /// The child lives at a new address.
+    AddressChanged {
+        address: Address,
+    },
+    /// Someone in the child's life is recorded.
+    PersonRecorded {
+        person: RelatedPerson,
+    },
+    /// Another child with a record is the child's sibling (siblings are placed together where
+    /// possible and share an IRO).
+    SiblingLinked {
+        sibling: ChildId,
+    },
+    /// The child is, or stops being, an unaccompanied asylum-seeking child.
+    UascStatusChanged {
+        uasc: bool,
+    },
+
+    // ------------------------------------------------------------- front door
+    /// Information about the child reaches the front door.
+    ContactReceived {
+        source: ReferralSource,
+    },
+    /// The front door's decision on the latest contact.
+    ContactDecided {
+        outcome: ContactOutcome,
+    },
+    /// A referral to children's social care: a child in need episode begins.
+    ReferralReceived {
+        source: ReferralSource,
+        primary_need: Need,
+    },
+    /// The referral is closed with no further action, before any assessment.
+    ReferralNoFurtherAction {},
+
+    // ------------------------------------------------------------- assessment and child in need
+    AssessmentStarted {},
+    /// The assessment is completed and authorised by a manager.
+    AssessmentAuthorised {
+        factors: Vec<AssessmentFactor>,
+        outcome: AssessmentOutcome,
+    },
+    CinPlanStarted {},
+    CinPlanReviewed {},
+    CinPlanEnded {},
+
+    // ------------------------------------------------------------- child protection
+    /// A strategy discussion about significant harm, and whether it started a section 47
+    /// enquiry.
+    StrategyDiscussionHeld {
+        section_47: bool,
+    },
+    Section47Started {},
+    Section47Completed {
+        outcome: Section47Outcome,
+    },
+    /// An initial child protection conference, and whether it made a child protection plan.
+    InitialConferenceHeld {
+        plan_required: bool,
+    },
+    ChildProtectionPlanStarted {
+        category: CategoryOfAbuse,
+    },
+    CoreGroupMeetingHeld {},
+    /// A review child protection conference; it may change the category of abuse.
+    ReviewConferenceHeld {
+        decision: ReviewConferenceDecision,
+        category: Option<CategoryOfAbuse>,
+    },
+    ChildProtectionPlanEnded {},
+
+    // ------------------------------------------------------------- looked after
+    /// The child starts to be looked after.
+    BecameLookedAfter {
+        legal_status: LegalStatus,
+        placement: Placement,
+        /// The 903 category of need (N1 to N8).
+        category_of_need: Need,
+        /// The postcode of the home the child came from (903 `HOME_POST`).
+        home_postcode: Option<crate::identifiers::Postcode>,
+        /// Any permanence order the child had before (903 `PrevPerm`).
+        previous_permanence: Option<PreviousPermanence>,
+    },
+    LegalStatusChanged {
+        legal_status: LegalStatus,
+    },
+    /// The child moves placement. The previous placement ends, with what its carer was told.
+    PlacementChanged {
+        placement: Placement,
+        reason: ReasonPlaceChange,
+        notice: Option<CarerNotice>,
+    },
+    /// The child stops being looked after; the placement ends with what its carer was told.
+    CeasedToBeLookedAfter {
+        reason: ReasonEpisodeCeased,
+        notice: Option<CarerNotice>,
+    },
+    /// A looked-after review (CPPCR reg 32 to 38), chaired by the IRO.
+    StatutoryReviewHeld {
+        participation: ReviewParticipation,
+    },
+    /// A visit to the child, and whether the child was seen and seen alone (CPPCR reg 29).
+    VisitMade {
+        visit: VisitKind,
+        seen: bool,
+        seen_alone: Option<SeenAlone>,
+    },
+    HealthAssessmentCompleted {
+        assessment: HealthAssessmentKind,
+    },
+    DentalCheckCompleted {},
+    ImmunisationsRecorded {
+        up_to_date: bool,
+    },
+    SdqRecorded {
+        outcome: SdqOutcome,
+    },
+    /// A personal education plan (PEP) is written or reviewed.
+    PepReviewed {},
+    /// The child goes missing, or is away from placement without authorisation.
+    MissingEpisodeStarted {
+        missing: MissingType,
+        at: NaiveDateTime,
+    },
+    MissingEpisodeEnded {
+        returned_at: NaiveDateTime,
+    },
+    /// An independent return interview is offered, and whether the child accepts it.
+    ReturnInterviewOffered {
+        offered_at: NaiveDateTime,
+        accepted: bool,
+    },
+    ReturnInterviewHeld {
+        held_at: NaiveDateTime,
+    },
+
+    // ------------------------------------------------------------- adoption
+    /// The agency decision maker decides the child should be placed for adoption.
+    AdoptionDecisionMade {},
+    AdoptionDecisionReversed {
+        reason: ReasonPlacedCeased,
+    },
+    MatchedWithAdopters {
+        adopters: u8,
+        sex: AdopterSex,
+        legal_status: AdopterLegalStatus,
+        /// Whether the adopters are the child's foster carers.
+        foster_carers: bool,
+    },
+
+    // ------------------------------------------------------------- care leavers
+    /// Contact with a care leaver: in touch, activity and accommodation (903 `OC3`).
+    CareLeaverContact {
+        in_touch: InTouch,
+        activity: Option<CareLeaverActivity>,
+        accommodation: Option<CareLeaverAccommodation>,
+        accommodation_suitable: Option<bool>,
+    },
+    PathwayPlanCompleted {},
+    PathwayPlanReviewed {},
+    StayingPutAgreed {},
+    PersonalAdviserAllocated {
+        worker: WorkerId,
+    },
+
+    // ------------------------------------------------------------- workers and the IRO
+    /// A worker in a team becomes the child's allocated worker.
+    WorkerAllocated {
+        worker: WorkerId,
+        team: TeamId,
+        reason: Option<SocialWorkerChangeReason>,
+    },
+    IroAppointed {
+        iro: WorkerId,
+    },
+
+    // ------------------------------------------------------------- care planning
+    CarePlanChangeProposed {
+        change: String,
+        significant: bool,
+    },
+    IroConsulted {},
+    CarePlanChangeApproved {
+        approved_by: WorkerId,
+    },
+
+    // ------------------------------------------------------------- complaints and advocacy
+    ComplaintReceived {
+        stage: ComplaintStage,
+        summary: String,
+    },
+    ComplaintResponded {
+        stage: ComplaintStage,
+        finding: ComplaintFinding,
+    },
+    AdvocacyOffered {
+        accepted: bool,
+    },
+
+    // ------------------------------------------------------------- closure and corrections
+    /// The child in need episode closes.
+    CaseClosed {
+        reason: ReasonForClosure,
+    },
+    /// Puts right an earlier event: `replacement` takes its place (on `replacement_date`, or the
+    /// original's date), or, without one, the earlier event is withdrawn as entered in error.
+    /// The envelope's reason says why.
+    EventCorrected {
+        corrects: EventId,
+        replacement: Option<Box<ChildEvent>>,
+        replacement_date: Option<NaiveDate>,
+    },
+}
+
+/// A payload that does not match its kind.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("event {event} of kind {kind} could not be read: {detail}")]
+pub struct PayloadError {
+    pub event: EventId,
+    pub kind: EventKind,
+    pub detail: String,
+}
+
+impl ChildEvent {
+    /// The stored kind of this event (its variant in snake case).
+    pub fn kind(&self) -> EventKind {
+        let value = serde_json::to_value(self).unwrap_or_default();
+        let name = value.get("kind").and_then(|k| k.as_str()).unwrap_or("unknown").to_string();
+        EventKind::parse(name).unwrap_or_else(|_| EventKind::parse("unknown").expect("valid"))
+    }
+
+    /// Puts this event in an envelope ready to append. Fails only if a text field holds a NUL
+    /// character or the event is over a megabyte.
+    pub fn into_envelope(
+        self,
+        id: EventId,
+        effective_date: NaiveDate,
+        recorded_at: RecordedAt,
+        recorded_by: RecordedBy,
+        reason: Option<Reason>,
+    ) -> Result<NewEvent, EnvelopeError> {
+        let (kind, map) = match serde_json::to_value(&self) {
+            Ok(serde_json::Value::Object(mut map)) => {
+                let kind = map.remove("kind").and_then(|k| k.as_str().map(str::to_string)).unwrap_or_default();
+                let payload = match map.remove("payload") {
+                    Some(serde_json::Value::Object(payload)) => payload,
+                    _ => serde_json::Map::new(),
+                };
+                (kind, payload)
+            }
+            _ => (String::new(), serde_json::Map::new()),
+        };
+        Ok(NewEvent {
+            id,
+            kind: EventKind::parse(kind)?,
+            payload: Payload::new(map)?,
+            effective_date,
+            recorded_at,
+            recorded_by,
+            reason,
+        })
+    }
+
+    /// Reads the typed event back out of an envelope.
+    pub fn from_envelope(event: &NewEvent) -> Result<ChildEvent, PayloadError> {
+        let value = serde_json::json!({ "kind": event.kind.as_str(), "payload": event.payload.as_map() });
+        serde_json::from_value(value).map_err(|e| PayloadError {
+            event: event.id,
+            kind: event.kind.clone(),
+            detail: e.to_string(),
+        })
+    }
+
+    /// One line for the chronology, in plain words.
+    pub fn summary(&self) -> String {
+        chronology::summary(self)
+    }
+}
+
+#[cfg(test)]
+mod tests;

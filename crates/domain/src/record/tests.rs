@@ -1,0 +1,1014 @@
+use chrono::{NaiveDate, NaiveDateTime, TimeZone, Utc};
+
+use super::*;
+use crate::codes::*;
+use crate::event::{RecordedAt, RecordedBy, Sequence, SystemProcess};
+use crate::ids::{CarerId, ChildId, EventId, PersonId, TeamId, WorkerId};
+
+fn d(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+}
+
+fn dt(text: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap()
+}
+
+fn details(dob: &str) -> PersonalDetails {
+    PersonalDetails {
+        given_name: "Amara".into(),
+        family_name: "Okafor".into(),
+        date_of_birth: Some(d(dob)),
+        expected_date_of_birth: None,
+        sex: Sex::Female,
+        ethnicity: Ethnicity::BlackAfrican,
+        upn: None,
+        upn_unknown: Some(UpnUnknown::Under6NotAtSchool),
+        nhs_number: None,
+        disabilities: vec![],
+    }
+}
+
+/// A child's record built event by event, in recording order.
+struct Journey {
+    entries: Vec<Entry>,
+}
+
+impl Journey {
+    fn new(registered: &str, dob: &str) -> Journey {
+        let mut j = Journey { entries: Vec::new() };
+        j.at(
+            registered,
+            ChildEvent::ChildRegistered { la_child_id: "EM000001".parse().unwrap(), details: details(dob) },
+        );
+        j
+    }
+
+    fn entry(&self, date: &str, event: ChildEvent, reason: Option<&str>) -> Entry {
+        Entry {
+            id: EventId::new(),
+            sequence: Sequence::new(self.entries.len() as u64 + 1),
+            effective_date: d(date),
+            recorded_at: RecordedAt::new(Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0).unwrap()),
+            recorded_by: RecordedBy::System(SystemProcess::Import),
+            reason: reason.map(|r| crate::event::Reason::parse(r).unwrap()),
+            event,
+        }
+    }
+
+    fn at(&mut self, date: &str, event: ChildEvent) -> EventId {
+        let e = self.entry(date, event, None);
+        let id = e.id;
+        self.entries.push(e);
+        id
+    }
+
+    fn correct(
+        &mut self,
+        date: &str,
+        corrects: EventId,
+        replacement: Option<ChildEvent>,
+        replacement_date: Option<&str>,
+    ) -> EventId {
+        let e = self.entry(
+            date,
+            ChildEvent::EventCorrected {
+                corrects,
+                replacement: replacement.map(Box::new),
+                replacement_date: replacement_date.map(d),
+            },
+            Some("the date was typed wrongly"),
+        );
+        let id = e.id;
+        self.entries.push(e);
+        id
+    }
+
+    fn fold(&self) -> Result<ChildRecord, RecordError> {
+        fold(&self.entries)
+    }
+
+    fn record(&self) -> ChildRecord {
+        self.fold().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Folds with one more event and returns the error, which must name `field`.
+    fn refuses(&self, date: &str, event: ChildEvent, field: &str) -> String {
+        let mut entries = self.entries.clone();
+        entries.push(self.entry(date, event.clone(), None));
+        match fold(&entries) {
+            Ok(_) => panic!("{event:?} on {date} was accepted"),
+            Err(e) => {
+                assert_eq!(e.field, field, "{e}");
+                assert!(e.to_string().contains(field), "the message names the field: {e}");
+                e.to_string()
+            }
+        }
+    }
+}
+
+fn carer(n: u8) -> CarerId {
+    CarerId::from_random_bytes([n; 16])
+}
+
+fn placement(kind: PlacementType, carer_n: u8) -> Placement {
+    Placement {
+        placement_type: kind,
+        provider: kind.has_provider().then_some(if kind == PlacementType::WithParents {
+            PlacementProvider::Parents
+        } else {
+            PlacementProvider::OwnProvision
+        }),
+        postcode: Some("EM1 4QT".parse().unwrap()),
+        urn: None,
+        carer: carer(carer_n),
+    }
+}
+
+fn looked_after(ls: LegalStatus, kind: PlacementType, carer_n: u8) -> ChildEvent {
+    ChildEvent::BecameLookedAfter {
+        legal_status: ls,
+        placement: placement(kind, carer_n),
+        category_of_need: Need::AbuseOrNeglect,
+        home_postcode: Some("EM2 1AB".parse().unwrap()),
+        previous_permanence: None,
+    }
+}
+
+fn moved(kind: PlacementType, carer_n: u8, reason: ReasonPlaceChange) -> ChildEvent {
+    ChildEvent::PlacementChanged {
+        placement: placement(kind, carer_n),
+        reason,
+        notice: Some(CarerNotice::Emergency { reason: "the carer asked for the child to move that day".into() }),
+    }
+}
+
+fn status(ls: LegalStatus) -> ChildEvent {
+    ChildEvent::LegalStatusChanged { legal_status: ls }
+}
+
+fn ceased(reason: ReasonEpisodeCeased) -> ChildEvent {
+    ChildEvent::CeasedToBeLookedAfter { reason, notice: None }
+}
+
+/// Episodes as `DECOM RNE LS PLACE DEC REC REASON_PLACE_CHANGE`, `-` for blank.
+fn episodes(j: &Journey) -> Vec<String> {
+    j.record()
+        .episodes()
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {} {} {} {} {} {}",
+                e.start,
+                e.reason_new.code(),
+                e.legal_status.code(),
+                e.placement.placement_type.code(),
+                e.end.map_or("-".into(), |x| x.to_string()),
+                e.reason_ceased.map_or("-", |r| r.code()),
+                e.reason_place_change.map_or("-", |r| r.code()),
+            )
+        })
+        .collect()
+}
+
+use LegalStatus::*;
+use PlacementType::*;
+use ReasonEpisodeCeased as Rec;
+use ReasonPlaceChange as Why;
+
+// ------------------------------------------------------------------ 903 episodes by hand
+
+#[test]
+fn journey_01_one_open_episode() {
+    let mut j = Journey::new("2025-04-01", "2015-06-01");
+    j.at("2025-04-01", looked_after(InterimCareOrder, FosterOtherOther, 1));
+    assert_eq!(episodes(&j), ["2025-04-01 S C1 U6 - - -"]);
+}
+
+#[test]
+fn journey_02_legal_status_change_without_a_placement_change() {
+    let mut j = Journey::new("2025-04-01", "2015-06-01");
+    j.at("2025-04-01", looked_after(InterimCareOrder, FosterOtherOther, 1));
+    j.at("2025-06-10", status(FullCareOrder));
+    assert_eq!(episodes(&j), ["2025-04-01 S C1 U6 2025-06-10 X1 -", "2025-06-10 L C2 U6 - - -"]);
+}
+
+#[test]
+fn journey_03_placement_and_carer_change() {
+    let mut j = Journey::new("2025-04-01", "2015-06-01");
+    j.at("2025-04-01", looked_after(Section20SinglePeriod, FosterOtherOther, 1));
+    j.at("2025-07-01", moved(FosterOtherOther, 2, Why::CarerRequestBehaviour));
+    assert_eq!(episodes(&j), ["2025-04-01 S V2 U6 2025-07-01 X1 CREQB", "2025-07-01 P V2 U6 - - -"]);
+}
+
+#[test]
+fn journey_04_placement_change_with_the_same_carer() {
+    // Short-term fostering becomes long-term with the same carers.
+    let mut j = Journey::new("2025-04-01", "2015-06-01");
+    j.at("2025-04-01", looked_after(FullCareOrder, FosterOtherOther, 1));
+    j.at("2025-09-15", moved(FosterOtherLongTerm, 1, Why::StatusChangeOnly));
+    assert_eq!(episodes(&j), ["2025-04-01 S C2 U6 2025-09-15 X1 PLACE", "2025-09-15 T C2 U4 - - -"]);
+}
+
+#[test]
+fn journey_05_legal_status_and_placement_same_day_same_carer() {
+    let mut j = Journey::new("2025-04-01", "2015-06-01");
+    j.at("2025-04-01", looked_after(InterimCareOrder, FosterOtherOther, 1));
+    j.at("2025-10-01", status(FullCareOrder));
+    j.at("2025-10-01", moved(FosterOtherLongTerm, 1, Why::CarePlan));
+    assert_eq!(episodes(&j), ["2025-04-01 S C1 U6 2025-10-01 X1 CARPL", "2025-10-01 U C2 U4 - - -"]);
+}
+
+#[test]
+fn journey_06_legal_status_placement_and_carer_same_day_either_order() {
+    for placement_first in [false, true] {
+        let mut j = Journey::new("2025-04-01", "2015-06-01");
+        j.at("2025-04-01", looked_after(Section20SinglePeriod, FosterOtherOther, 1));
+        if placement_first {
+            j.at("2025-11-03", moved(ChildrensHome, 7, Why::CarerRequestOther));
+            j.at("2025-11-03", status(InterimCareOrder));
+        } else {
+            j.at("2025-11-03", status(InterimCareOrder));
+            j.at("2025-11-03", moved(ChildrensHome, 7, Why::CarerRequestOther));
+        }
+        assert_eq!(
+            episodes(&j),
+            ["2025-04-01 S V2 U6 2025-11-03 X1 CREQO", "2025-11-03 B C1 K2 - - -"],
+            "{placement_first}"
+        );
+    }
+}
+
+#[test]
+fn journey_07_changes_that_cancel_out_on_the_same_day_make_no_episode() {
+    let mut j = Journey::new("2025-04-01", "2015-06-01");
+    j.at("2025-04-01", looked_after(FullCareOrder, FosterOtherOther, 1));
+    j.at("2025-05-05", moved(FosterOtherOther, 2, Why::Other));
+    j.at("2025-05-05", moved(FosterOtherOther, 1, Why::Other));
+    assert_eq!(episodes(&j), ["2025-04-01 S C2 U6 - - -"]);
+}
+
+#[test]
+fn journey_08_two_moves_on_one_day_make_one_episode() {
+    let mut j = Journey::new("2025-04-01", "2015-06-01");
+    j.at("2025-04-01", looked_after(FullCareOrder, FosterOtherOther, 1));
+    j.at("2025-05-05", moved(FosterOtherOther, 2, Why::ApprovalRemoved));
+    j.at("2025-05-05", moved(ChildrensHome, 3, Why::ChildRequest));
+    assert_eq!(episodes(&j), ["2025-04-01 S C2 U6 2025-05-05 X1 CHILD", "2025-05-05 P C2 K2 - - -"]);
+}
+
+#[test]
+fn journey_09_return_home_then_re_entry() {
+    let mut j = Journey::new("2025-04-01", "2012-02-29");
+    j.at("2025-04-01", looked_after(Section20SinglePeriod, FosterOtherOther, 1));
+    j.at("2025-08-01", ceased(Rec::ReturnedHomePlanned));
+    j.at("2025-12-01", looked_after(InterimCareOrder, ChildrensHome, 4));
+    assert_eq!(episodes(&j), ["2025-04-01 S V2 U6 2025-08-01 E4A -", "2025-12-01 S C1 K2 - - -"]);
+}
+
+#[test]
+fn journey_10_leaving_and_returning_on_the_same_day_continues_the_period() {
+    let mut j = Journey::new("2025-04-01", "2012-02-29");
+    j.at("2025-04-01", looked_after(Section20SinglePeriod, FosterOtherOther, 1));
+    j.at("2025-08-01", ceased(Rec::ReturnedHomeUnplanned));
+    j.at("2025-08-01", looked_after(InterimCareOrder, FosterOtherOther, 1));
+    assert_eq!(episodes(&j), ["2025-04-01 S V2 U6 2025-08-01 X1 -", "2025-08-01 L C1 U6 - - -"]);
+}
+
+#[test]
+fn journey_11_temporary_placement_needs_no_reason_when_it_ends() {
+    let mut j = Journey::new("2025-04-01", "2015-06-01");
+    j.at("2025-04-01", looked_after(FullCareOrder, FosterOtherLongTerm, 1));
+    j.at("2025-06-01", moved(TemporaryHospital, 9, Why::Other));
+    j.at("2025-06-09", moved(FosterOtherLongTerm, 1, Why::Other));
+    assert_eq!(
+        episodes(&j),
+        ["2025-04-01 S C2 U4 2025-06-01 X1 OTHER", "2025-06-01 P C2 T1 2025-06-09 X1 -", "2025-06-09 P C2 U4 - - -"]
+    );
+}
+
+#[test]
+fn journey_12_changes_on_consecutive_days() {
+    let mut j = Journey::new("2025-04-01", "2015-06-01");
+    j.at("2025-04-01", looked_after(InterimCareOrder, FosterOtherOther, 1));
+    j.at("2025-07-10", status(FullCareOrder));
+    j.at("2025-07-11", moved(FosterRelativeOther, 5, Why::CarePlan));
+    assert_eq!(
+        episodes(&j),
+        ["2025-04-01 S C1 U6 2025-07-10 X1 -", "2025-07-10 L C2 U6 2025-07-11 X1 CARPL", "2025-07-11 P C2 U3 - - -"]
+    );
+}
+
+#[test]
+fn journey_13_adoption_with_foster_carers() {
+    // Fostering for adoption (U5), placement order (E1), placed with the same carers (A5),
+    // adopted (E11).
+    let mut j = Journey::new("2024-10-01", "2024-09-20");
+    j.at("2024-10-01", looked_after(InterimCareOrder, FosterOtherForAdoption, 2));
+    j.at("2025-03-03", ChildEvent::AdoptionDecisionMade {});
+    j.at("2025-05-12", status(PlacementOrder));
+    j.at(
+        "2025-06-02",
+        ChildEvent::MatchedWithAdopters {
+            adopters: 2,
+            sex: AdopterSex::MaleAndFemale,
+            legal_status: AdopterLegalStatus::MarriedDifferentSex,
+            foster_carers: true,
+        },
+    );
+    j.at("2025-06-16", moved(AdoptionPlacementOrderCurrentCarers, 2, Why::CarePlan));
+    j.at("2026-01-20", ceased(Rec::AdoptedUnopposed));
+    assert_eq!(
+        episodes(&j),
+        [
+            "2024-10-01 S C1 U5 2025-05-12 X1 -",
+            "2025-05-12 L E1 U5 2025-06-16 X1 CARPL",
+            "2025-06-16 T E1 A5 2026-01-20 E11 -",
+        ]
+    );
+    let r = j.record();
+    assert_eq!(r.adoption_decisions[0].matched.as_ref().unwrap().date, d("2025-06-02"));
+}
+
+#[test]
+fn journey_14_looked_after_for_less_than_a_day() {
+    let mut j = Journey::new("2025-04-01", "2010-06-01");
+    j.at("2025-09-09", looked_after(PoliceProtection, FosterOtherOther, 1));
+    j.at("2025-09-09", ceased(Rec::PersonWithoutParentalResponsibility));
+    assert_eq!(episodes(&j), ["2025-09-09 S L1 U6 2025-09-09 E13 -"]);
+}
+
+#[test]
+fn journey_15_two_separate_periods_across_collection_years() {
+    let mut j = Journey::new("2023-01-01", "2011-03-01");
+    j.at("2023-02-14", looked_after(Section20SinglePeriod, ChildrensHome, 3));
+    j.at("2023-05-01", ceased(Rec::ReturnedHomePlanned));
+    j.at("2025-03-31", looked_after(Section20SinglePeriod, ChildrensHome, 3));
+    j.at("2025-04-01", status(InterimCareOrder));
+    assert_eq!(
+        episodes(&j),
+        ["2023-02-14 S V2 K2 2023-05-01 E4A -", "2025-03-31 S V2 K2 2025-04-01 X1 -", "2025-04-01 L C1 K2 - - -"]
+    );
+}
+
+#[test]
+fn journey_16_emergency_protection_to_care_order() {
+    // Police protection, then an emergency protection order, then an interim care order with a
+    // move, then a full care order.
+    let mut j = Journey::new("2025-05-01", "2019-01-15");
+    j.at("2025-05-02", looked_after(PoliceProtection, FosterOtherOther, 1));
+    j.at("2025-05-04", status(EmergencyProtectionOrder));
+    j.at("2025-05-12", status(InterimCareOrder));
+    j.at("2025-05-12", moved(FosterRelativeOther, 6, Why::CarePlan));
+    j.at("2025-11-20", status(FullCareOrder));
+    assert_eq!(
+        episodes(&j),
+        [
+            "2025-05-02 S L1 U6 2025-05-04 X1 -",
+            "2025-05-04 L L2 U6 2025-05-12 X1 CARPL",
+            "2025-05-12 B C1 U3 2025-11-20 X1 -",
+            "2025-11-20 L C2 U3 - - -",
+        ]
+    );
+}
+
+#[test]
+fn journey_17_move_between_childrens_homes() {
+    let mut j = Journey::new("2025-04-01", "2010-06-01");
+    let mut home_a = placement(ChildrensHome, 3);
+    home_a.provider = Some(PlacementProvider::Private);
+    home_a.urn = Some("SC123456".parse().unwrap());
+    let mut home_b = home_a.clone();
+    home_b.urn = Some("SC654321".parse().unwrap());
+    home_b.carer = carer(4);
+    j.at(
+        "2025-04-01",
+        ChildEvent::BecameLookedAfter {
+            legal_status: FullCareOrder,
+            placement: home_a,
+            category_of_need: Need::FamilyDysfunction,
+            home_postcode: None,
+            previous_permanence: Some(PreviousPermanence::None),
+        },
+    );
+    j.at("2025-08-18", ChildEvent::PlacementChanged { placement: home_b, reason: Why::ProviderClosed, notice: None });
+    assert_eq!(episodes(&j), ["2025-04-01 S C2 K2 2025-08-18 X1 CLOSE", "2025-08-18 P C2 K2 - - -"]);
+    let e = &j.record().episodes()[1];
+    assert_eq!(e.placement.urn.as_ref().unwrap().to_string(), "SC654321");
+    assert_eq!(e.category_of_need, Need::FamilyDysfunction);
+}
+
+#[test]
+fn journey_18_foster_carers_move_house() {
+    let mut j = Journey::new("2025-04-01", "2015-06-01");
+    j.at("2025-04-01", looked_after(FullCareOrder, FosterOtherLongTerm, 1));
+    let mut new_home = placement(FosterOtherLongTerm, 1);
+    new_home.postcode = Some("EM9 9ZZ".parse().unwrap());
+    j.at("2025-10-10", ChildEvent::PlacementChanged { placement: new_home, reason: Why::Other, notice: None });
+    assert_eq!(episodes(&j), ["2025-04-01 S C2 U4 2025-10-10 X1 OTHER", "2025-10-10 T C2 U4 - - -"]);
+}
+
+#[test]
+fn journey_19_staying_put_at_18() {
+    let mut j = Journey::new("2020-01-01", "2007-12-03");
+    j.at("2020-01-10", looked_after(Section20SinglePeriod, FosterOtherOther, 1));
+    j.at("2020-03-01", status(InterimCareOrder));
+    j.at("2020-09-01", status(FullCareOrder));
+    j.at("2021-06-30", moved(FosterOtherLongTerm, 2, Why::CarePlan));
+    j.at("2025-12-03", ceased(Rec::StayingPut));
+    j.at("2025-12-03", ChildEvent::StayingPutAgreed {});
+    assert_eq!(
+        episodes(&j),
+        [
+            "2020-01-10 S V2 U6 2020-03-01 X1 -",
+            "2020-03-01 L C1 U6 2020-09-01 X1 -",
+            "2020-09-01 L C2 U6 2021-06-30 X1 CARPL",
+            "2021-06-30 P C2 U4 2025-12-03 E17 -",
+        ]
+    );
+    let r = j.record();
+    assert_eq!(r.care_leaver_status(d("2025-12-04")), Some(CareLeaverStatus::FormerRelevant));
+    assert_eq!(r.status(d("2025-12-04")).headline(), "Care leaver");
+}
+
+#[test]
+fn journey_20_recorded_out_of_order_is_applied_in_date_order() {
+    // The move is recorded before the legal status change that happened earlier.
+    let mut j = Journey::new("2025-04-01", "2015-06-01");
+    j.at("2025-04-01", looked_after(InterimCareOrder, FosterOtherOther, 1));
+    j.at("2025-09-01", moved(FosterOtherOther, 2, Why::CarerRequestOther));
+    j.at("2025-08-01", status(FullCareOrder));
+    assert_eq!(
+        episodes(&j),
+        ["2025-04-01 S C1 U6 2025-08-01 X1 -", "2025-08-01 L C2 U6 2025-09-01 X1 CREQO", "2025-09-01 P C2 U6 - - -"]
+    );
+}
+
+#[test]
+fn journey_21_a_corrected_move_date_moves_the_episode_boundary() {
+    let mut j = Journey::new("2025-04-01", "2015-06-01");
+    j.at("2025-04-01", looked_after(FullCareOrder, FosterOtherOther, 1));
+    let wrong = j.at("2025-07-01", moved(FosterOtherOther, 2, Why::CarePlan));
+    j.correct("2025-07-20", wrong, Some(moved(FosterOtherOther, 2, Why::CarePlan)), Some("2025-07-10"));
+    assert_eq!(episodes(&j), ["2025-04-01 S C2 U6 2025-07-10 X1 CARPL", "2025-07-10 P C2 U6 - - -"]);
+    let r = j.record();
+    assert_eq!(r.corrections.len(), 1);
+    let lines = r.chronology();
+    let line = lines.iter().find(|l| l.corrects == Some(wrong)).unwrap();
+    assert_eq!(line.date, d("2025-07-10"));
+    assert_eq!(line.reason.as_ref().unwrap().as_str(), "the date was typed wrongly");
+}
+
+#[test]
+fn journey_22_a_withdrawn_period_of_care_leaves_no_episodes() {
+    let mut j = Journey::new("2025-04-01", "2015-06-01");
+    let wrong = j.at("2025-04-01", looked_after(FullCareOrder, FosterOtherOther, 1));
+    j.correct("2025-04-02", wrong, None, None);
+    assert_eq!(episodes(&j), Vec::<String>::new());
+    assert!(!j.record().status(d("2025-04-02")).looked_after);
+}
+
+// ------------------------------------------------------------------ impossible events are refused
+
+/// A child with an open referral, for the tests below.
+fn referred() -> Journey {
+    let mut j = Journey::new("2025-04-01", "2015-06-01");
+    j.at("2025-04-01", ChildEvent::ContactReceived { source: ReferralSource::School });
+    j.at("2025-04-01", ChildEvent::ContactDecided { outcome: ContactOutcome::Referral });
+    j.at(
+        "2025-04-02",
+        ChildEvent::ReferralReceived { source: ReferralSource::School, primary_need: Need::AbuseOrNeglect },
+    );
+    j
+}
+
+fn in_care() -> Journey {
+    let mut j = referred();
+    j.at("2025-05-01", looked_after(Section20SinglePeriod, FosterOtherOther, 1));
+    j
+}
+
+#[test]
+fn refuses_a_second_registration_and_bad_details() {
+    let j = Journey::new("2025-04-01", "2015-06-01");
+    j.refuses(
+        "2025-04-02",
+        ChildEvent::ChildRegistered { la_child_id: "EM2".parse().unwrap(), details: details("2015-06-01") },
+        "kind",
+    );
+    let mut nameless = details("2015-06-01");
+    nameless.given_name = " ".into();
+    j.refuses("2025-04-02", ChildEvent::PersonalDetailsUpdated { details: nameless }, "details.given_name");
+    let mut both = details("2015-06-01");
+    both.expected_date_of_birth = Some(d("2015-06-01"));
+    j.refuses("2025-04-02", ChildEvent::PersonalDetailsUpdated { details: both }, "details.expected_date_of_birth");
+    let mut twice = details("2015-06-01");
+    twice.disabilities = vec![Disability::Hearing, Disability::Hearing];
+    j.refuses("2025-04-02", ChildEvent::PersonalDetailsUpdated { details: twice }, "details.disabilities");
+    j.refuses("2025-04-02", ChildEvent::ChildBorn { date_of_birth: d("2015-06-01"), sex: Sex::Male }, "date_of_birth");
+    let mut died = Journey::new("2025-04-01", "2015-06-01");
+    died.at("2025-04-10", ChildEvent::ChildDied {});
+    died.refuses("2025-04-10", ChildEvent::ChildDied {}, "kind");
+    died.refuses("2025-04-12", ChildEvent::ContactReceived { source: ReferralSource::Police }, "date");
+}
+
+#[test]
+fn refuses_events_before_the_child_became_known_and_care_before_birth() {
+    let j = Journey::new("2025-04-01", "2015-06-01");
+    j.refuses(
+        "2025-03-31",
+        ChildEvent::AddressChanged {
+            address: Address {
+                street: "1 High Street".into(),
+                town: "Eastmoor".into(),
+                postcode: "EM1 1AA".parse().unwrap(),
+            },
+        },
+        "date",
+    );
+    let mut unborn = Journey { entries: Vec::new() };
+    let mut expected = details("2026-01-01");
+    expected.date_of_birth = None;
+    expected.expected_date_of_birth = Some(d("2026-01-01"));
+    unborn.at("2025-10-01", ChildEvent::ChildRegistered { la_child_id: "EM9".parse().unwrap(), details: expected });
+    unborn.refuses("2025-11-01", looked_after(PoliceProtection, FosterOtherOther, 1), "date");
+    // A pre-birth referral and plan are allowed.
+    unborn.at(
+        "2025-10-02",
+        ChildEvent::ReferralReceived { source: ReferralSource::HealthVisitor, primary_need: Need::AbuseOrNeglect },
+    );
+    unborn.fold().unwrap();
+}
+
+#[test]
+fn refuses_people_and_sibling_mistakes() {
+    let mut j = Journey::new("2025-04-01", "2015-06-01");
+    let person = RelatedPerson {
+        person: PersonId::from_random_bytes([1; 16]),
+        name: "Grace Okafor".into(),
+        relationship: Relationship::Mother,
+        parental_responsibility: true,
+        date_of_birth: None,
+    };
+    j.refuses(
+        "2025-04-02",
+        ChildEvent::PersonRecorded { person: RelatedPerson { name: "".into(), ..person.clone() } },
+        "person.name",
+    );
+    j.at("2025-04-02", ChildEvent::PersonRecorded { person: person.clone() });
+    j.refuses("2025-04-03", ChildEvent::PersonRecorded { person }, "person.person");
+    let sibling = ChildId::from_random_bytes([2; 16]);
+    j.at("2025-04-02", ChildEvent::SiblingLinked { sibling });
+    j.refuses("2025-04-03", ChildEvent::SiblingLinked { sibling }, "sibling");
+    j.refuses("2025-04-03", ChildEvent::UascStatusChanged { uasc: false }, "uasc");
+}
+
+#[test]
+fn refuses_front_door_events_out_of_turn() {
+    let j = Journey::new("2025-04-01", "2015-06-01");
+    j.refuses("2025-04-02", ChildEvent::ContactDecided { outcome: ContactOutcome::Referral }, "outcome");
+    j.refuses("2025-04-02", ChildEvent::ReferralNoFurtherAction {}, "date");
+    j.refuses("2025-04-02", ChildEvent::AssessmentStarted {}, "date");
+    let r = referred();
+    r.refuses(
+        "2025-04-03",
+        ChildEvent::ReferralReceived { source: ReferralSource::Police, primary_need: Need::AbuseOrNeglect },
+        "date",
+    );
+}
+
+#[test]
+fn refuses_an_assessment_authorised_before_it_started() {
+    let mut j = referred();
+    j.at("2025-04-08", ChildEvent::AssessmentStarted {});
+    let message = j.refuses(
+        "2025-04-07",
+        ChildEvent::AssessmentAuthorised { factors: vec![], outcome: AssessmentOutcome::NoFurtherAction },
+        "date",
+    );
+    assert!(message.contains("no assessment in progress"), "{message}");
+    // An assessment cannot start before its referral.
+    let r = referred();
+    r.refuses("2025-04-01", ChildEvent::AssessmentStarted {}, "date");
+    j.refuses(
+        "2025-05-07",
+        ChildEvent::AssessmentAuthorised {
+            factors: vec![AssessmentFactor::NoFactors, AssessmentFactor::Neglect],
+            outcome: AssessmentOutcome::ChildInNeed,
+        },
+        "factors",
+    );
+    j.refuses("2025-05-07", ChildEvent::AssessmentStarted {}, "kind");
+}
+
+#[test]
+fn refuses_child_in_need_plan_events_without_a_plan() {
+    let j = referred();
+    j.refuses("2025-05-01", ChildEvent::CinPlanReviewed {}, "date");
+    j.refuses("2025-05-01", ChildEvent::CinPlanEnded {}, "date");
+    Journey::new("2025-04-01", "2015-06-01").refuses("2025-05-01", ChildEvent::CinPlanStarted {}, "date");
+}
+
+#[test]
+fn refuses_child_protection_events_out_of_turn() {
+    let mut j = referred();
+    Journey::new("2025-04-01", "2015-06-01").refuses(
+        "2025-05-01",
+        ChildEvent::StrategyDiscussionHeld { section_47: true },
+        "date",
+    );
+    j.refuses("2025-04-03", ChildEvent::Section47Started {}, "kind");
+    j.refuses("2025-04-03", ChildEvent::Section47Completed { outcome: Section47Outcome::NoFurtherAction }, "date");
+    j.refuses("2025-04-03", ChildEvent::InitialConferenceHeld { plan_required: true }, "kind");
+    j.refuses("2025-04-03", ChildEvent::ChildProtectionPlanStarted { category: CategoryOfAbuse::Neglect }, "date");
+    j.refuses("2025-04-03", ChildEvent::CoreGroupMeetingHeld {}, "date");
+    j.refuses(
+        "2025-04-03",
+        ChildEvent::ReviewConferenceHeld { decision: ReviewConferenceDecision::EndPlan, category: None },
+        "date",
+    );
+    j.refuses("2025-04-03", ChildEvent::ChildProtectionPlanEnded {}, "date");
+    // The whole path, then a plan on a day no conference decided one.
+    j.at("2025-04-03", ChildEvent::StrategyDiscussionHeld { section_47: true });
+    j.at("2025-04-03", ChildEvent::Section47Started {});
+    j.at("2025-04-15", ChildEvent::Section47Completed { outcome: Section47Outcome::ConferenceRequired });
+    j.at("2025-04-24", ChildEvent::InitialConferenceHeld { plan_required: true });
+    j.refuses("2025-04-25", ChildEvent::ChildProtectionPlanStarted { category: CategoryOfAbuse::Neglect }, "date");
+    j.at("2025-04-24", ChildEvent::ChildProtectionPlanStarted { category: CategoryOfAbuse::Neglect });
+    j.refuses("2025-04-30", ChildEvent::CinPlanStarted {}, "kind");
+    let r = j.record();
+    assert!(r.status(d("2025-04-24")).child_protection_plan);
+}
+
+#[test]
+fn refuses_a_placement_code_dfe_does_not_accept_that_year() {
+    let j = referred();
+    let message = j.refuses("2025-05-01", looked_after(Section20SinglePeriod, Other, 1), "placement.type");
+    assert!(message.contains("not accepted by DfE in 2025-26"), "{message}");
+    // Z1 was still accepted in 2024-25.
+    let mut early = Journey::new("2024-04-01", "2015-06-01");
+    early.at("2025-03-31", looked_after(Section20SinglePeriod, Other, 1));
+    early.fold().unwrap();
+    // A provider is needed, or not, by type.
+    let mut no_provider = placement(FosterOtherOther, 1);
+    no_provider.provider = None;
+    j.refuses(
+        "2025-05-01",
+        ChildEvent::BecameLookedAfter {
+            legal_status: Section20SinglePeriod,
+            placement: no_provider,
+            category_of_need: Need::AbuseOrNeglect,
+            home_postcode: None,
+            previous_permanence: None,
+        },
+        "placement.provider",
+    );
+    j.refuses(
+        "2025-05-01",
+        ChildEvent::BecameLookedAfter {
+            legal_status: Section20SinglePeriod,
+            placement: placement(FosterOtherOther, 1),
+            category_of_need: Need::NotStated,
+            home_postcode: None,
+            previous_permanence: None,
+        },
+        "category_of_need",
+    );
+}
+
+#[test]
+fn refuses_looked_after_events_for_a_child_not_looked_after() {
+    let j = referred();
+    let message = j.refuses(
+        "2025-05-01",
+        ChildEvent::StatutoryReviewHeld { participation: ReviewParticipation::AttendsAndSpeaks },
+        "date",
+    );
+    assert!(message.contains("not looked after") || message.contains("who is looked after"), "{message}");
+    j.refuses("2025-05-01", status(FullCareOrder), "date");
+    j.refuses("2025-05-01", moved(FosterOtherOther, 2, Why::Other), "date");
+    j.refuses("2025-05-01", ceased(Rec::ReturnedHomePlanned), "date");
+    j.refuses(
+        "2025-05-01",
+        ChildEvent::VisitMade { visit: VisitKind::LookedAfter, seen: true, seen_alone: Some(SeenAlone::Yes) },
+        "visit",
+    );
+    j.refuses(
+        "2025-05-01",
+        ChildEvent::HealthAssessmentCompleted { assessment: HealthAssessmentKind::Initial },
+        "date",
+    );
+    j.refuses("2025-05-01", ChildEvent::DentalCheckCompleted {}, "date");
+    j.refuses("2025-05-01", ChildEvent::ImmunisationsRecorded { up_to_date: true }, "date");
+    j.refuses("2025-05-01", ChildEvent::SdqRecorded { outcome: SdqOutcome::Score { score: 12 } }, "date");
+    j.refuses("2025-05-01", ChildEvent::PepReviewed {}, "date");
+    j.refuses("2025-05-01", ChildEvent::AdoptionDecisionMade {}, "date");
+    j.refuses("2025-05-01", ChildEvent::IroAppointed { iro: WorkerId::from_random_bytes([3; 16]) }, "date");
+    j.refuses(
+        "2025-05-01",
+        ChildEvent::CarePlanChangeProposed { change: "Move to long-term carers".into(), significant: true },
+        "date",
+    );
+}
+
+#[test]
+fn refuses_an_episode_that_ends_before_it_starts() {
+    let j = in_care();
+    // Ceasing to be looked after dated before the child became looked after.
+    j.refuses("2025-04-20", ceased(Rec::ReturnedHomePlanned), "date");
+    j.refuses("2025-06-01", ceased(Rec::NewEpisodeSameDay), "reason");
+    j.refuses("2025-06-01", status(Section20SinglePeriod), "legal_status");
+    j.refuses("2025-06-01", moved(FosterOtherOther, 1, Why::Other), "placement");
+    j.refuses("2025-06-01", looked_after(FullCareOrder, FosterOtherOther, 1), "kind");
+    j.refuses(
+        "2025-06-01",
+        ChildEvent::PlacementChanged {
+            placement: placement(FosterOtherOther, 2),
+            reason: Why::Other,
+            notice: Some(CarerNotice::Given { on: d("2025-06-02") }),
+        },
+        "notice.on",
+    );
+    j.refuses("2025-06-01", ChildEvent::SdqRecorded { outcome: SdqOutcome::Score { score: 41 } }, "outcome.score");
+    j.refuses(
+        "2025-06-01",
+        ChildEvent::VisitMade { visit: VisitKind::LookedAfter, seen: false, seen_alone: Some(SeenAlone::Yes) },
+        "seen_alone",
+    );
+}
+
+#[test]
+fn refuses_missing_episode_mistakes() {
+    let mut j = in_care();
+    j.refuses(
+        "2025-06-01",
+        ChildEvent::MissingEpisodeStarted { missing: MissingType::Missing, at: dt("2025-06-02 22:00") },
+        "at",
+    );
+    j.refuses(
+        "2025-06-01",
+        ChildEvent::ReturnInterviewOffered { offered_at: dt("2025-06-01 10:00"), accepted: true },
+        "date",
+    );
+    j.at("2025-06-01", ChildEvent::MissingEpisodeStarted { missing: MissingType::Missing, at: dt("2025-06-01 22:00") });
+    j.refuses("2025-06-01", ChildEvent::MissingEpisodeEnded { returned_at: dt("2025-06-01 21:00") }, "returned_at");
+    j.refuses(
+        "2025-06-02",
+        ChildEvent::MissingEpisodeStarted { missing: MissingType::Away, at: dt("2025-06-02 10:00") },
+        "kind",
+    );
+    j.at("2025-06-02", ChildEvent::MissingEpisodeEnded { returned_at: dt("2025-06-02 08:30") });
+    j.refuses("2025-06-02", ChildEvent::ReturnInterviewHeld { held_at: dt("2025-06-02 08:00") }, "held_at");
+    j.at("2025-06-03", ChildEvent::ReturnInterviewOffered { offered_at: dt("2025-06-03 09:00"), accepted: true });
+    j.at("2025-06-04", ChildEvent::ReturnInterviewHeld { held_at: dt("2025-06-04 16:00") });
+    let r = j.record();
+    assert_eq!(r.missing_episodes[0].interview_held, Some(dt("2025-06-04 16:00")));
+}
+
+#[test]
+fn refuses_adoption_events_out_of_turn() {
+    let mut j = in_care();
+    j.refuses("2025-06-01", ChildEvent::AdoptionDecisionReversed { reason: ReasonPlacedCeased::NeedsChanged }, "date");
+    j.refuses(
+        "2025-06-01",
+        ChildEvent::MatchedWithAdopters {
+            adopters: 1,
+            sex: AdopterSex::SingleFemale,
+            legal_status: AdopterLegalStatus::Single,
+            foster_carers: false,
+        },
+        "date",
+    );
+    j.at("2025-06-01", ChildEvent::AdoptionDecisionMade {});
+    j.refuses(
+        "2025-07-01",
+        ChildEvent::MatchedWithAdopters {
+            adopters: 3,
+            sex: AdopterSex::FemaleCouple,
+            legal_status: AdopterLegalStatus::MarriedSameSex,
+            foster_carers: false,
+        },
+        "adopters",
+    );
+    j.refuses(
+        "2025-07-01",
+        ChildEvent::MatchedWithAdopters {
+            adopters: 2,
+            sex: AdopterSex::SingleMale,
+            legal_status: AdopterLegalStatus::CivilPartners,
+            foster_carers: false,
+        },
+        "sex",
+    );
+    j.refuses("2025-07-01", ChildEvent::AdoptionDecisionMade {}, "kind");
+}
+
+#[test]
+fn refuses_care_leaver_events_for_a_child_never_looked_after() {
+    let j = referred();
+    j.refuses(
+        "2025-06-01",
+        ChildEvent::CareLeaverContact {
+            in_touch: InTouch::Yes,
+            activity: None,
+            accommodation: None,
+            accommodation_suitable: None,
+        },
+        "date",
+    );
+    j.refuses("2025-06-01", ChildEvent::PathwayPlanCompleted {}, "date");
+    j.refuses("2025-06-01", ChildEvent::StayingPutAgreed {}, "date");
+    j.refuses(
+        "2025-06-01",
+        ChildEvent::PersonalAdviserAllocated { worker: WorkerId::from_random_bytes([4; 16]) },
+        "date",
+    );
+    let c = in_care();
+    c.refuses("2025-06-01", ChildEvent::PathwayPlanReviewed {}, "kind");
+    c.refuses(
+        "2025-06-01",
+        ChildEvent::CareLeaverContact {
+            in_touch: InTouch::No,
+            activity: Some(CareLeaverActivity::NeetOther),
+            accommodation: None,
+            accommodation_suitable: None,
+        },
+        "in_touch",
+    );
+    c.refuses(
+        "2025-06-01",
+        ChildEvent::CareLeaverContact {
+            in_touch: InTouch::Yes,
+            activity: None,
+            accommodation: Some(CareLeaverAccommodation::Independent),
+            accommodation_suitable: None,
+        },
+        "accommodation_suitable",
+    );
+}
+
+#[test]
+fn refuses_allocation_care_plan_complaint_and_closure_mistakes() {
+    let mut j = in_care();
+    let worker = WorkerId::from_random_bytes([5; 16]);
+    let team = TeamId::from_random_bytes([6; 16]);
+    j.at("2025-05-02", ChildEvent::WorkerAllocated { worker, team, reason: None });
+    j.refuses("2025-05-03", ChildEvent::WorkerAllocated { worker, team, reason: None }, "worker");
+    j.refuses("2025-05-03", ChildEvent::IroConsulted {}, "date");
+    j.refuses("2025-05-03", ChildEvent::CarePlanChangeApproved { approved_by: worker }, "date");
+    j.refuses("2025-05-03", ChildEvent::CarePlanChangeProposed { change: "  ".into(), significant: true }, "change");
+    j.refuses(
+        "2025-05-03",
+        ChildEvent::ComplaintReceived { stage: ComplaintStage::Investigation, summary: "Contact".into() },
+        "stage",
+    );
+    j.refuses(
+        "2025-05-03",
+        ChildEvent::ComplaintReceived { stage: ComplaintStage::LocalResolution, summary: "".into() },
+        "summary",
+    );
+    j.refuses(
+        "2025-05-03",
+        ChildEvent::ComplaintResponded { stage: ComplaintStage::LocalResolution, finding: ComplaintFinding::Upheld },
+        "stage",
+    );
+    j.refuses("2025-03-03", ChildEvent::AdvocacyOffered { accepted: true }, "date");
+    j.refuses("2025-05-03", ChildEvent::CaseClosed { reason: ReasonForClosure::OtherReason }, "kind");
+    Journey::new("2025-04-01", "2015-06-01").refuses(
+        "2025-05-03",
+        ChildEvent::CaseClosed { reason: ReasonForClosure::OtherReason },
+        "date",
+    );
+}
+
+#[test]
+fn refuses_corrections_without_a_reason_or_a_target() {
+    let mut j = Journey::new("2025-04-01", "2015-06-01");
+    let contact = j.at("2025-04-02", ChildEvent::ContactReceived { source: ReferralSource::School });
+    // No reason.
+    j.refuses(
+        "2025-04-03",
+        ChildEvent::EventCorrected { corrects: contact, replacement: None, replacement_date: None },
+        "reason",
+    );
+    // No such event.
+    let mut k = Journey::new("2025-04-01", "2015-06-01");
+    k.correct("2025-04-03", EventId::from_random_bytes([9; 16]), None, None);
+    assert_eq!(k.fold().unwrap_err().field, "corrects");
+    // Withdrawn twice.
+    j.correct("2025-04-03", contact, None, None);
+    j.correct("2025-04-04", contact, None, None);
+    assert_eq!(j.fold().unwrap_err().field, "corrects");
+}
+
+// ------------------------------------------------------------------ status, care leavers, chronology
+
+#[test]
+fn status_follows_the_journey() {
+    let mut j = referred();
+    assert_eq!(j.record().status(d("2025-04-02")).headline(), "Open");
+    assert_eq!(j.record().status(d("2025-04-01")).headline(), "Closed");
+    j.at("2025-04-03", ChildEvent::AssessmentStarted {});
+    j.at(
+        "2025-05-20",
+        ChildEvent::AssessmentAuthorised {
+            factors: vec![AssessmentFactor::DomesticAbuseParent],
+            outcome: AssessmentOutcome::ChildInNeed,
+        },
+    );
+    j.at("2025-05-20", ChildEvent::CinPlanStarted {});
+    assert_eq!(j.record().status(d("2025-05-20")).headline(), "Child in need");
+    j.at("2025-08-01", ChildEvent::CinPlanEnded {});
+    j.at("2025-08-01", ChildEvent::CaseClosed { reason: ReasonForClosure::OtherReason });
+    let r = j.record();
+    assert_eq!(r.status(d("2025-07-31")).headline(), "Child in need");
+    assert_eq!(r.status(d("2025-08-01")).headline(), "Closed");
+    assert!(r.status(d("2025-08-01")).is_closed());
+}
+
+#[test]
+fn care_leaver_status_counts_13_weeks_after_14() {
+    // Born 29 February 2008: 14 on 1 March 2022 (not a leap year), 16 on 29 February 2024, 18
+    // on 1 March 2026.
+    let mut j = Journey::new("2023-01-01", "2008-02-29");
+    j.at("2023-12-01", looked_after(Section20SinglePeriod, FosterOtherOther, 1));
+    // Left at 16 after 91 days: eligible history.
+    j.at("2024-03-01", ceased(Rec::IndependentLivingSupported));
+    let r = j.record();
+    assert_eq!(r.care_leaver_status(d("2024-03-02")), Some(CareLeaverStatus::Relevant));
+    assert_eq!(r.care_leaver_status(d("2026-02-28")), Some(CareLeaverStatus::Relevant));
+    assert_eq!(r.care_leaver_status(d("2026-03-01")), Some(CareLeaverStatus::FormerRelevant));
+    assert_eq!(r.care_leaver_status(d("2033-02-28")), Some(CareLeaverStatus::FormerRelevant));
+    assert_eq!(r.care_leaver_status(d("2033-03-01")), None);
+    // Left a day sooner: 90 days, so qualifying only.
+    let mut k = Journey::new("2023-01-01", "2008-02-29");
+    k.at("2023-12-01", looked_after(Section20SinglePeriod, FosterOtherOther, 1));
+    k.at("2024-02-29", ceased(Rec::IndependentLivingSupported));
+    assert_eq!(
+        k.record().care_leaver_status(d("2024-03-02")),
+        None,
+        "left on the 16th birthday: not looked after after 16"
+    );
+    let mut q = Journey::new("2023-01-01", "2008-02-29");
+    q.at("2024-01-01", looked_after(Section20SinglePeriod, FosterOtherOther, 1));
+    q.at("2024-03-15", ceased(Rec::IndependentLivingSupported));
+    assert_eq!(q.record().care_leaver_status(d("2024-03-16")), Some(CareLeaverStatus::Qualifying));
+}
+
+#[test]
+fn chronology_reads_in_date_order() {
+    let mut j = in_care();
+    j.at(
+        "2025-05-08",
+        ChildEvent::VisitMade { visit: VisitKind::LookedAfter, seen: true, seen_alone: Some(SeenAlone::Yes) },
+    );
+    j.at("2025-05-02", ChildEvent::HealthAssessmentCompleted { assessment: HealthAssessmentKind::Initial });
+    let lines = j.record().chronology();
+    let dates: Vec<NaiveDate> = lines.iter().map(|l| l.date).collect();
+    assert!(dates.windows(2).all(|w| w[0] <= w[1]));
+    let titles: Vec<&str> = lines.iter().map(|l| l.title).collect();
+    assert_eq!(
+        titles,
+        [
+            "Child registered",
+            "Contact received",
+            "Contact decision",
+            "Referral received",
+            "Became looked after",
+            "Health assessment",
+            "Visit",
+        ]
+    );
+    assert_eq!(lines[6].detail, "Statutory visit: child seen alone");
+    assert!(lines[4].detail.starts_with("Single period of accommodation under section 20"));
+}
+
+#[test]
+fn every_event_kind_round_trips_through_its_envelope() {
+    let j = in_care();
+    for entry in &j.entries {
+        let envelope = entry
+            .event
+            .clone()
+            .into_envelope(entry.id, entry.effective_date, entry.recorded_at, entry.recorded_by, None)
+            .unwrap();
+        assert_eq!(envelope.kind, entry.event.kind());
+        assert_eq!(ChildEvent::from_envelope(&envelope).unwrap(), entry.event);
+    }
+    let env = ChildEvent::ReferralReceived {
+        source: ReferralSource::AccidentAndEmergency,
+        primary_need: Need::AbuseOrNeglect,
+    }
+    .into_envelope(
+        EventId::new(),
+        d("2025-04-01"),
+        RecordedAt::new(Utc::now()),
+        RecordedBy::System(SystemProcess::Import),
+        None,
+    )
+    .unwrap();
+    assert_eq!(env.kind.as_str(), "referral_received");
+    assert_eq!(
+        serde_json::Value::Object(env.payload.into_map()),
+        serde_json::json!({ "source": "3E", "primary_need": "N1" })
+    );
+}

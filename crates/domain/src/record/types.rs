@@ -1,0 +1,269 @@
+//! The values events carry: placements, notices, visits, outcomes.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::codes::{PlacementProvider, PlacementType};
+use crate::identifiers::{IdentifierError, Postcode};
+use crate::ids::{CarerId, PersonId};
+
+/// An Ofsted unique reference number for a registered provider (for example `SC123456`), the
+/// 903 `URN`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Urn(String);
+
+impl FromStr for Urn {
+    type Err = IdentifierError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let t = s.trim().to_ascii_uppercase();
+        if (6..=8).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            Ok(Urn(t))
+        } else {
+            Err(IdentifierError {
+                what: "Ofsted URN",
+                input: s.to_string(),
+                why: "a URN is 6 to 8 letters and digits, such as SC123456".into(),
+            })
+        }
+    }
+}
+
+impl TryFrom<String> for Urn {
+    type Error = IdentifierError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+
+impl From<Urn> for String {
+    fn from(value: Urn) -> Self {
+        value.0
+    }
+}
+
+impl fmt::Display for Urn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Where and with whom a looked-after child lives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Placement {
+    #[serde(rename = "type")]
+    pub placement_type: PlacementType,
+    /// Required unless the placement type has no provider (temporary and "other" placements).
+    pub provider: Option<PlacementProvider>,
+    /// The placement's postcode (903 `PL_POST`).
+    pub postcode: Option<Postcode>,
+    /// The Ofsted URN of a registered provider, where there is one.
+    pub urn: Option<Urn>,
+    /// The carer or carer household: the 903 distinguishes a change of placement with the same
+    /// carer (`T`, `U`) from one with a new carer (`P`, `B`).
+    pub carer: CarerId,
+}
+
+/// What a carer was told before a placement ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "notice", rename_all = "snake_case", deny_unknown_fields)]
+pub enum CarerNotice {
+    /// Written notice given to the carer on this date (CPPCR reg 14(2)).
+    Given { on: NaiveDate },
+    /// An emergency move: no notice was reasonably practicable, and why.
+    Emergency { reason: String },
+}
+
+/// Why a child was not seen alone at a visit (CPPCR reg 29).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotSeenAloneReason {
+    /// The child, of sufficient understanding, refused.
+    ChildRefused,
+    /// The worker considered it inappropriate, given the child's age and understanding.
+    Inappropriate,
+    /// The worker was unable to.
+    Unable,
+}
+
+/// Whether the child was seen alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "alone", rename_all = "snake_case", deny_unknown_fields)]
+pub enum SeenAlone {
+    Yes,
+    No { reason: NotSeenAloneReason },
+}
+
+/// Which plan a visit is made under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VisitKind {
+    /// During an assessment.
+    Assessment,
+    /// Under a child in need plan.
+    ChildInNeed,
+    /// Under a child protection plan.
+    ChildProtection,
+    /// A statutory visit to a looked-after child (CPPCR Part 5).
+    LookedAfter,
+    /// A personal adviser's or worker's contact with a care leaver.
+    CareLeaver,
+}
+
+impl VisitKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            VisitKind::Assessment => "assessment visit",
+            VisitKind::ChildInNeed => "child in need visit",
+            VisitKind::ChildProtection => "child protection visit",
+            VisitKind::LookedAfter => "statutory visit",
+            VisitKind::CareLeaver => "care leaver visit",
+        }
+    }
+}
+
+/// What the front door decided about a contact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactOutcome {
+    /// Accepted as a referral to children's social care.
+    Referral,
+    /// Passed to early help.
+    EarlyHelp,
+    /// Advice or signposting given.
+    AdviceOrSignposting,
+    /// No further action.
+    NoFurtherAction,
+}
+
+/// What a child and family assessment concluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssessmentOutcome {
+    /// The child is in need: services under a child in need plan.
+    ChildInNeed,
+    /// Concerns of significant harm: a strategy discussion.
+    StrategyDiscussion,
+    /// The child should be looked after.
+    LookedAfter,
+    /// Not in need: referred to early help.
+    EarlyHelp,
+    /// Not in need: no further action.
+    NoFurtherAction,
+}
+
+/// What a section 47 enquiry concluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Section47Outcome {
+    /// Concerns substantiated: an initial child protection conference.
+    ConferenceRequired,
+    /// Concerns not substantiated, but the child is in need.
+    ChildInNeed,
+    /// No further action.
+    NoFurtherAction,
+}
+
+/// The kind of health assessment a looked-after child had.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HealthAssessmentKind {
+    Initial,
+    Review,
+}
+
+/// A Strengths and Difficulties Questionnaire: a score, or why there is none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "sdq", rename_all = "snake_case", deny_unknown_fields)]
+pub enum SdqOutcome {
+    Score { score: u8 },
+    NotCompleted { reason: crate::codes::SdqReason },
+}
+
+/// A postal address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Address {
+    /// House and street.
+    pub street: String,
+    pub town: String,
+    pub postcode: Postcode,
+}
+
+/// How someone is related to the child.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Relationship {
+    Mother,
+    Father,
+    StepParent,
+    Sibling,
+    HalfSibling,
+    Grandparent,
+    AuntOrUncle,
+    OtherRelative,
+    FamilyFriend,
+    ParentsPartner,
+}
+
+impl Relationship {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Relationship::Mother => "mother",
+            Relationship::Father => "father",
+            Relationship::StepParent => "step-parent",
+            Relationship::Sibling => "sibling",
+            Relationship::HalfSibling => "half-sibling",
+            Relationship::Grandparent => "grandparent",
+            Relationship::AuntOrUncle => "aunt or uncle",
+            Relationship::OtherRelative => "other relative",
+            Relationship::FamilyFriend => "family friend",
+            Relationship::ParentsPartner => "parent's partner",
+        }
+    }
+}
+
+/// Someone in the child's life, as recorded on the child's record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelatedPerson {
+    pub person: PersonId,
+    pub name: String,
+    pub relationship: Relationship,
+    pub parental_responsibility: bool,
+    pub date_of_birth: Option<NaiveDate>,
+}
+
+/// The three stages of the Children Act 1989 representations procedure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComplaintStage {
+    /// Local resolution.
+    LocalResolution,
+    /// Investigation.
+    Investigation,
+    /// Review panel.
+    ReviewPanel,
+}
+
+/// What a complaint response found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComplaintFinding {
+    Upheld,
+    PartlyUpheld,
+    NotUpheld,
+    Withdrawn,
+}
+
+/// What a child protection review conference decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewConferenceDecision {
+    ContinuePlan,
+    EndPlan,
+}

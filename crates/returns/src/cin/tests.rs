@@ -1,0 +1,365 @@
+use chrono::{NaiveDate, NaiveDateTime};
+use quick_xml::Reader;
+use quick_xml::events::Event;
+
+use super::*;
+
+fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn header() -> Header {
+    let year = CollectionYear::starting(2025).unwrap();
+    Header {
+        collection_details: CollectionDetails::for_year(year),
+        source: Source {
+            source_level: "L".into(),
+            lea: "999".into(),
+            software_code: "careful".into(),
+            release: "0.1.0".into(),
+            serial_no: "001".into(),
+            date_time: NaiveDateTime::parse_from_str("2026-04-20T09:30:00", "%Y-%m-%dT%H:%M:%S").unwrap(),
+        },
+    }
+}
+
+/// A synthetic child with every element of the census.
+fn full_child() -> Child {
+    Child {
+        identifiers: ChildIdentifiers {
+            la_child_id: "EM0001".into(),
+            upn: Some("A123456789012".into()),
+            former_upn: Some("A123456789013".into()),
+            upn_unknown: None,
+            person_birth_date: Some(ymd(2015, 3, 27)),
+            expected_person_birth_date: None,
+            sex: "F".into(),
+            person_death_date: None,
+        },
+        characteristics: ChildCharacteristics {
+            ethnicity: "WBRI".into(),
+            disabilities: vec!["HAND".into(), "HEAR".into()],
+        },
+        cin_details: vec![CinDetails {
+            cin_referral_date: ymd(2025, 5, 6),
+            referral_source: "1A".into(),
+            primary_need_code: Some("N4".into()),
+            cin_closure_date: Some(ymd(2026, 2, 27)),
+            reason_for_closure: Some("RC1".into()),
+            date_of_initial_cpc: Some(ymd(2025, 6, 6)),
+            assessments: vec![Assessment {
+                assessment_actual_start_date: ymd(2025, 5, 7),
+                assessment_internal_review_date: Some(ymd(2025, 5, 20)),
+                assessment_authorisation_date: Some(ymd(2025, 6, 2)),
+                assessment_factors: vec!["1C".into(), "3B".into()],
+            }],
+            cin_plan_dates: vec![CinPlanDates {
+                cin_plan_start_date: ymd(2025, 6, 3),
+                cin_plan_end_date: Some(ymd(2025, 6, 6)),
+            }],
+            section47: vec![Section47 {
+                s47_actual_start_date: ymd(2025, 5, 9),
+                initial_cpc_target: Some(ymd(2025, 6, 2)),
+                date_of_initial_cpc: Some(ymd(2025, 6, 6)),
+                icpc_not_required: false,
+            }],
+            referral_nfa: false,
+            child_protection_plans: vec![ChildProtectionPlan {
+                cpp_start_date: ymd(2025, 6, 6),
+                cpp_end_date: Some(ymd(2026, 2, 27)),
+                initial_category_of_abuse: "NEG".into(),
+                latest_category_of_abuse: "EMO".into(),
+                number_of_previous_cpp: 0,
+                cpp_review_dates: vec![ymd(2025, 9, 5), ymd(2026, 2, 27)],
+            }],
+        }],
+    }
+}
+
+/// A synthetic referral that led to no further action, with only the required elements.
+fn minimal_child() -> Child {
+    Child {
+        identifiers: ChildIdentifiers {
+            la_child_id: "EM0002".into(),
+            upn: Some(String::new()),
+            former_upn: None,
+            upn_unknown: Some("UN1".into()),
+            person_birth_date: None,
+            expected_person_birth_date: Some(ymd(2026, 5, 1)),
+            sex: "U".into(),
+            person_death_date: None,
+        },
+        characteristics: ChildCharacteristics { ethnicity: "NOBT".into(), disabilities: vec![] },
+        cin_details: vec![CinDetails {
+            cin_referral_date: ymd(2026, 3, 2),
+            referral_source: "3B".into(),
+            primary_need_code: None,
+            cin_closure_date: None,
+            reason_for_closure: None,
+            date_of_initial_cpc: None,
+            assessments: vec![],
+            cin_plan_dates: vec![],
+            section47: vec![],
+            referral_nfa: true,
+            child_protection_plans: vec![],
+        }],
+    }
+}
+
+fn write(children: &[Child]) -> String {
+    let census = Census { header: header(), children: children.to_vec() };
+    String::from_utf8(write_census(Vec::new(), &census).unwrap()).unwrap()
+}
+
+const EXPECTED: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Message>
+  <Header>
+    <CollectionDetails>
+      <Collection>CIN</Collection>
+      <Year>2026</Year>
+      <ReferenceDate>2026-03-31</ReferenceDate>
+    </CollectionDetails>
+    <Source>
+      <SourceLevel>L</SourceLevel>
+      <LEA>999</LEA>
+      <SoftwareCode>careful</SoftwareCode>
+      <Release>0.1.0</Release>
+      <SerialNo>001</SerialNo>
+      <DateTime>2026-04-20T09:30:00</DateTime>
+    </Source>
+  </Header>
+  <Children>
+    <Child>
+      <ChildIdentifiers>
+        <LAchildID>EM0001</LAchildID>
+        <UPN>A123456789012</UPN>
+        <FormerUPN>A123456789013</FormerUPN>
+        <PersonBirthDate>2015-03-27</PersonBirthDate>
+        <Sex>F</Sex>
+      </ChildIdentifiers>
+      <ChildCharacteristics>
+        <Ethnicity>WBRI</Ethnicity>
+        <Disabilities>
+          <Disability>HAND</Disability>
+          <Disability>HEAR</Disability>
+        </Disabilities>
+      </ChildCharacteristics>
+      <CINdetails>
+        <CINreferralDate>2025-05-06</CINreferralDate>
+        <ReferralSource>1A</ReferralSource>
+        <PrimaryNeedCode>N4</PrimaryNeedCode>
+        <CINclosureDate>2026-02-27</CINclosureDate>
+        <ReasonForClosure>RC1</ReasonForClosure>
+        <DateOfInitialCPC>2025-06-06</DateOfInitialCPC>
+        <Assessments>
+          <AssessmentActualStartDate>2025-05-07</AssessmentActualStartDate>
+          <AssessmentInternalReviewDate>2025-05-20</AssessmentInternalReviewDate>
+          <AssessmentAuthorisationDate>2025-06-02</AssessmentAuthorisationDate>
+          <FactorsIdentifiedAtAssessment>
+            <AssessmentFactors>1C</AssessmentFactors>
+            <AssessmentFactors>3B</AssessmentFactors>
+          </FactorsIdentifiedAtAssessment>
+        </Assessments>
+        <CINPlanDates>
+          <CINPlanStartDate>2025-06-03</CINPlanStartDate>
+          <CINPlanEndDate>2025-06-06</CINPlanEndDate>
+        </CINPlanDates>
+        <Section47>
+          <S47ActualStartDate>2025-05-09</S47ActualStartDate>
+          <InitialCPCtarget>2025-06-02</InitialCPCtarget>
+          <DateOfInitialCPC>2025-06-06</DateOfInitialCPC>
+          <ICPCnotRequired>false</ICPCnotRequired>
+        </Section47>
+        <ReferralNFA>false</ReferralNFA>
+        <ChildProtectionPlans>
+          <CPPstartDate>2025-06-06</CPPstartDate>
+          <CPPendDate>2026-02-27</CPPendDate>
+          <InitialCategoryOfAbuse>NEG</InitialCategoryOfAbuse>
+          <LatestCategoryOfAbuse>EMO</LatestCategoryOfAbuse>
+          <NumberOfPreviousCPP>0</NumberOfPreviousCPP>
+          <Reviews>
+            <CPPreviewDate>2025-09-05</CPPreviewDate>
+            <CPPreviewDate>2026-02-27</CPPreviewDate>
+          </Reviews>
+        </ChildProtectionPlans>
+      </CINdetails>
+    </Child>
+    <Child>
+      <ChildIdentifiers>
+        <LAchildID>EM0002</LAchildID>
+        <UPNunknown>UN1</UPNunknown>
+        <ExpectedPersonBirthDate>2026-05-01</ExpectedPersonBirthDate>
+        <Sex>U</Sex>
+      </ChildIdentifiers>
+      <ChildCharacteristics>
+        <Ethnicity>NOBT</Ethnicity>
+      </ChildCharacteristics>
+      <CINdetails>
+        <CINreferralDate>2026-03-02</CINreferralDate>
+        <ReferralSource>3B</ReferralSource>
+        <ReferralNFA>true</ReferralNFA>
+      </CINdetails>
+    </Child>
+  </Children>
+</Message>
+"#;
+
+#[test]
+fn writes_the_census_in_the_schema_s_element_order() {
+    assert_eq!(write(&[full_child(), minimal_child()]), EXPECTED);
+}
+
+#[test]
+fn the_same_census_gives_the_same_bytes() {
+    let children = [full_child(), minimal_child(), full_child()];
+    assert_eq!(write(&children), write(&children));
+}
+
+#[test]
+fn collection_details_follow_the_collection_year() {
+    let details = CollectionDetails::for_year(CollectionYear::starting(2025).unwrap());
+    assert_eq!(details, CollectionDetails { collection: "CIN".into(), year: 2026, reference_date: ymd(2026, 3, 31) });
+}
+
+/// The elements of a well-formed document, as (depth, name, text) in document order.
+fn parse(xml: &str) -> Vec<(usize, String, String)> {
+    let mut reader = Reader::from_str(xml);
+    let mut depth = 0usize;
+    let mut out: Vec<(usize, String, String)> = Vec::new();
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            Event::Start(e) => {
+                depth += 1;
+                out.push((
+                    depth,
+                    String::from_utf8_lossy(e.local_name().into_inner().as_bytes()).into_owned(),
+                    String::new(),
+                ));
+            }
+            Event::End(_) => depth -= 1,
+            Event::Text(t) => {
+                if let Some(last) = out.last_mut() {
+                    last.2.push_str(t.xml10_content().trim());
+                }
+            }
+            Event::GeneralRef(r) => {
+                let c = match &*r {
+                    "amp" => '&',
+                    "lt" => '<',
+                    "gt" => '>',
+                    _ => r.resolve_char_ref().unwrap().unwrap(),
+                };
+                out.last_mut().unwrap().2.push(c);
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert_eq!(depth, 0);
+    out
+}
+
+#[test]
+fn values_are_escaped() {
+    let mut child = minimal_child();
+    child.identifiers.la_child_id = "A&B<C>\"D\"\r'E'".into();
+    child.characteristics.ethnicity = "]]>".into();
+    let xml = write(&[child]);
+    assert!(xml.contains("<LAchildID>A&amp;B&lt;C&gt;\"D\"&#13;'E'</LAchildID>"), "{xml}");
+    let elements = parse(&xml);
+    let id = elements.iter().find(|(_, name, _)| name == "LAchildID").unwrap();
+    assert_eq!(id.2, "A&B<C>\"D\"\r'E'");
+    let ethnicity = elements.iter().find(|(_, name, _)| name == "Ethnicity").unwrap();
+    assert_eq!(ethnicity.2, "]]>");
+}
+
+#[test]
+fn a_child_xml_cannot_carry_is_refused_and_the_file_stays_well_formed() {
+    let mut bad = minimal_child();
+    bad.identifiers.la_child_id = "EM0003".into();
+    bad.characteristics.disabilities = vec!["MOB\u{1}".into()];
+    let mut writer = CensusWriter::new(Vec::new(), &header()).unwrap();
+    writer.write_child(&full_child()).unwrap();
+    let err = writer.write_child(&bad).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "for child \"EM0003\", <Disability> holds the character U+0001, which XML cannot carry: remove it from the record"
+    );
+    writer.write_child(&minimal_child()).unwrap();
+    assert_eq!(writer.children_written(), 2);
+    let xml = String::from_utf8(writer.finish().unwrap()).unwrap();
+    assert_eq!(xml, EXPECTED, "nothing of the refused child was written");
+
+    let mut bad_header = header();
+    bad_header.source.software_code = "\u{FFFE}".into();
+    let err = CensusWriter::new(Vec::new(), &bad_header).err().unwrap();
+    assert!(err.to_string().starts_with("for the census header, <SoftwareCode> holds the character U+FFFE"), "{err}");
+}
+
+#[test]
+fn cin_details_elements_come_in_schema_order() {
+    let xml = write(&[full_child()]);
+    let elements = parse(&xml);
+    let at = elements.iter().position(|(_, n, _)| n == "CINdetails").unwrap();
+    let depth = elements[at].0;
+    let order: Vec<&str> = elements[at + 1..]
+        .iter()
+        .take_while(|(d, _, _)| *d > depth)
+        .filter(|(d, _, _)| *d == depth + 1)
+        .map(|(_, n, _)| n.as_str())
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "CINreferralDate",
+            "ReferralSource",
+            "PrimaryNeedCode",
+            "CINclosureDate",
+            "ReasonForClosure",
+            "DateOfInitialCPC",
+            "Assessments",
+            "CINPlanDates",
+            "Section47",
+            "ReferralNFA",
+            "ChildProtectionPlans"
+        ]
+    );
+}
+
+#[test]
+fn writes_children_one_at_a_time() {
+    struct Counting(usize);
+    impl std::io::Write for Counting {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut writer = CensusWriter::new(Counting(0), &header()).unwrap();
+    let child = full_child();
+    for _ in 0..5_000 {
+        writer.write_child(&child).unwrap();
+    }
+    assert_eq!(writer.children_written(), 5_000);
+    let written = writer.finish().unwrap().0;
+    let one = write(&[full_child()]).len() - write(&[]).len();
+    assert_eq!(written, write(&[]).len() + 5_000 * one);
+}
+
+#[test]
+fn an_io_failure_is_an_error() {
+    struct Failing;
+    impl std::io::Write for Failing {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("disk full"))
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let err = CensusWriter::new(Failing, &header()).err().unwrap();
+    assert_eq!(err.to_string(), "could not write the census: disk full");
+}

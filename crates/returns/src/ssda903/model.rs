@@ -1,0 +1,337 @@
+//! A whole SSDA903 return held cell for cell as the council's files hold it.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+
+use super::Table;
+use super::date::{DateError, parse_date};
+
+/// The form a return was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// One CSV file per table (or built in memory, for writing as CSV).
+    Csv,
+    /// The single-file `EXPSSDA903` XML form.
+    Xml,
+}
+
+/// One table of a return: its column names in file order, and its rows, each cell exactly as
+/// written (a blank cell is `None`), with the line of the file each row starts on.
+///
+/// # Layout
+///
+/// A table keeps all its cells' text in one string (an arena) and, for each cell, where its
+/// text ends in that string (`u32`, so 4 bytes a cell); each row also keeps its line number
+/// (`u32`). Nothing is allocated per row or per cell, so a table takes about the size of its
+/// file plus 4 bytes a cell and 4 a row, and loading is a few appends per row. A table's text
+/// is limited to 4 GiB, far beyond any council's return; the reader reports a larger file as an
+/// error.
+///
+/// A blank cell (nothing between the commas, or `""`) is `None`. Anything else, including
+/// spaces, is kept exactly; [`TableData::value`] gives the trimmed value with spaces-only
+/// treated as blank, which is what most DfE rules mean by "blank".
+#[derive(Clone)]
+pub struct TableData {
+    table: Table,
+    file: Box<str>,
+    columns: Box<[&'static str]>,
+    /// Where each cell's text ends in `text`, row after row; a cell starts where the previous
+    /// one ends.
+    ends: Vec<u32>,
+    text: String,
+    lines: Vec<u32>,
+}
+
+/// A table's text passed 4 GiB, which the arena's offsets cannot address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TableTooLarge;
+
+impl TableData {
+    /// An empty table whose columns, in file order, are `columns` (DfE's names).
+    pub(crate) fn new(table: Table, file: &str, columns: Vec<&'static str>) -> TableData {
+        TableData {
+            table,
+            file: file.into(),
+            columns: columns.into_boxed_slice(),
+            ends: Vec::new(),
+            text: String::new(),
+            lines: Vec::new(),
+        }
+    }
+
+    /// Appends a row whose cells, in column order, are the consecutive pieces of `joined` that
+    /// end at the byte offsets `cell_ends` (relative to `joined`). The caller guarantees one end
+    /// per column, ascending, each on a character boundary of `joined`.
+    pub(crate) fn push_joined(
+        &mut self,
+        line: u32,
+        joined: &str,
+        cell_ends: impl Iterator<Item = usize>,
+    ) -> Result<(), TableTooLarge> {
+        let base = self.text.len();
+        let total = base.checked_add(joined.len()).ok_or(TableTooLarge)?;
+        if u32::try_from(total).is_err() {
+            return Err(TableTooLarge);
+        }
+        self.text.push_str(joined);
+        for end in cell_ends {
+            // Bounded by `total`, checked above.
+            self.ends.push(u32::try_from(base + end).map_err(|_| TableTooLarge)?);
+        }
+        self.lines.push(line);
+        Ok(())
+    }
+
+    /// Appends a row of cells in column order (`None` or `""` for blank). The caller
+    /// guarantees one cell per column.
+    pub(crate) fn push_cells<'c>(
+        &mut self,
+        line: u32,
+        cells: impl IntoIterator<Item = Option<&'c str>>,
+    ) -> Result<(), TableTooLarge> {
+        for cell in cells {
+            self.text.push_str(cell.unwrap_or(""));
+            let end = u32::try_from(self.text.len()).map_err(|_| TableTooLarge)?;
+            self.ends.push(end);
+        }
+        self.lines.push(line);
+        Ok(())
+    }
+
+    /// Releases the spare capacity left by growing the arena.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
+        self.lines.shrink_to_fit();
+    }
+
+    /// The table.
+    pub fn table(&self) -> Table {
+        self.table
+    }
+
+    /// The name of the file the table was read from (as given to the reader), or the file name
+    /// it would be written to if it was built in memory.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// DfE's names of the table's columns, in the order the file has them. A table read from a
+    /// CSV has exactly [`Table::columns`] in some order; the [`Table::Header`] of a return read
+    /// from XML also has [`super::XML_HEADER_UASC`] at the end.
+    pub fn columns(&self) -> &[&'static str] {
+        &self.columns
+    }
+
+    /// The number of data rows.
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// Whether the table has no data rows.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// Where `column` (DfE's name, compared without regard to ASCII case) stands in
+    /// [`TableData::columns`].
+    pub fn column_index(&self, column: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.eq_ignore_ascii_case(column))
+    }
+
+    /// The cell of data row `row` (0-based) in column number `column` (as in
+    /// [`TableData::columns`]), exactly as written; `None` if blank or out of range.
+    pub fn cell_at(&self, row: usize, column: usize) -> Option<&str> {
+        let width = self.columns.len();
+        if column >= width || row >= self.len() {
+            return None;
+        }
+        let i = row * width + column;
+        let start = if i == 0 { 0 } else { *self.ends.get(i - 1)? as usize };
+        let end = *self.ends.get(i)? as usize;
+        self.text.get(start..end).filter(|s| !s.is_empty())
+    }
+
+    /// The cell of data row `row` (0-based) in column `column` (DfE's name, compared without
+    /// regard to ASCII case), exactly as written; `None` if blank.
+    ///
+    /// Asking for a column the table does not have is a mistake in the caller (DfE's own
+    /// validator has rules that read columns no file has, and so never fire): debug builds
+    /// panic on it, so tests catch it; release builds answer `None`.
+    pub fn cell(&self, row: usize, column: &str) -> Option<&str> {
+        let index = self.column_index(column);
+        debug_assert!(index.is_some(), "the {} table has no column {column:?}", self.table);
+        self.cell_at(row, index?)
+    }
+
+    /// The cell trimmed of surrounding spaces, `None` if blank or only spaces.
+    pub fn value(&self, row: usize, column: &str) -> Option<&str> {
+        self.cell(row, column).map(str::trim).filter(|s| !s.is_empty())
+    }
+
+    /// The cell read as a DfE `DD/MM/YYYY` date: `Ok(None)` if blank (or only spaces), an
+    /// error saying what is wrong if it holds something that is not a date.
+    pub fn date(&self, row: usize, column: &str) -> Result<Option<NaiveDate>, DateError> {
+        self.value(row, column).map(parse_date).transpose()
+    }
+
+    /// The line of the file on which data row `row` starts, counting the file's first line as
+    /// 1: with one line per row (no line breaks inside cells), the header is line 1 and data
+    /// row 0 is line 2, as a spreadsheet numbers them. For a return read from XML, the line of
+    /// the element the row was made from.
+    pub fn line(&self, row: usize) -> Option<u64> {
+        self.lines.get(row).map(|&l| u64::from(l))
+    }
+
+    /// Data row `row` (0-based).
+    pub fn row(&self, row: usize) -> Option<Row<'_>> {
+        (row < self.len()).then_some(Row { data: self, index: row })
+    }
+
+    /// Every data row, in file order.
+    pub fn rows(&self) -> impl ExactSizeIterator<Item = Row<'_>> + '_ {
+        (0..self.len()).map(move |index| Row { data: self, index })
+    }
+
+    /// Bytes held by the table's arena, offsets and line numbers (for measuring).
+    pub fn heap_size(&self) -> usize {
+        self.text.capacity() + self.ends.capacity() * 4 + self.lines.capacity() * 4
+    }
+}
+
+/// Tables are equal when they are the same table with the same columns in the same order, the
+/// same cells and the same line numbers. The file name is not compared: writing a return and
+/// reading it back gives an equal return whatever the files are called.
+impl PartialEq for TableData {
+    fn eq(&self, other: &Self) -> bool {
+        self.table == other.table
+            && self.columns == other.columns
+            && self.ends == other.ends
+            && self.text == other.text
+            && self.lines == other.lines
+    }
+}
+
+impl Eq for TableData {}
+
+impl fmt::Debug for TableData {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let rows: Vec<(u64, Vec<Option<&str>>)> = self
+            .rows()
+            .map(|r| (r.line(), (0..self.columns.len()).map(|c| self.cell_at(r.index(), c)).collect()))
+            .collect();
+        f.debug_struct("TableData")
+            .field("table", &self.table)
+            .field("file", &self.file)
+            .field("columns", &self.columns)
+            .field("rows", &rows)
+            .finish()
+    }
+}
+
+/// One data row of a [`TableData`].
+#[derive(Clone, Copy)]
+pub struct Row<'a> {
+    data: &'a TableData,
+    index: usize,
+}
+
+impl<'a> Row<'a> {
+    /// The row's 0-based index among the table's data rows (DfE's validator reports errors by
+    /// this index).
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    /// The line of the file the row starts on (see [`TableData::line`]).
+    pub fn line(&self) -> u64 {
+        self.data.line(self.index).unwrap_or(0)
+    }
+
+    /// The cell in `column`, exactly as written; `None` if blank (see [`TableData::cell`]).
+    pub fn get(&self, column: &str) -> Option<&'a str> {
+        self.data.cell(self.index, column)
+    }
+
+    /// The cell trimmed, `None` if blank or only spaces.
+    pub fn value(&self, column: &str) -> Option<&'a str> {
+        self.data.value(self.index, column)
+    }
+
+    /// The cell read as a `DD/MM/YYYY` date (see [`TableData::date`]).
+    pub fn date(&self, column: &str) -> Result<Option<NaiveDate>, DateError> {
+        self.data.date(self.index, column)
+    }
+
+    /// The row's cells in the table's column order.
+    pub fn cells(&self) -> impl ExactSizeIterator<Item = Option<&'a str>> + 'a {
+        let (data, index) = (self.data, self.index);
+        (0..data.columns.len()).map(move |c| data.cell_at(index, c))
+    }
+}
+
+impl fmt::Debug for Row<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Row")
+            .field("table", &self.data.table)
+            .field("index", &self.index)
+            .field("line", &self.line())
+            .field("cells", &self.cells().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+/// A whole SSDA903 return: the tables the council's files hold, at most one of each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Return {
+    format: Format,
+    /// Indexed by [`Table::index`].
+    tables: [Option<TableData>; 12],
+}
+
+impl Return {
+    pub(crate) fn new(format: Format) -> Return {
+        Return { format, tables: Default::default() }
+    }
+
+    /// Puts a table in the return, handing back the one it replaces.
+    pub(crate) fn insert(&mut self, mut data: TableData) -> Option<TableData> {
+        data.shrink_to_fit();
+        let slot = &mut self.tables[data.table().index()];
+        slot.replace(data)
+    }
+
+    /// The form the return was read from.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// The table, if the return has it.
+    pub fn table(&self, table: Table) -> Option<&TableData> {
+        self.tables[table.index()].as_ref()
+    }
+
+    /// The tables the return has, in [`Table::ALL`] order.
+    pub fn tables(&self) -> impl Iterator<Item = &TableData> {
+        self.tables.iter().flatten()
+    }
+
+    /// The number of data rows across all tables.
+    pub fn row_count(&self) -> usize {
+        self.tables().map(TableData::len).sum()
+    }
+
+    /// Bytes held by all tables (for measuring).
+    pub fn heap_size(&self) -> usize {
+        self.tables().map(TableData::heap_size).sum()
+    }
+}
+
+/// What a council submits for validation: this year's return and, optionally, last year's, which
+/// DfE's rules compare it with (open episodes carried over, identity consistency, and so on).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submission {
+    pub this_year: Return,
+    pub previous_year: Option<Return>,
+}
