@@ -18,6 +18,8 @@ pub enum BuildError {
     NotInYear { table: Table, year: CollectionYear },
     /// The table's text passed 4 GiB.
     TooLarge { table: Table },
+    /// A row given to [`TableData::from_rows`] has more or fewer cells than columns were named.
+    RowLength { table: Table, row: usize, expected: usize, found: usize },
 }
 
 impl fmt::Display for BuildError {
@@ -31,6 +33,9 @@ impl fmt::Display for BuildError {
                 None => write!(f, "the {year} return has no {table} table"),
             },
             BuildError::TooLarge { table } => write!(f, "the {table} table holds more than 4 GiB of text"),
+            BuildError::RowLength { table, row, expected, found } => {
+                write!(f, "row {row} of the {table} table has {found} cells for {expected} columns")
+            }
         }
     }
 }

@@ -14,7 +14,8 @@
 //! - [`write_table`] and [`write_return_to_dir`]: the CSV writer;
 //! - [`RowBuilder`] and [`ReturnBuilder`]: build a return from typed data, refusing columns a
 //!   table does not have;
-//! - [`parse_date`] and [`format_date`]: DfE's `DD/MM/YYYY` dates.
+//! - [`parse_date`] and [`format_date`]: DfE's `DD/MM/YYYY` dates;
+//! - [`validate`]: DfE's validation rules, run on a return.
 //!
 //! # Sources for the format
 //!
@@ -28,6 +29,7 @@ mod build;
 mod date;
 mod model;
 mod read;
+pub mod validate;
 mod write;
 mod xml;
 

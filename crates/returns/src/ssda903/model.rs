@@ -5,6 +5,7 @@ use std::fmt;
 use chrono::NaiveDate;
 
 use super::Table;
+use super::build::BuildError;
 use super::date::{DateError, parse_date};
 
 /// The form a return was read from.
@@ -58,6 +59,54 @@ impl TableData {
             text: String::new(),
             lines: Vec::new(),
         }
+    }
+
+    /// A table built in memory from the cells of some of its columns, row by row: `columns`
+    /// names the columns given (DfE's names, compared without regard to ASCII case) and each
+    /// row holds one cell per named column, in that order (`None` or `""` for blank). The table
+    /// has all its columns in the canonical order of [`Table::columns`]; those not named are
+    /// blank. A [`Table::Header`] may also be given [`super::XML_HEADER_UASC`], as a return read
+    /// from XML has it. Data row `i` is on line `i + 2`, as if written as CSV.
+    ///
+    /// DfE's validator tests give tables this way, holding only the columns a rule reads.
+    pub fn from_rows<S: AsRef<str>>(
+        table: Table,
+        columns: &[&str],
+        rows: impl IntoIterator<Item = impl IntoIterator<Item = Option<S>>>,
+    ) -> Result<TableData, BuildError> {
+        let mut names: Vec<&'static str> = table.columns().to_vec();
+        let mut positions = Vec::with_capacity(columns.len());
+        for column in columns {
+            let position = match table.column_position(column) {
+                Some(p) => p,
+                None if table == Table::Header && column.eq_ignore_ascii_case(super::XML_HEADER_UASC) => {
+                    names.push(super::XML_HEADER_UASC);
+                    names.len() - 1
+                }
+                None => return Err(BuildError::UnknownColumn { table, column: (*column).to_string() }),
+            };
+            positions.push(position);
+        }
+        let mut data = TableData::new(table, &table.file_name(), names);
+        let width = data.columns.len();
+        for (i, row) in rows.into_iter().enumerate() {
+            let mut cells: Vec<Option<S>> = (0..width).map(|_| None).collect();
+            let mut found = 0;
+            for (cell, &position) in row.into_iter().zip(positions.iter().chain(std::iter::repeat(&usize::MAX))) {
+                found += 1;
+                if let Some(slot) = cells.get_mut(position) {
+                    *slot = cell;
+                }
+            }
+            if found != positions.len() {
+                return Err(BuildError::RowLength { table, row: i, expected: positions.len(), found });
+            }
+            let line = u32::try_from(i + 2).map_err(|_| BuildError::TooLarge { table })?;
+            data.push_cells(line, cells.iter().map(|c| c.as_ref().map(AsRef::as_ref)))
+                .map_err(|_| BuildError::TooLarge { table })?;
+        }
+        data.shrink_to_fit();
+        Ok(data)
     }
 
     /// Appends a row whose cells, in column order, are the consecutive pieces of `joined` that
@@ -293,6 +342,16 @@ pub struct Return {
 impl Return {
     pub(crate) fn new(format: Format) -> Return {
         Return { format, tables: Default::default() }
+    }
+
+    /// A return of the given tables (at most one of each: a later table replaces an earlier one
+    /// of the same kind), as if read in `format`.
+    pub fn from_tables(format: Format, tables: impl IntoIterator<Item = TableData>) -> Return {
+        let mut ret = Return::new(format);
+        for table in tables {
+            ret.insert(table);
+        }
+        ret
     }
 
     /// Puts a table in the return, handing back the one it replaces.

@@ -1,0 +1,257 @@
+//! DfE's social worker episode rules (SW*, from 2023-24) and NoE (a child whose care began
+//! before the year has no episodes in last year's return).
+
+use chrono::NaiveDate;
+
+use crate::ssda903::Table::{Episodes, SwEpisodes};
+use crate::ssda903::validate::context::{Child, Ctx, RESPITE, TableView};
+use crate::ssda903::validate::rule::Flags;
+use crate::ssda903::validate::rule::Input::{PreviousTable as P, Table as T};
+use crate::ssda903::validate::rules::common::cols;
+use crate::ssda903::validate::rules::r600::date_perm;
+
+rule!(SW01ASTG1, "SW01aSTG1", 2024, [T(SwEpisodes)], sw01a);
+rule!(SW01BSTG1, "SW01bSTG1", 2024, [T(SwEpisodes)], sw01b);
+rule!(SW02STG1, "SW02STG1", 2023, [T(SwEpisodes)], sw02);
+rule!(SW04STG1, "SW04STG1", 2023, [T(SwEpisodes)], sw04);
+rule!(SW05STG1, "SW05STG1", 2023, [T(SwEpisodes)], sw05);
+rule!(SW06STG2, "SW06STG2", 2023, [T(SwEpisodes)], sw06);
+rule!(SW07STG2, "SW07STG2", 2024, [T(SwEpisodes)], sw07);
+rule!(SW08STG2, "SW08STG2", 2023, [T(SwEpisodes)], sw08);
+rule!(SW09STG2, "SW09STG2", 2023, [T(SwEpisodes)], sw09);
+rule!(SW10STG2, "SW10STG2", 2024, [T(SwEpisodes)], sw10);
+rule!(SW11BSTG2, "SW11bSTG2", 2023, [T(SwEpisodes), T(Episodes)], sw11b);
+rule!(SW12STG2, "SW12STG2", 2024, [T(SwEpisodes), T(Episodes)], sw12);
+rule!(SW13STG1, "SW13STG1", 2024, [T(SwEpisodes)], sw13);
+rule!(SW17STG2, "SW17STG2", 2025, [T(SwEpisodes), T(Episodes)], sw17);
+rule!(NOE, "NoE", 2022, [T(Episodes), P(Episodes)], noe);
+
+/// Social worker episodes are reported from 1 April 2023; a reason for a change of social worker
+/// is required from then.
+fn sw_reporting_start() -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(2023, 4, 1)
+}
+
+/// Reasons for a change of social worker.
+const SW_REASON: &[&str] =
+    &["MANAGE", "FCONTA", "LEFTRL", "ORGRST", "TSPROC", "ABSENC", "CHCHAN", "PCCHAN", "SWDIED", "OTHERS"];
+
+/// Flags every row of `t` in which `bad` holds.
+fn flag_rows(f: &mut Flags, t: &TableView<'_>, mut bad: impl FnMut(usize) -> bool) {
+    for row in t.rows() {
+        if bad(row) {
+            f.flag(t.data().table(), row);
+        }
+    }
+}
+
+/// SW01aSTG1 (2024-25): each social worker episode needs the social worker's ID and its start
+/// date.
+fn sw01a(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
+    let sw = ctx.this.table(SwEpisodes)?;
+    let [id, decom] = cols(sw, ["SW_ID", "SW_DECOM"]);
+    flag_rows(f, sw, |r| !sw.has(r, id) || !sw.has(r, decom));
+    Some(())
+}
+
+/// SW01bSTG1 (2024-25): each social worker episode needs the ID and start date, and one starting
+/// on or after 1 April 2023 the reason for the change of social worker.
+fn sw01b(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
+    let sw = ctx.this.table(SwEpisodes)?;
+    let [id, decom, reason] = cols(sw, ["SW_ID", "SW_DECOM", "SW_REASON"]);
+    let start = sw.dates("SW_DECOM");
+    let from = sw_reporting_start()?;
+    flag_rows(f, sw, |r| {
+        !sw.has(r, id) || !sw.has(r, decom) || (!sw.has(r, reason) && start.get(r).is_some_and(|d| d >= from))
+    });
+    Some(())
+}
+
+/// SW02STG1: a social worker's ID must begin SW (or XX, for one not known).
+fn sw02(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
+    let sw = ctx.this.table(SwEpisodes)?;
+    let id = sw.col("SW_ID");
+    flag_rows(f, sw, |r| {
+        sw.value(r, id).is_some_and(|v| {
+            let head = v.get(..2).unwrap_or(v);
+            !head.eq_ignore_ascii_case("SW") && !head.eq_ignore_ascii_case("XX")
+        })
+    });
+    Some(())
+}
+
+/// Flags rows whose `column` is given but is neither a date nor one with ZZ for unknown parts.
+fn not_a_sw_date(ctx: &Ctx<'_>, f: &mut Flags, column: &str) -> Option<()> {
+    let sw = ctx.this.table(SwEpisodes)?;
+    let col = sw.col(column);
+    flag_rows(f, sw, |r| sw.value(r, col).is_some_and(|v| date_perm(v).is_err()));
+    Some(())
+}
+
+/// SW04STG1: the start date of a social worker episode, when given, must be a date (ZZ allowed
+/// for an unknown day or month, ZZZZ for an unknown year).
+fn sw04(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
+    not_a_sw_date(ctx, f, "SW_DECOM")
+}
+
+/// SW05STG1: the end date of a social worker episode, when given, must be such a date.
+fn sw05(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
+    not_a_sw_date(ctx, f, "SW_DEC")
+}
+
+/// SW06STG2: a social worker episode cannot start after the end of the collection year.
+fn sw06(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
+    let sw = ctx.this.table(SwEpisodes)?;
+    let start = sw.dates("SW_DECOM");
+    flag_rows(f, sw, |r| start.get(r).is_some_and(|d| d > ctx.end()));
+    Some(())
+}
+
+/// SW07STG2 (2024-25): a social worker episode's end date must be within the collection year.
+fn sw07(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
+    let sw = ctx.this.table(SwEpisodes)?;
+    let end = sw.dates("SW_DEC");
+    flag_rows(f, sw, |r| end.get(r).is_some_and(|d| d < ctx.start() || d > ctx.end()));
+    Some(())
+}
+
+/// The child's social worker episodes with a readable start date, in start order.
+fn sw_episodes(sw: &TableView<'_>, child: Child) -> Vec<(NaiveDate, usize)> {
+    let start = sw.dates("SW_DECOM");
+    let mut out: Vec<(NaiveDate, usize)> =
+        sw.rows_of(child).iter().filter_map(|&r| Some((start.get(r as usize)?, r as usize))).collect();
+    out.sort_unstable();
+    out
+}
+
+/// SW08STG2: every social worker episode but the child's latest must have ended.
+fn sw08(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
+    let sw = ctx.this.table(SwEpisodes)?;
+    let end = sw.col("SW_DEC");
+    for child in ctx.this.children() {
+        let episodes = sw_episodes(sw, child);
+        if let Some((_, earlier)) = episodes.split_last() {
+            for &(_, r) in earlier {
+                if !sw.has(r, end) {
+                    f.flag(SwEpisodes, r);
+                }
+            }
+        }
+    }
+    Some(())
+}
+
+/// SW09STG2: a social worker episode cannot end on the day it began.
+fn sw09(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
+    let sw = ctx.this.table(SwEpisodes)?;
+    let (start, end) = (sw.dates("SW_DECOM"), sw.dates("SW_DEC"));
+    flag_rows(f, sw, |r| start.get(r).is_some_and(|s| end.get(r) == Some(s)));
+    Some(())
+}
+
+/// SW10STG2 (2024-25): a social worker episode cannot start before an earlier one (in start
+/// order) ended.
+fn sw10(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
+    let sw = ctx.this.table(SwEpisodes)?;
+    let end = sw.dates("SW_DEC");
+    for child in ctx.this.children() {
+        let mut ended: Option<NaiveDate> = None;
+        for (start, r) in sw_episodes(sw, child) {
+            if ended.is_some_and(|e| start < e) {
+                f.flag(SwEpisodes, r);
+            }
+            if let Some(e) = end.get(r) {
+                ended = Some(ended.map_or(e, |x| x.max(e)));
+            }
+        }
+    }
+    Some(())
+}
+
+/// Whether the child is looked after at the end of the collection year other than on a short
+/// break: the episode open then, if any.
+fn looked_after_at_end(ctx: &Ctx<'_>, child: Child) -> Option<usize> {
+    let eps = ctx.this.table(Episodes)?;
+    let ls = eps.col("LS");
+    ctx.this.open_episode_at(child, ctx.end()).filter(|&e| !eps.is_in(e, ls, RESPITE))
+}
+
+/// SW11bSTG2: for a child looked after at 31 March (other than on a short break), their latest
+/// social worker episode cannot have ended before 31 March with none after it.
+fn sw11b(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
+    let sw = ctx.this.table(SwEpisodes)?;
+    let end = sw.dates("SW_DEC");
+    for child in ctx.this.children() {
+        if looked_after_at_end(ctx, child).is_none() {
+            continue;
+        }
+        if let Some(&(_, latest)) = sw_episodes(sw, child).last()
+            && end.get(latest).is_some_and(|e| e < ctx.end())
+        {
+            f.flag(SwEpisodes, latest);
+        }
+    }
+    Some(())
+}
+
+/// SW12STG2 (2024-25): a child looked after at 31 March (other than on a short break) must have
+/// social worker episodes for the whole year: the earliest must start on or before its first
+/// day. The episode open at 31 March is flagged.
+fn sw12(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
+    let sw = ctx.this.table(SwEpisodes)?;
+    for child in ctx.this.children() {
+        let Some(open) = looked_after_at_end(ctx, child) else { continue };
+        let covered = sw_episodes(sw, child).first().is_some_and(|&(s, _)| s <= ctx.start());
+        if !covered {
+            f.flag(Episodes, open);
+        }
+    }
+    Some(())
+}
+
+/// SW13STG1 (2024-25): the reason for a change of social worker must be one of DfE's codes, and
+/// given for an episode starting on or after 1 April 2023.
+fn sw13(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
+    let sw = ctx.this.table(SwEpisodes)?;
+    let reason = sw.col("SW_REASON");
+    let start = sw.dates("SW_DECOM");
+    let from = sw_reporting_start()?;
+    flag_rows(f, sw, |r| match sw.value(r, reason) {
+        Some(v) => !SW_REASON.iter().any(|c| v.eq_ignore_ascii_case(c)),
+        None => start.get(r).is_some_and(|d| d >= from),
+    });
+    Some(())
+}
+
+/// SW17STG2 (2025-26): a child looked after at 31 March (other than on a short break) must have
+/// a social worker episode open then (started by 31 March, not ended before it); their latest
+/// social worker episode is flagged.
+fn sw17(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
+    let sw = ctx.this.table(SwEpisodes)?;
+    let end = sw.dates("SW_DEC");
+    for child in ctx.this.children() {
+        if looked_after_at_end(ctx, child).is_none() {
+            continue;
+        }
+        let episodes = sw_episodes(sw, child);
+        let open = episodes.iter().any(|&(s, r)| s <= ctx.end() && end.get(r).is_none_or(|e| e >= ctx.end()));
+        if let Some(&(_, latest)) = episodes.last()
+            && !open
+        {
+            f.flag(SwEpisodes, latest);
+        }
+    }
+    Some(())
+}
+
+/// NoE: a child with an episode that began before this collection year must have episodes in
+/// last year's return; those episodes are flagged.
+fn noe(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
+    let eps = ctx.this.table(Episodes)?;
+    let last = ctx.last.as_ref()?.table(Episodes)?;
+    let decom = eps.dates("DECOM");
+    flag_rows(f, eps, |r| {
+        decom.get(r).is_some_and(|d| d < ctx.start()) && eps.child(r).is_some_and(|c| !last.has_child(c))
+    });
+    Some(())
+}
