@@ -18,6 +18,17 @@ pub enum AppError {
     Unreadable { child: String, detail: String },
     #[error("{0}")]
     Synthetic(String),
+    /// The law forbids what was proposed.
+    #[error("this cannot be recorded: {}", messages(.breaches))]
+    Refused { breaches: Vec<careful_duties::Breach> },
+    /// What was proposed needs a team manager's override, with a reason.
+    #[error("this needs a team manager's agreement, recorded with a reason: {}", messages(.breaches))]
+    NeedsOverride { breaches: Vec<careful_duties::Breach> },
+    /// An override that cannot be accepted.
+    #[error("the override cannot be accepted: {0}")]
+    Override(String),
+    #[error("the council setting {key} is not usable: {detail}")]
+    Settings { key: &'static str, detail: String },
     #[error("cannot write {}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -28,4 +39,8 @@ pub enum AppError {
     Ssda903Write(#[from] careful_returns::ssda903::WriteError),
     #[error("the CIN census could not be written: {0}")]
     CinWrite(#[from] careful_returns::cin::CinWriteError),
+}
+
+fn messages(breaches: &[careful_duties::Breach]) -> String {
+    breaches.iter().map(|b| format!("{} ({})", b.message, b.code)).collect::<Vec<_>>().join("; ")
 }

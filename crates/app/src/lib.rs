@@ -5,6 +5,7 @@
 //! relationship and audits it, in one place.
 
 mod clock;
+pub mod duties;
 mod error;
 pub mod record;
 pub mod synthetic;
@@ -88,6 +89,13 @@ impl App {
             today_holiday: calendar.holiday_name(today).map(str::to_string),
             calendar_coverage: calendar.coverage(),
         })
+    }
+
+    /// The council's workers and teams.
+    pub async fn organisation(
+        &self,
+    ) -> Result<(Vec<careful_domain::organisation::Worker>, Vec<careful_domain::organisation::Team>), AppError> {
+        Ok((self.inner.store.workers().await?, self.inner.store.teams().await?))
     }
 
     /// The store, for the use cases in this crate's modules.

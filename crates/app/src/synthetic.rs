@@ -8,14 +8,15 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 
 use careful_domain::record::{ChildRecord, Entry, fold};
 use careful_domain::{ChildId, CollectionYear, NewEvent, RecordedAt, Sequence};
+use careful_duties::Policy;
 use careful_insight::{Figure, YearFigures};
 use careful_returns::from_record::{self, Registrations};
 use careful_returns::{cin, ssda903};
-use careful_store::Store;
+use careful_store::{ChildRow, DutyRow, Store};
 use careful_synth::{Council, InjectedFailure, Options, SyntheticChild};
 
 use crate::AppError;
@@ -60,9 +61,12 @@ struct Prepared {
     events: Vec<NewEvent>,
     record: ChildRecord,
     injected: Vec<InjectedFailure>,
+    /// The child's projection rows, when writing to a database.
+    projection: Option<(ChildRow, Vec<DutyRow>)>,
 }
 
-fn prepare(child: SyntheticChild) -> Result<Prepared, AppError> {
+/// A child's events, folded and checked, and (for a database) their duties as of `as_of`.
+fn prepare(child: SyntheticChild, duties: Option<(&Policy, NaiveDate)>) -> Result<Prepared, AppError> {
     let mut events = Vec::with_capacity(child.events.len());
     let mut entries = Vec::with_capacity(child.events.len());
     for (i, e) in child.events.into_iter().enumerate() {
@@ -74,12 +78,14 @@ fn prepare(child: SyntheticChild) -> Result<Prepared, AppError> {
             recorded_at,
             recorded_by: e.recorded_by,
             reason: None,
+            manager_override: None,
             event: e.event.clone(),
         });
         events.push(e.event.into_envelope(e.id, e.effective_date, recorded_at, e.recorded_by, None)?);
     }
     let record = fold(&entries).map_err(|e| AppError::Synthetic(format!("child {}: {e}", child.la_child_id)))?;
-    Ok(Prepared { id: child.id, events, record, injected: child.injected })
+    let projection = duties.map(|(policy, as_of)| crate::duties::projection(child.id, &record, policy, as_of));
+    Ok(Prepared { id: child.id, events, record, injected: child.injected, projection })
 }
 
 /// Generates a synthetic council and writes it where asked. `progress` is told how many
@@ -108,7 +114,13 @@ pub async fn generate(
         tx.commit().await?;
     }
 
-    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<(ChildId, Vec<NewEvent>)>>(4);
+    type Batch = Vec<(ChildId, Vec<NewEvent>, Option<(ChildRow, Vec<DutyRow>)>)>;
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Batch>(4);
+    let policy = match &request.store {
+        Some(store) => crate::duties::standards(store).await?,
+        None => Policy::default(),
+    };
+    let end = request.options.end;
     let wants_db = request.store.is_some();
     let year = request.year;
     let ssda903_dir = request.ssda903_dir.clone();
@@ -135,40 +147,45 @@ pub async fn generate(
             };
             let mut batch = Vec::new();
             let mut failure: Option<AppError> = None;
-            let simulated = council.generate_with(prepare, |prepared| {
-                if failure.is_some() {
-                    return;
-                }
-                let result = (|| -> Result<(), AppError> {
-                    let p = prepared?;
-                    report.children += 1;
-                    report.events += p.events.len() as u64;
-                    figures.add(year, &p.record);
-                    if let Some(builder) = returns.as_mut() {
-                        from_record::ssda903_rows(&p.record, year, &registrations, builder)
-                            .map_err(|e| AppError::Synthetic(format!("903 row for {}: {e}", p.record.la_child_id)))?;
+            let duties = wants_db.then_some((&policy, end));
+            let simulated = council.generate_with(
+                |child| prepare(child, duties),
+                |prepared| {
+                    if failure.is_some() {
+                        return;
                     }
-                    if let Some(writer) = census.as_mut()
-                        && let Some(child) = from_record::cin_child(&p.record, year)
-                    {
-                        writer.write_child(&child)?;
-                    }
-                    report.injected.extend(p.injected);
-                    if wants_db {
-                        batch.push((p.id, p.events));
-                        if batch.len() >= BATCH && sender.blocking_send(std::mem::take(&mut batch)).is_err() {
-                            return Err(AppError::Synthetic("the database writer stopped".into()));
+                    let result = (|| -> Result<(), AppError> {
+                        let p = prepared?;
+                        report.children += 1;
+                        report.events += p.events.len() as u64;
+                        figures.add(year, &p.record);
+                        if let Some(builder) = returns.as_mut() {
+                            from_record::ssda903_rows(&p.record, year, &registrations, builder).map_err(|e| {
+                                AppError::Synthetic(format!("903 row for {}: {e}", p.record.la_child_id))
+                            })?;
                         }
+                        if let Some(writer) = census.as_mut()
+                            && let Some(child) = from_record::cin_child(&p.record, year)
+                        {
+                            writer.write_child(&child)?;
+                        }
+                        report.injected.extend(p.injected);
+                        if wants_db {
+                            batch.push((p.id, p.events, p.projection));
+                            if batch.len() >= BATCH && sender.blocking_send(std::mem::take(&mut batch)).is_err() {
+                                return Err(AppError::Synthetic("the database writer stopped".into()));
+                            }
+                        }
+                        if report.children.is_multiple_of(500) {
+                            progress(report.children);
+                        }
+                        Ok(())
+                    })();
+                    if let Err(e) = result {
+                        failure = Some(e);
                     }
-                    if report.children.is_multiple_of(500) {
-                        progress(report.children);
-                    }
-                    Ok(())
-                })();
-                if let Err(e) = result {
-                    failure = Some(e);
-                }
-            });
+                },
+            );
             if let Some(e) = failure {
                 return Err(e);
             }
@@ -196,8 +213,11 @@ pub async fn generate(
     if let Some(store) = &request.store {
         while let Some(batch) = receiver.recv().await {
             let mut tx = store.begin().await?;
-            for (child, events) in &batch {
+            for (child, events, projection) in &batch {
                 tx.append(*child, Sequence::EMPTY, events).await?;
+                if let Some((row, duties)) = projection {
+                    tx.replace_projection(row, duties).await?;
+                }
             }
             tx.commit().await?;
         }

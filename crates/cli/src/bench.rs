@@ -24,6 +24,27 @@ pub enum BenchCommand {
     /// How fast the record is folded: generates a synthetic council and times the fold (the
     /// check and derivation of every child's record from its events), per core.
     Fold(FoldArgs),
+    /// How fast every child's duties are worked out: generates a synthetic council and times
+    /// the duties engine on each child's folded record, per core.
+    Duties(FoldArgs),
+    /// Worklist query latency: writes a synthetic council into a scratch database and times
+    /// the worklist of a worker, a team, an IRO and the whole council, and recording an event
+    /// (with the duties projection updated in the same transaction).
+    Worklist(WorklistArgs),
+}
+
+#[derive(Args)]
+pub struct WorklistArgs {
+    /// A PostgreSQL server to measure (a scratch database is created on it), or sqlite:// for
+    /// SQLite [default: SQLite in a temporary folder].
+    #[arg(long, value_name = "URL")]
+    database: Option<String>,
+    /// Children aged 0 to 17 in the synthetic council.
+    #[arg(long, default_value_t = 80_000)]
+    population: u64,
+    /// Times each query is run.
+    #[arg(long, default_value_t = 50)]
+    runs: usize,
 }
 
 #[derive(Args)]
@@ -56,6 +77,8 @@ pub async fn run(command: BenchCommand) -> Result<(), Failure> {
     match command {
         BenchCommand::Append(args) => append(args).await,
         BenchCommand::Fold(args) => fold(args),
+        BenchCommand::Duties(args) => duties(args),
+        BenchCommand::Worklist(args) => worklist(args).await,
     }
 }
 
@@ -255,6 +278,7 @@ fn fold(args: FoldArgs) -> Result<(), Failure> {
                     recorded_at: RecordedAt::new(e.recorded_at),
                     recorded_by: e.recorded_by,
                     reason: None,
+                    manager_override: None,
                     event: e.event.clone(),
                 })
                 .collect();
@@ -285,5 +309,208 @@ fn fold(args: FoldArgs) -> Result<(), Failure> {
     if failed > 0 {
         return Err(Failure::new(format!("{failed} records did not fold")));
     }
+    Ok(())
+}
+
+fn duties(args: FoldArgs) -> Result<(), Failure> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    use careful_domain::WorkingDayCalendar;
+    use careful_domain::record::{Entry, fold};
+    use careful_duties::{Policy, duties_of};
+    use careful_synth::{Council, FailureRates, Options};
+
+    if args.population < 1_000 {
+        return Err(Failure::new("--population must be at least 1,000"));
+    }
+    let end = NaiveDate::from_ymd_opt(2026, 3, 31).expect("valid date");
+    let council = Council::new(Options {
+        population: args.population,
+        years: 1,
+        end,
+        seed: args.seed,
+        failures: FailureRates::default(),
+    });
+    let policy = Policy::default();
+    let calendar = WorkingDayCalendar::england_and_wales();
+    let (fold_nanos, duty_nanos, failures) = (AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0));
+    let (mut children, mut owed, mut open) = (0u64, 0u64, 0u64);
+    let started = Instant::now();
+    council.generate_with(
+        |child| {
+            let entries: Vec<Entry> = child
+                .events
+                .iter()
+                .enumerate()
+                .map(|(i, e)| Entry {
+                    id: e.id,
+                    sequence: Sequence::new(i as u64 + 1),
+                    effective_date: e.effective_date,
+                    recorded_at: RecordedAt::new(e.recorded_at),
+                    recorded_by: e.recorded_by,
+                    reason: None,
+                    manager_override: None,
+                    event: e.event.clone(),
+                })
+                .collect();
+            let begun = Instant::now();
+            let Ok(record) = fold(&entries) else {
+                failures.fetch_add(1, Ordering::Relaxed);
+                return (0, 0);
+            };
+            fold_nanos.fetch_add(begun.elapsed().as_nanos() as u64, Ordering::Relaxed);
+            let begun = Instant::now();
+            let found = duties_of(&record, calendar, &policy, end);
+            duty_nanos.fetch_add(begun.elapsed().as_nanos() as u64, Ordering::Relaxed);
+            (found.len() as u64, found.iter().filter(|d| d.can_still_be_done()).count() as u64)
+        },
+        |(n, o)| {
+            children += 1;
+            owed += n;
+            open += o;
+        },
+    );
+    let failed = failures.load(Ordering::Relaxed);
+    if failed > 0 {
+        return Err(Failure::new(format!("{failed} records did not fold")));
+    }
+    let fold_seconds = fold_nanos.load(Ordering::Relaxed) as f64 / 1e9;
+    let duty_seconds = duty_nanos.load(Ordering::Relaxed) as f64 / 1e9;
+    say!(
+        "Worked out the duties of {children} children of a council of {} children as of {end}: {owed} duties, {open} still to be done ({:.1} s in all, generation included).",
+        args.population,
+        started.elapsed().as_secs_f64()
+    );
+    say!(
+        "Duties: {duty_seconds:.2} s of one core, {:.0} children per second per core ({:.0} duties per second).",
+        children as f64 / duty_seconds,
+        owed as f64 / duty_seconds
+    );
+    say!(
+        "Fold and duties together: {:.0} children per second per core.",
+        children as f64 / (fold_seconds + duty_seconds)
+    );
+    Ok(())
+}
+
+async fn worklist(args: WorklistArgs) -> Result<(), Failure> {
+    use std::sync::Arc;
+
+    use careful_app::duties::Whose;
+    use careful_app::record::Proposed;
+    use careful_app::synthetic::{GenerateRequest, generate};
+    use careful_app::{App, FixedClock, Settings};
+    use careful_domain::organisation::WorkerRole;
+
+    if args.runs == 0 || args.population < 1_000 {
+        return Err(Failure::new("--runs must be at least 1 and --population at least 1,000"));
+    }
+    let end = NaiveDate::from_ymd_opt(2026, 3, 31).expect("valid date");
+    let scratch = Scratch::create(args.database.as_deref()).await?;
+    let result = async {
+        let store = Store::connect(scratch.url()).await?;
+        store.migrate().await?;
+        let engine = store.engine().name();
+        let options =
+            careful_synth::Options { population: args.population, years: 1, ..careful_synth::demo_options(end) };
+        let year = careful_domain::CollectionYear::containing(end).expect("a collection year");
+        let begun = Instant::now();
+        let report = generate(
+            GenerateRequest {
+                options,
+                store: Some(store.clone()),
+                ssda903_dir: None,
+                cin_file: None,
+                year,
+                injected_file: None,
+            },
+            Arc::new(|_| {}),
+        )
+        .await?;
+        let written = begun.elapsed();
+        let clock = FixedClock(end.and_hms_opt(12, 0, 0).expect("valid time").and_utc());
+        let app = App::new(store.clone(), Settings { council_name: String::new(), demo: true }, Arc::new(clock));
+        // The busiest worker, team and IRO by open duties, and the whole council.
+        let council = app.worklist(Whose::Council, true, None, end).await?;
+        let busiest = |pick: &dyn Fn(&careful_store::DutyRow) -> Option<String>| {
+            let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+            for e in &council {
+                if let Some(k) = pick(&e.item.duty) {
+                    *counts.entry(k).or_default() += 1;
+                }
+            }
+            counts.into_iter().max_by_key(|(k, n)| (*n, k.clone())).map(|(k, _)| k)
+        };
+        let worker = busiest(&|d| d.worker.map(|w| w.to_string())).and_then(|w| w.parse().ok());
+        let team = busiest(&|d| d.team.map(|t| t.to_string())).and_then(|t| t.parse().ok());
+        let iro = busiest(&|d| d.iro.map(|w| w.to_string())).and_then(|w| w.parse().ok());
+        let (Some(worker), Some(team), Some(iro)) = (worker, team, iro) else {
+            return Err(Failure::new("the synthetic council has no allocated duties"));
+        };
+        let mut rows = Vec::new();
+        for (label, whose) in [
+            ("a worker", Whose::Worker(worker)),
+            ("a team", Whose::Team(team)),
+            ("an IRO", Whose::Iro(iro)),
+            ("the council", Whose::Council),
+        ] {
+            for (what, due_by) in [("due or overdue", Some(end)), ("all still to do", None)] {
+                let mut latencies = Vec::with_capacity(args.runs);
+                let mut found = 0;
+                for _ in 0..args.runs {
+                    let begun = Instant::now();
+                    found = app.worklist(whose, true, due_by, end).await?.len();
+                    latencies.push(begun.elapsed());
+                }
+                rows.push((
+                    format!("{label}: {what}"),
+                    found,
+                    Measurement { mode: String::new(), events: 0, elapsed: Duration::ZERO, latencies },
+                ));
+            }
+        }
+        // Recording one event: read and fold the record, check the guardrails, append, and
+        // replace the child's duties, in one transaction.
+        let workers = store.workers().await?;
+        let by = careful_domain::RecordedBy::Worker(
+            workers.iter().find(|w| w.role == WorkerRole::SocialWorker).map(|w| w.id).expect("a social worker"),
+        );
+        let children: Vec<ChildId> = store.child_ids().await?.into_iter().step_by(7).take(args.runs.max(20)).collect();
+        let mut latencies = Vec::with_capacity(children.len());
+        for child in &children {
+            let current = store.current_sequence(*child).await?;
+            let event = ChildEvent::ContactReceived { source: ReferralSource::School };
+            let begun = Instant::now();
+            app.record(*child, current, vec![Proposed::new(event, end, by)]).await?;
+            latencies.push(begun.elapsed());
+        }
+        let recording = Measurement { mode: String::new(), events: 0, elapsed: Duration::ZERO, latencies };
+        store.close().await;
+        Ok::<_, Failure>((engine, report.children, written, rows, recording))
+    }
+    .await;
+    scratch.remove().await?;
+    let (engine, children, written, rows, recording) = result?;
+    say!(
+        "Worklists on {engine}: a synthetic council of {} children ({children} records), written with its duties in {:.1} s; {} runs each, as of {end}.",
+        args.population,
+        written.as_secs_f64(),
+        args.runs
+    );
+    say!("{:<36} {:>8} {:>12} {:>12}", "worklist", "duties", "p50", "p95");
+    for (label, found, m) in &rows {
+        say!(
+            "{label:<36} {found:>8} {:>10.2}ms {:>10.2}ms",
+            m.percentile(0.5).as_secs_f64() * 1000.0,
+            m.percentile(0.95).as_secs_f64() * 1000.0
+        );
+    }
+    say!(
+        "{:<36} {:>8} {:>10.2}ms {:>10.2}ms",
+        "recording an event, with its duties",
+        recording.latencies.len(),
+        recording.percentile(0.5).as_secs_f64() * 1000.0,
+        recording.percentile(0.95).as_secs_f64() * 1000.0
+    );
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 mod bench;
 mod data_dir;
+mod duties;
 mod failure;
 mod generate;
 mod output;
@@ -52,6 +53,14 @@ enum Command {
     /// against the national targets. Every child is synthetic. The same seed and options give
     /// the same output, byte for byte.
     Generate(generate::GenerateArgs),
+    /// List statutory duties: what is due or overdue, for a worker, a team, an IRO or the
+    /// whole council, or every duty owed to one child with the arithmetic behind it.
+    ///
+    /// Reads the worklist kept up to date with every change to a record, so today's list is one
+    /// query. Each duty names its rule in the statutory rule catalogue (`--catalogue` prints it),
+    /// when it is due and its status: upcoming, due, overdue, met_on_time, met_late or
+    /// not_applicable. Working days are England and Wales working days.
+    Duties(duties::DutiesArgs),
     /// Measure careful's speed.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -128,6 +137,7 @@ async fn run(command: Command) -> Result<(), Failure> {
         Command::Generate(args) => {
             generate::run(args, careful_domain::calendar::date_in_england(chrono::Utc::now())).await
         }
+        Command::Duties(args) => duties::run(args, careful_domain::calendar::date_in_england(chrono::Utc::now())).await,
         Command::Bench(command) => bench::run(command).await,
     }
 }

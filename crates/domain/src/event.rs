@@ -71,6 +71,8 @@ pub enum EnvelopeError {
         "the payload is {0} bytes long; an event's payload must be under 1 MB (attach documents, do not embed them)"
     )]
     PayloadTooLarge(usize),
+    #[error("an override names the guardrails it accepts (their codes, each under 64 characters)")]
+    Override,
 }
 
 impl EventKind {
@@ -294,6 +296,26 @@ impl Payload {
     }
 }
 
+/// A manager's acceptance of what a guardrail would otherwise refuse: who accepted it, and the
+/// guardrails' codes (such as `pl-terminate`). The event's reason says why; the manager is named
+/// in the record for ever.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Override {
+    pub manager: WorkerId,
+    pub breaches: Vec<String>,
+}
+
+impl Override {
+    /// An override of `breaches` (at least one) by `manager`.
+    pub fn new(manager: WorkerId, breaches: Vec<String>) -> Result<Override, EnvelopeError> {
+        if breaches.is_empty() || breaches.iter().any(|b| b.trim().is_empty() || b.len() > 64) {
+            return Err(EnvelopeError::Override);
+        }
+        Ok(Override { manager, breaches })
+    }
+}
+
 /// An event about to be appended to a child's record.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewEvent {
@@ -306,6 +328,8 @@ pub struct NewEvent {
     pub recorded_at: RecordedAt,
     pub recorded_by: RecordedBy,
     pub reason: Option<Reason>,
+    /// A manager's override of guardrails, if the event needed one.
+    pub manager_override: Option<Override>,
 }
 
 /// An event as stored in a child's record.

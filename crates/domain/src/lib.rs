@@ -14,6 +14,7 @@ pub mod record;
 
 pub use calendar::{CalendarError, CollectionYear, WorkingDayCalendar};
 pub use event::{
-    EnvelopeError, EventKind, NewEvent, Payload, Reason, RecordedAt, RecordedBy, RecordedEvent, Sequence, SystemProcess,
+    EnvelopeError, EventKind, NewEvent, Override, Payload, Reason, RecordedAt, RecordedBy, RecordedEvent, Sequence,
+    SystemProcess,
 };
 pub use ids::{CarerId, ChildId, EventId, PersonId, TeamId, WorkerId};

@@ -12,11 +12,13 @@ use sqlx::types::Json;
 use uuid::Uuid;
 
 use careful_domain::event::Payload;
-use careful_domain::{ChildId, EventId, EventKind, NewEvent, Reason, RecordedAt, RecordedBy, RecordedEvent, Sequence};
+use careful_domain::{
+    ChildId, EventId, EventKind, NewEvent, Override, Reason, RecordedAt, RecordedBy, RecordedEvent, Sequence,
+};
 
 use crate::{Store, StoreError, Transaction, on_pool, on_tx};
 
-/// Rows per INSERT statement: 9 parameters each keeps well under both engines' limits.
+/// Rows per INSERT statement: 10 parameters each keeps well under both engines' limits.
 const ROWS_PER_INSERT: usize = 500;
 
 /// A place in the whole log: events are numbered in the order they were appended.
@@ -51,6 +53,7 @@ struct EventRow {
     recorded_at: DateTime<Utc>,
     recorded_by: String,
     reason: Option<String>,
+    manager_override: Option<Json<Override>>,
 }
 
 impl EventRow {
@@ -78,6 +81,7 @@ impl EventRow {
                 recorded_at: RecordedAt::new(self.recorded_at),
                 recorded_by,
                 reason,
+                manager_override: self.manager_override.map(|o| o.0),
             },
         })
     }
@@ -104,7 +108,7 @@ impl Store {
         let rows: Vec<EventRow> = on_pool!(self, |pool| {
             sqlx::query_as::<_, EventRow>(
                 "SELECT position, id, child_id, sequence, kind, payload, effective_date, recorded_at, \
-                 recorded_by, reason FROM events WHERE child_id = $1 ORDER BY sequence",
+                 recorded_by, reason, manager_override FROM events WHERE child_id = $1 ORDER BY sequence",
             )
             .bind(*child.as_uuid())
             .fetch_all(pool)
@@ -150,7 +154,7 @@ impl Store {
         let rows: Vec<EventRow> = on_pool!(self, |pool| {
             sqlx::query_as::<_, EventRow>(
                 "SELECT position, id, child_id, sequence, kind, payload, effective_date, recorded_at, \
-                 recorded_by, reason FROM events WHERE position > $1 ORDER BY position LIMIT $2",
+                 recorded_by, reason, manager_override FROM events WHERE position > $1 ORDER BY position LIMIT $2",
             )
             .bind(after.0)
             .bind(i64::from(limit))
@@ -224,7 +228,7 @@ impl Transaction {
             let first = expected.get() + (chunk_index * ROWS_PER_INSERT) as u64 + 1;
             let result = on_tx!(self, |conn| {
                 let mut insert = QueryBuilder::new(
-                    "INSERT INTO events (id, child_id, sequence, kind, payload, effective_date, recorded_at, recorded_by, reason) ",
+                    "INSERT INTO events (id, child_id, sequence, kind, payload, effective_date, recorded_at, recorded_by, reason, manager_override) ",
                 );
                 insert.push_values(chunk.iter().enumerate(), |mut row, (i, event)| {
                     row.push_bind(*event.id.as_uuid())
@@ -235,7 +239,8 @@ impl Transaction {
                         .push_bind(event.effective_date)
                         .push_bind(event.recorded_at.get())
                         .push_bind(event.recorded_by.to_string())
-                        .push_bind(event.reason.as_ref().map(|r| r.as_str().to_string()));
+                        .push_bind(event.reason.as_ref().map(|r| r.as_str().to_string()))
+                        .push_bind(event.manager_override.clone().map(Json));
                 });
                 insert.build().execute(&mut *conn).await.map(|_| ())
             });

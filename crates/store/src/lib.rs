@@ -11,6 +11,7 @@ pub mod admin;
 mod error;
 mod event_log;
 mod organisation;
+mod projection;
 mod settings;
 mod url;
 
@@ -21,6 +22,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 
 pub use error::StoreError;
 pub use event_log::{AppendOutcome, LogPosition};
+pub use projection::{ChildRow, DutyRow, Scope, WorklistItem, WorklistQuery};
 pub use url::{DatabaseUrl, Engine};
 
 /// Runs the same code against whichever engine's pool (or transaction) is configured. The

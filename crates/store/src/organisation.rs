@@ -71,8 +71,7 @@ impl Store {
 
     /// Every worker, by name.
     pub async fn workers(&self) -> Result<Vec<Worker>, StoreError> {
-        type Row = (Uuid, String, String, Uuid, String, Option<NaiveDate>, Option<NaiveDate>, Option<String>);
-        let rows: Vec<Row> = on_pool!(self, |pool| {
+        let rows: Vec<WorkerRow> = on_pool!(self, |pool| {
             sqlx::query_as(
                 "SELECT id, name, role, team_id, employment, started_on, left_on, registration FROM workers \
                  ORDER BY name, id",
@@ -80,25 +79,41 @@ impl Store {
             .fetch_all(pool)
             .await
         })?;
-        rows.into_iter()
-            .map(|(id, name, role, team, employment, started, left, registration)| {
-                let role = WorkerRole::parse(&role).ok_or_else(|| StoreError::Organisation {
-                    detail: format!("worker {name:?} has an unknown role {role:?}"),
-                })?;
-                let employment = Employment::parse(&employment).ok_or_else(|| StoreError::Organisation {
-                    detail: format!("worker {name:?} has an unknown employment type {employment:?}"),
-                })?;
-                Ok(Worker {
-                    id: WorkerId::from_uuid(id),
-                    name,
-                    role,
-                    team: TeamId::from_uuid(team),
-                    employment,
-                    started,
-                    left,
-                    registration,
-                })
-            })
-            .collect()
+        rows.into_iter().map(worker_from_row).collect()
     }
+
+    /// The worker with this ID, if there is one.
+    pub async fn worker(&self, id: WorkerId) -> Result<Option<Worker>, StoreError> {
+        let row: Option<WorkerRow> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT id, name, role, team_id, employment, started_on, left_on, registration FROM workers \
+                 WHERE id = $1",
+            )
+            .bind(*id.as_uuid())
+            .fetch_optional(pool)
+            .await
+        })?;
+        row.map(worker_from_row).transpose()
+    }
+}
+
+type WorkerRow = (Uuid, String, String, Uuid, String, Option<NaiveDate>, Option<NaiveDate>, Option<String>);
+
+fn worker_from_row(row: WorkerRow) -> Result<Worker, StoreError> {
+    let (id, name, role, team, employment, started, left, registration) = row;
+    let role = WorkerRole::parse(&role)
+        .ok_or_else(|| StoreError::Organisation { detail: format!("worker {name:?} has an unknown role {role:?}") })?;
+    let employment = Employment::parse(&employment).ok_or_else(|| StoreError::Organisation {
+        detail: format!("worker {name:?} has an unknown employment type {employment:?}"),
+    })?;
+    Ok(Worker {
+        id: WorkerId::from_uuid(id),
+        name,
+        role,
+        team: TeamId::from_uuid(team),
+        employment,
+        started,
+        left,
+        registration,
+    })
 }

@@ -35,6 +35,7 @@ fn main() {
                     recorded_at: RecordedAt::new(e.recorded_at),
                     recorded_by: e.recorded_by,
                     reason: None,
+                    manager_override: None,
                     event: e.event.clone(),
                 })
                 .collect();

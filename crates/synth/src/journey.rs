@@ -78,6 +78,8 @@ pub(crate) struct Journey<'a> {
     /// The last allocation recorded, so the same worker is never allocated twice in a row.
     allocated: Option<(WorkerId, careful_domain::TeamId)>,
     pathway_plan: bool,
+    /// Periods of care so far: when each began and (if it has) ended.
+    care_periods: Vec<(NaiveDate, Option<NaiveDate>)>,
     /// Care plan changes awaiting approval after the review on this date.
     pending_approvals: Vec<(NaiveDate, WorkerId)>,
 }
@@ -156,6 +158,7 @@ impl<'a> Journey<'a> {
             iro_post: None,
             allocated: None,
             pathway_plan: false,
+            care_periods: Vec::new(),
             pending_approvals: Vec::new(),
         }
     }
@@ -513,7 +516,7 @@ impl<'a> Journey<'a> {
         let drift = !s47 && self.inject(wd(referral, 45), self.ctx.failures.drifting_assessment);
         let assessment_days = if drift { 46 + self.rng.below(25) as u32 } else { 12 + self.rng.below(28) as u32 };
         let mut authorised = wd(referral, assessment_days);
-        if drift && authorised <= end {
+        if drift {
             self.record_failure(
                 "asmt-45",
                 wd(referral, 45),
@@ -560,7 +563,7 @@ impl<'a> Journey<'a> {
         }
         self.push_manager(strategy, ChildEvent::StrategyDiscussionHeld { section_47: true });
         self.push(strategy, ChildEvent::Section47Started {});
-        if seen > strategy && seen <= end {
+        if seen <= end {
             self.visit(seen, VisitKind::Assessment);
         }
         if route == Some(CareRoute::Emergency) {
@@ -592,17 +595,19 @@ impl<'a> Journey<'a> {
         };
         self.push(completed, ChildEvent::Section47Completed { outcome: s47_outcome });
         authorised = authorised.max(completed);
-        if authorised > end {
+        if authorised <= end {
+            self.follow_turnover(start, authorised);
+            let factors = self.factors();
+            let outcome = match s47_outcome {
+                Section47Outcome::ConferenceRequired => AssessmentOutcome::StrategyDiscussion,
+                Section47Outcome::ChildInNeed => AssessmentOutcome::ChildInNeed,
+                Section47Outcome::NoFurtherAction => AssessmentOutcome::NoFurtherAction,
+            };
+            self.push_manager(authorised, ChildEvent::AssessmentAuthorised { factors, outcome });
+        } else if s47_outcome != Section47Outcome::ConferenceRequired {
             return Outcome::Running;
         }
-        self.follow_turnover(start, authorised);
-        let factors = self.factors();
-        let outcome = match s47_outcome {
-            Section47Outcome::ConferenceRequired => AssessmentOutcome::StrategyDiscussion,
-            Section47Outcome::ChildInNeed => AssessmentOutcome::ChildInNeed,
-            Section47Outcome::NoFurtherAction => AssessmentOutcome::NoFurtherAction,
-        };
-        self.push_manager(authorised, ChildEvent::AssessmentAuthorised { factors, outcome });
+        // The conference does not wait for the assessment to be authorised.
         match s47_outcome {
             Section47Outcome::ConferenceRequired => {
                 // Initial conference within 15 working days of the strategy discussion.
@@ -655,6 +660,8 @@ impl<'a> Journey<'a> {
         }
         self.push_manager(date, ChildEvent::CaseClosed { reason });
         self.post = None;
+        // A new referral is allocated afresh, even to the same worker.
+        self.allocated = None;
         Outcome::Closed(date)
     }
 
@@ -785,7 +792,7 @@ impl<'a> Journey<'a> {
             self.push(core, ChildEvent::CoreGroupMeetingHeld {});
             let mut c = core;
             loop {
-                c = days(c, 24 + self.rng.below(6) as i64);
+                c = days(c, 21 + self.rng.below(7) as i64);
                 if c >= stop {
                     break;
                 }
@@ -858,6 +865,10 @@ impl<'a> Journey<'a> {
         }
         self.allocate(Service::Assessment, start);
         self.push(start, ChildEvent::AssessmentStarted {});
+        let seen = wd(start, 1 + self.rng.below(3) as u32);
+        if seen <= self.ctx.end {
+            self.visit(seen, VisitKind::Assessment);
+        }
         let entry = days(start, self.rng.below(3) as i64);
         if entry > self.ctx.end {
             return Outcome::Running;
@@ -1024,6 +1035,7 @@ impl<'a> Journey<'a> {
     fn run_care(&mut self, mut plan: CarePlan) -> Outcome {
         let end = self.ctx.end;
         let entry = plan.entry;
+        self.care_periods.push((entry, None));
 
         // Legal status over time.
         let mut changes: Vec<(NaiveDate, LegalStatus)> = Vec::new();
@@ -1060,7 +1072,8 @@ impl<'a> Journey<'a> {
         if ls == LegalStatus::InterimCareOrder {
             let last = changes.last().map_or(entry, |c| c.0);
             let to = if plan.exit == Exit::Adoption { LegalStatus::PlacementOrder } else { LegalStatus::FullCareOrder };
-            changes.push((days(last, 150 + self.rng.below(180) as i64), to));
+            // Proceedings end within 26 weeks (CA 1989 s32), most in the last two months.
+            changes.push((days(last, 110 + self.rng.below(70) as i64), to));
         }
         let mut adoption: Option<(NaiveDate, NaiveDate, NaiveDate)> = None;
         if plan.exit == Exit::Adoption {
@@ -1076,6 +1089,9 @@ impl<'a> Journey<'a> {
             plan.end = (adopted <= end && adopted < eighteen).then_some(adopted);
         }
         let stop = plan.end.unwrap_or(days(end, 1));
+        if let Some(period) = self.care_periods.last_mut() {
+            period.1 = plan.end;
+        }
 
         // IRO within 5 working days.
         self.iro_post = Some(self.ctx.org.pick(Service::IndependentReviewing, &mut self.rng));
@@ -1085,6 +1101,13 @@ impl<'a> Journey<'a> {
             self.push_manager(iro_day, ChildEvent::IroAppointed { iro });
         }
         changes.retain(|c| c.0 < stop);
+        // The child is told about advocacy and how to complain, by the first review.
+        let advocacy = wd(entry, 1 + self.rng.below(12) as u32);
+        if advocacy < stop && advocacy <= end {
+            let accepted = self.rng.chance(0.4);
+            self.push(advocacy, ChildEvent::AdvocacyOffered { accepted });
+        }
+        self.complaints(entry, stop);
 
         // Placements: moves at the age band's rate, each move a new carer.
         let mut moves: Vec<(NaiveDate, Placement, ReasonPlaceChange, bool)> = Vec::new();
@@ -1142,19 +1165,28 @@ impl<'a> Journey<'a> {
             if *date > end {
                 continue;
             }
+            // With no notice before the move, the carer is told in writing within 10 working
+            // days after (CPPCR reg 14(3)); the injected failure is that they never are.
             let unnotified = self.inject(*date, self.ctx.failures.unnotified_placement_end);
             let notice = if unnotified {
-                self.record_failure(
-                    "pl-terminate",
-                    *date,
-                    format!("placement ended on {date} with no notice to the carer recorded"),
-                );
+                let due = wd(*date, 10);
+                if due <= end {
+                    self.record_failure(
+                        "pl-terminate",
+                        due,
+                        format!("placement ended on {date} with no notice to the carer, then or after"),
+                    );
+                }
                 None
             } else if *planned {
                 Some(CarerNotice::Given {
                     on: days(*date, -(7 + self.rng.below(21) as i64)).max(spans.last().map_or(entry, |s| s.0)),
                 })
             } else {
+                let told = wd(*date, 1 + self.rng.below(8) as u32);
+                if told <= end {
+                    pending.push((told, 5, ChildEvent::CarerNotifiedOfEnding {}, false));
+                }
                 Some(CarerNotice::Emergency { reason: reason.description().to_string() })
             };
             pending.push((
@@ -1283,47 +1315,6 @@ impl<'a> Journey<'a> {
             }
         }
 
-        // Statutory visits: within a week of each placement, then at most every 6 weeks in the
-        // placement's first year, then every 3 months in a long-term placement.
-        let boundaries: Vec<NaiveDate> = spans.iter().map(|s| s.0).collect();
-        for (i, (from, placement)) in spans.clone().into_iter().enumerate() {
-            let to = boundaries.get(i + 1).copied().unwrap_or(stop).min(stop);
-            if from >= to {
-                continue;
-            }
-            let first = days(from, 1 + self.rng.below(5) as i64);
-            if first >= to || first > end {
-                continue;
-            }
-            self.visit(first, VisitKind::LookedAfter);
-            let mut last = first;
-            loop {
-                let long_term = matches!(
-                    placement.placement_type,
-                    PlacementType::FosterOtherLongTerm | PlacementType::FosterRelativeLongTerm
-                );
-                let in_first_year = last < add_months(from, 12).unwrap_or(from);
-                let mut next = if long_term && !in_first_year {
-                    days(last, 70 + self.rng.below(14) as i64)
-                } else {
-                    days(last, 28 + self.rng.below(11) as i64)
-                };
-                let limit = if long_term && !in_first_year { months(last, 3) } else { days(last, 42) };
-                if self.inject(limit, self.ctx.failures.late_visit) && next < to && limit < to {
-                    next = days(limit, 3 + self.rng.below(20) as i64);
-                    if next < to && next <= end {
-                        let rule = if long_term && !in_first_year { "visit-after-year1" } else { "visit-year1" };
-                        self.record_failure(rule, limit, format!("statutory visit after {last} came on {next}"));
-                    }
-                }
-                if next >= to || next > end {
-                    break;
-                }
-                self.visit(next, VisitKind::LookedAfter);
-                last = next;
-            }
-        }
-
         // Planned changes are proposed, discussed with the IRO and considered at a review
         // before they happen (CPPCR reg 32(2), reg 14): proposal, IRO consulted, review,
         // approval, then the change. The planned ending of care is one of them.
@@ -1360,37 +1351,66 @@ impl<'a> Journey<'a> {
 
         // Reviews: within 20 working days, then within 3 months of the first, then within 6
         // months of the previous, whenever that actually was (CPPCR reg 33); early reviews for
-        // planned changes take their place in the chain.
+        // planned changes take their place in the chain. A child authorised for adoption is
+        // reviewed within 3 months of the placement order, and one placed for adoption within 4
+        // weeks of the placement and 3 months after that (AAR reg 36).
+        let placed_on = adoption.map(|a| a.2).filter(|p| *p < stop && *p <= end);
+        let order_on = changes.iter().find(|c| c.1 == LegalStatus::PlacementOrder).map(|c| c.0);
         let mut review_dates: Vec<NaiveDate> = Vec::new();
         let mut last = entry;
         let mut count = 0;
         loop {
-            let limit = match count {
+            let regular = match count {
                 0 => wd(entry, 20),
                 1 => months(last, 3),
                 _ => months(last, 6),
             };
-            let mut next = match count {
+            // The placement or placement order an adoption review must follow, if one sets the
+            // limit.
+            let mut limit = regular;
+            let mut after: Option<NaiveDate> = None;
+            if let Some(p) = placed_on {
+                if last <= p && days(p, 28) < limit {
+                    limit = days(p, 28);
+                    after = Some(p);
+                } else if last > p && review_dates.iter().filter(|r| **r > p).count() == 1 && months(last, 3) < limit {
+                    limit = months(last, 3);
+                    after = Some(last);
+                }
+            }
+            if let Some(o) = order_on
+                && last <= o
+                && placed_on.is_none_or(|p| p > o)
+                && months(o, 3) < limit
+            {
+                limit = months(o, 3);
+                after = Some(o);
+            }
+            let adoption_review = after.is_some();
+            let next = match count {
+                _ if adoption_review => days(limit, -(1 + self.rng.below(7) as i64)).max(days(last, 1)),
                 0 => wd(entry, 10 + self.rng.below(8) as u32),
                 1 => days(limit, -(5 + self.rng.below(20) as i64)),
                 _ => days(limit, -(5 + self.rng.below(30) as i64)),
             };
+            // An adoption review is held after the placement order or placement it follows.
+            let mut next = after.map_or(next, |a| next.max(days(a, 1)));
             if let Some(e) =
                 early_reviews.iter().copied().find(|e| *e >= last && *e <= next && (*e > last || count == 0))
             {
                 next = e;
-            } else if self.inject(limit, self.ctx.failures.overdue_review) {
+            } else if !adoption_review && self.inject(limit, self.ctx.failures.overdue_review) {
                 let late = days(limit, 3 + self.rng.below(25) as i64);
                 // Not past an early review, which would then be the one that was late.
                 if early_reviews.iter().all(|e| *e < last || *e > late) {
                     next = late;
-                    if next < stop && next <= end {
+                    if limit < stop && limit <= end {
                         let rule = match count {
                             0 => "rev-1",
                             1 => "rev-2",
                             _ => "rev-n",
                         };
-                        self.record_failure(rule, limit, format!("review after {last} held on {next}"));
+                        self.record_failure(rule, limit, format!("review due on {limit} after {last} held on {next}"));
                     }
                 }
             }
@@ -1422,10 +1442,106 @@ impl<'a> Journey<'a> {
         }
         self.pending_approvals.clear();
 
+        // Statutory visits (CPPCR reg 28): within a week of each new placement, then at most
+        // every 6 weeks in its first year and after (every 3 months in a long-term foster
+        // placement after the first year); a child at home on an interim care order weekly until
+        // the first review and then every 4 weeks; a child at home under a care order within a
+        // week of the order and then every 6 weeks; a child placed for adoption weekly until the
+        // first review after the placement and then every 6 weeks (AAR reg 36).
+        let status_on = |date: NaiveDate| changes.iter().rev().find(|c| c.0 <= date).map_or(plan.legal_status, |c| c.1);
+        let placement_on =
+            |date: NaiveDate| spans.iter().rev().find(|s| s.0 <= date).map_or(&plan.placement, |s| &s.1).clone();
+        // Visiting starts afresh with a new carer, a placement for adoption, or a care order for
+        // a child living at home.
+        let mut starts: Vec<NaiveDate> = Vec::new();
+        for (i, (from, placement)) in spans.iter().enumerate() {
+            let new = match i {
+                0 => true,
+                _ => {
+                    let previous = &spans[i - 1].1;
+                    previous.carer != placement.carer
+                        || (placement.placement_type.is_placed_for_adoption()
+                            && !previous.placement_type.is_placed_for_adoption())
+                }
+            };
+            if new {
+                starts.push(*from);
+            }
+        }
+        for (date, ls) in &changes {
+            if *ls == LegalStatus::FullCareOrder && placement_on(*date).placement_type == PlacementType::WithParents {
+                starts.push(*date);
+            }
+        }
+        starts.sort();
+        starts.dedup();
+        let first_review = review_dates.first().copied();
+        for (i, from) in starts.iter().copied().enumerate() {
+            let to = starts.get(i + 1).copied().unwrap_or(stop).min(stop);
+            if from >= to {
+                continue;
+            }
+            let first = days(from, 1 + self.rng.below(5) as i64);
+            if first >= to || first > end {
+                continue;
+            }
+            self.visit(first, VisitKind::LookedAfter);
+            let mut last = first;
+            loop {
+                let placement = placement_on(last);
+                let kind = placement.placement_type;
+                let ls = status_on(last);
+                let weekly = (5 + self.rng.below(3)) as i64;
+                let (mut next, limit, rule) = if kind.is_placed_for_adoption() {
+                    let reviewed = review_dates.iter().any(|r| *r > from && *r <= last);
+                    if reviewed {
+                        (days(last, 28 + self.rng.below(11) as i64), days(last, 42), None)
+                    } else {
+                        (days(last, weekly), days(last, 7), None)
+                    }
+                } else if kind == PlacementType::WithParents && ls == LegalStatus::InterimCareOrder {
+                    if first_review.is_none_or(|r| last < r) {
+                        (days(last, weekly), days(last, 7), None)
+                    } else {
+                        (days(last, 21 + self.rng.below(7) as i64), days(last, 28), None)
+                    }
+                } else if kind == PlacementType::WithParents && ls == LegalStatus::FullCareOrder {
+                    (days(last, 28 + self.rng.below(11) as i64), days(last, 42), None)
+                } else {
+                    let long_term =
+                        matches!(kind, PlacementType::FosterOtherLongTerm | PlacementType::FosterRelativeLongTerm);
+                    let in_first_year = last < add_months(from, 12).unwrap_or(from);
+                    if long_term && !in_first_year {
+                        (days(last, 70 + self.rng.below(14) as i64), months(last, 3), Some("visit-after-year1"))
+                    } else {
+                        let rule = if in_first_year { "visit-year1" } else { "visit-after-year1" };
+                        (days(last, 28 + self.rng.below(11) as i64), days(last, 42), Some(rule))
+                    }
+                };
+                if let Some(rule) = rule
+                    && limit < to
+                    && self.inject(limit, self.ctx.failures.late_visit)
+                {
+                    next = days(limit, 3 + self.rng.below(20) as i64);
+                    self.record_failure(
+                        rule,
+                        limit,
+                        format!("statutory visit due on {limit} after {last} came on {next}"),
+                    );
+                }
+                if next >= to || next > end {
+                    break;
+                }
+                self.visit(next, VisitKind::LookedAfter);
+                last = next;
+            }
+        }
+
         // Health and education.
         let iha = wd(entry, 8 + self.rng.below(10) as u32);
         if iha < stop && iha <= end && self.dob <= entry {
             self.push(iha, ChildEvent::HealthAssessmentCompleted { assessment: HealthAssessmentKind::Initial });
+            self.sdq(iha);
             let mut last = iha;
             loop {
                 let under_5 = self.age_on(last) < 5;
@@ -1442,21 +1558,15 @@ impl<'a> Journey<'a> {
                     self.push(next, ChildEvent::DentalCheckCompleted {});
                     let up_to_date = self.rng.chance(0.9);
                     self.push(next, ChildEvent::ImmunisationsRecorded { up_to_date });
-                    let age = self.age_on(next);
-                    if (4..=16).contains(&age) {
-                        let outcome = if self.rng.chance(0.85) {
-                            SdqOutcome::Score { score: self.rng.below(41) as u8 }
-                        } else {
-                            SdqOutcome::NotCompleted { reason: SdqReason::CarerRefused }
-                        };
-                        self.push(next, ChildEvent::SdqRecorded { outcome });
-                    }
                 }
+                self.sdq(next);
                 last = next;
             }
         }
-        if self.dob <= entry && (3..=17).contains(&self.age_on(entry)) {
-            let pep = wd(entry, 8 + self.rng.below(10) as u32);
+        // A personal education plan from the age of 3 (early years) or from entry.
+        let pep_from = entry.max(self.birthday(3));
+        if self.dob <= entry && pep_from < stop && self.age_on(pep_from) < 18 {
+            let pep = wd(pep_from, 8 + self.rng.below(10) as u32);
             let mut last = pep;
             let mut first = true;
             loop {
@@ -1486,11 +1596,12 @@ impl<'a> Journey<'a> {
                 self.push(at, ChildEvent::MissingEpisodeStarted { missing: kind, at: left });
                 self.push(back, ChildEvent::MissingEpisodeEnded { returned_at: returned });
                 let offered: NaiveDateTime = returned + chrono::Duration::hours(4 + self.rng.below(40) as i64);
-                if offered.date() < stop && offered.date() <= end {
+                // Offered even if care has ended since: the duty follows the child.
+                if offered.date() <= end {
                     let accepted = self.rng.chance(0.6);
                     self.push(offered.date(), ChildEvent::ReturnInterviewOffered { offered_at: offered, accepted });
                     let held = offered + chrono::Duration::hours(2 + self.rng.below(20) as i64);
-                    if accepted && held.date() < stop && held.date() <= end {
+                    if accepted && held.date() <= end {
                         self.push(held.date(), ChildEvent::ReturnInterviewHeld { held_at: held });
                     }
                 }
@@ -1498,25 +1609,22 @@ impl<'a> Journey<'a> {
             }
         }
 
-        // Leaving care planning from 16: personal adviser and pathway plan.
-        let sixteen = self.birthday(16);
-        if plan.exit == Exit::Adulthood && sixteen < stop && sixteen <= end {
-            let from = sixteen.max(entry);
-            let pa_day = days(from, 10 + self.rng.below(40) as i64);
-            if pa_day < stop && pa_day <= end {
+        // Leaving care planning: a personal adviser and a pathway plan soon after the child
+        // becomes an eligible child (16 or 17, with 13 weeks of care since 14), and before 18;
+        // the plan is reviewed at most 6 months apart until 21.
+        if !self.pathway_plan
+            && let Some(eligible) = self.eligible_from()
+        {
+            let before_18 = days(self.birthday(18), -1);
+            let due = months(eligible, 3).min(before_18).max(eligible);
+            let day = days(eligible, 5 + self.rng.below(30) as i64).min(due);
+            if day <= end {
                 let pa = self.ctx.org.pick(Service::LeavingCare, &mut self.rng);
-                let worker = self.worker_of(pa, pa_day);
-                self.push_manager(pa_day, ChildEvent::PersonalAdviserAllocated { worker });
-                self.push(pa_day, ChildEvent::PathwayPlanCompleted {});
+                let worker = self.worker_of(pa, day);
+                self.push_manager(day, ChildEvent::PersonalAdviserAllocated { worker });
+                self.push(day, ChildEvent::PathwayPlanCompleted {});
                 self.pathway_plan = true;
-                let mut p = pa_day;
-                loop {
-                    p = days(months(p, 6), -(5 + self.rng.below(20) as i64));
-                    if p >= stop || p > end {
-                        break;
-                    }
-                    self.push(p, ChildEvent::PathwayPlanReviewed {});
-                }
+                self.pathway_reviews(day);
             }
         }
         self.follow_turnover(entry, stop);
@@ -1575,7 +1683,15 @@ impl<'a> Journey<'a> {
         } else {
             Some(CarerNotice::Emergency { reason: reason.description().to_string() })
         };
+        let emergency = matches!(notice, Some(CarerNotice::Emergency { .. }));
         self.push(care_end, ChildEvent::CeasedToBeLookedAfter { reason, notice });
+        // Care that ends at once: the carer is told in writing within 10 working days after.
+        if emergency {
+            let told = wd(care_end, 1 + self.rng.below(8) as u32);
+            if told <= end {
+                self.push(told, ChildEvent::CarerNotifiedOfEnding {});
+            }
+        }
         if reason == ReasonEpisodeCeased::StayingPut {
             self.push(care_end, ChildEvent::StayingPutAgreed {});
         }
@@ -1595,6 +1711,102 @@ impl<'a> Journey<'a> {
         }
     }
 
+    /// The day the child became an eligible child (CA 1989 Sch 2 para 19B): 16 or 17, looked
+    /// after, and looked after for 13 weeks (91 days) in all since turning 14.
+    fn eligible_from(&self) -> Option<NaiveDate> {
+        let (fourteen, sixteen, eighteen) = (self.birthday(14), self.birthday(16), self.birthday(18));
+        let mut counted = 0i64;
+        for (start, finish) in &self.care_periods {
+            let from = (*start).max(fourteen);
+            let until = finish.unwrap_or(NaiveDate::MAX);
+            if until <= from {
+                continue;
+            }
+            let reaches = days(from, 91 - counted);
+            let candidate = reaches.max(sixteen).max(*start);
+            if candidate < until && candidate < eighteen {
+                return Some(candidate);
+            }
+            counted += (until.min(eighteen) - from).num_days().max(0);
+        }
+        None
+    }
+
+    /// Pathway plan reviews at most 6 months apart, from `from` to the 21st birthday.
+    fn pathway_reviews(&mut self, from: NaiveDate) {
+        let twenty_one = self.birthday(21);
+        let mut p = from;
+        loop {
+            p = days(months(p, 6), -(5 + self.rng.below(20) as i64));
+            if p >= twenty_one || p > self.ctx.end {
+                break;
+            }
+            self.push(p, ChildEvent::PathwayPlanReviewed {});
+        }
+    }
+
+    /// A Strengths and Difficulties Questionnaire with a health assessment, for a child of 4 to
+    /// 16.
+    fn sdq(&mut self, date: NaiveDate) {
+        if (4..=16).contains(&self.age_on(date)) {
+            let outcome = if self.rng.chance(0.85) {
+                SdqOutcome::Score { score: self.rng.below(41) as u8 }
+            } else {
+                SdqOutcome::NotCompleted { reason: SdqReason::CarerRefused }
+            };
+            self.push(date, ChildEvent::SdqRecorded { outcome });
+        }
+    }
+
+    /// Complaints by a looked-after child between `from` and `until`, each answered at stage 1
+    /// within 10 working days, and some taken to stage 2 and answered within 25.
+    fn complaints(&mut self, from: NaiveDate, until: NaiveDate) {
+        const ABOUT: [&str; 6] = [
+            "Contact with my brother keeps being cancelled",
+            "I was not told I was moving placement",
+            "My social worker has changed again",
+            "My allowance was paid late",
+            "I was not invited to my review",
+            "My carers will not let me see my friends",
+        ];
+        let end = self.ctx.end;
+        let mut at = from;
+        loop {
+            at = days(at, 30 + self.rng.exponential(365.0 / model::COMPLAINTS_PER_YEAR) as i64);
+            if at >= until || at > end {
+                break;
+            }
+            let summary = ABOUT[self.rng.below(ABOUT.len() as u64) as usize].to_string();
+            self.push(
+                at,
+                ChildEvent::ComplaintReceived { stage: ComplaintStage::LocalResolution, summary: summary.clone() },
+            );
+            let finding = [ComplaintFinding::Upheld, ComplaintFinding::PartlyUpheld, ComplaintFinding::NotUpheld]
+                [self.rng.weighted(&[0.3, 0.3, 0.4])];
+            let answered = wd(at, 3 + self.rng.below(7) as u32);
+            if answered > end {
+                break;
+            }
+            self.push(answered, ChildEvent::ComplaintResponded { stage: ComplaintStage::LocalResolution, finding });
+            at = answered;
+            if finding != ComplaintFinding::Upheld && self.rng.chance(0.15) {
+                let escalated = wd(answered, 5 + self.rng.below(15) as u32);
+                if escalated > end {
+                    break;
+                }
+                self.push(escalated, ChildEvent::ComplaintReceived { stage: ComplaintStage::Investigation, summary });
+                let answered = wd(escalated, 12 + self.rng.below(13) as u32);
+                if answered > end {
+                    break;
+                }
+                let finding = [ComplaintFinding::Upheld, ComplaintFinding::PartlyUpheld, ComplaintFinding::NotUpheld]
+                    [self.rng.weighted(&[0.25, 0.35, 0.4])];
+                self.push(answered, ChildEvent::ComplaintResponded { stage: ComplaintStage::Investigation, finding });
+                at = answered;
+            }
+        }
+    }
+
     /// After leaving care at 18: personal adviser contact around each birthday to 21.
     fn care_leaver(&mut self, left: NaiveDate) {
         let end = self.ctx.end;
@@ -1605,6 +1817,7 @@ impl<'a> Journey<'a> {
             }
             self.push(day, ChildEvent::PathwayPlanCompleted {});
             self.pathway_plan = true;
+            self.pathway_reviews(day);
         }
         for age in 18..=21 {
             let birthday = self.birthday(age);
@@ -1641,12 +1854,6 @@ impl<'a> Journey<'a> {
                 contact,
                 ChildEvent::CareLeaverContact { in_touch, activity, accommodation, accommodation_suitable: suitable },
             );
-            if age < 21 {
-                let review = days(contact, 150 + self.rng.below(20) as i64);
-                if review <= end && review < self.birthday(age + 1) {
-                    self.push(review, ChildEvent::PathwayPlanReviewed {});
-                }
-            }
         }
     }
 }

@@ -185,3 +185,6 @@ pub const MISSING_PER_YEAR: f64 = 2.0;
 
 /// Contacts that are not accepted as referrals, per referral.
 pub const CONTACTS_NOT_REFERRED: f64 = 0.6;
+
+/// Complaints a looked-after child makes a year (about 1 in 12 children a year).
+pub const COMPLAINTS_PER_YEAR: f64 = 0.08;

@@ -24,6 +24,7 @@ fn entries(child: &SyntheticChild) -> Vec<Entry> {
             recorded_at: RecordedAt::new(e.recorded_at),
             recorded_by: e.recorded_by,
             reason: None,
+            manager_override: None,
             event: e.event.clone(),
         })
         .collect()

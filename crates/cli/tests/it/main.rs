@@ -5,6 +5,7 @@ mod support;
 
 mod browser;
 mod cli;
+mod duties;
 mod generate;
 mod store;
 mod web;

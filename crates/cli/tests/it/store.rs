@@ -35,6 +35,7 @@ fn event(kind: &str, body: serde_json::Value) -> NewEvent {
         recorded_at: at("2026-03-02T09:15:30.123456Z"),
         recorded_by: RecordedBy::System(SystemProcess::Import),
         reason: None,
+        manager_override: None,
     }
 }
 

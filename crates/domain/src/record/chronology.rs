@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use crate::event::{Reason, RecordedAt, RecordedBy};
+use crate::event::{Override, Reason, RecordedAt, RecordedBy};
 use crate::ids::EventId;
 
 use super::ChildEvent;
@@ -24,6 +24,8 @@ pub struct ChronologyLine {
     pub reason: Option<Reason>,
     /// Set when this line replaces an earlier entry: the correction's reason is `reason`.
     pub corrects: Option<EventId>,
+    /// Set when a manager accepted a guardrail's breach to record this: the reason is `reason`.
+    pub manager_override: Option<Override>,
 }
 
 /// The event in a few words, as a heading.
@@ -58,6 +60,7 @@ pub fn title(event: &ChildEvent) -> &'static str {
         ChildEvent::LegalStatusChanged { .. } => "Legal status changed",
         ChildEvent::PlacementChanged { .. } => "Placement changed",
         ChildEvent::CeasedToBeLookedAfter { .. } => "Ceased to be looked after",
+        ChildEvent::CarerNotifiedOfEnding {} => "Carer told in writing the placement has ended",
         ChildEvent::StatutoryReviewHeld { .. } => "Looked-after review",
         ChildEvent::VisitMade { .. } => "Visit",
         ChildEvent::HealthAssessmentCompleted { .. } => "Health assessment",
@@ -277,6 +280,7 @@ pub fn lines(record: &ChildRecord) -> Vec<ChronologyLine> {
                 recorded_by: entry.recorded_by,
                 reason: entry.reason.clone(),
                 corrects,
+                manager_override: entry.manager_override.clone(),
             }
         })
         .collect()

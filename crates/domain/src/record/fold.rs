@@ -20,7 +20,7 @@ use crate::codes::{
     InTouch, LegalStatus, MissingType, Need, PreviousPermanence, ReasonEpisodeCeased, ReasonForClosure,
     ReasonPlaceChange, ReasonPlacedCeased, ReferralSource, ReviewParticipation, SocialWorkerChangeReason,
 };
-use crate::event::{Reason, RecordedAt, RecordedBy, RecordedEvent, Sequence};
+use crate::event::{Override, Reason, RecordedAt, RecordedBy, RecordedEvent, Sequence};
 use crate::identifiers::{LaChildId, Postcode};
 use crate::ids::{ChildId, EventId, TeamId, WorkerId};
 
@@ -41,6 +41,8 @@ pub struct Entry {
     pub recorded_at: RecordedAt,
     pub recorded_by: RecordedBy,
     pub reason: Option<Reason>,
+    /// A manager's override of guardrails, recorded with the event.
+    pub manager_override: Option<Override>,
     pub event: ChildEvent,
 }
 
@@ -55,6 +57,7 @@ impl Entry {
             recorded_at: e.recorded_at,
             recorded_by: e.recorded_by,
             reason: e.reason.clone(),
+            manager_override: e.manager_override.clone(),
             event: ChildEvent::from_envelope(e)?,
         })
     }
@@ -174,6 +177,9 @@ pub struct PlacementEnding {
     pub date: NaiveDate,
     pub placement: Placement,
     pub notice: Option<CarerNotice>,
+    /// For a placement ended without notice beforehand: when the carer was told in writing
+    /// afterwards.
+    pub notified_after: Option<NaiveDate>,
 }
 
 /// A period of care: from becoming looked after to ceasing to be.
@@ -514,6 +520,7 @@ fn resolve(entries: &[Entry]) -> Result<(Vec<Entry>, Vec<Correction>), RecordErr
                         recorded_at: entry.recorded_at,
                         recorded_by: entry.recorded_by,
                         reason: entry.reason.clone(),
+                        manager_override: entry.manager_override.clone(),
                         event: (**replacement).clone(),
                     });
                 } else if replacement_date.is_some() {
@@ -1096,6 +1103,7 @@ fn apply(r: &mut ChildRecord, e: &Entry) -> Result<(), RecordError> {
                 date,
                 placement: current.placement,
                 notice: notice.clone(),
+                notified_after: None,
             });
             period.states.push(CareState {
                 date,
@@ -1113,8 +1121,28 @@ fn apply(r: &mut ChildRecord, e: &Entry) -> Result<(), RecordError> {
             }
             check_notice(e, notice.as_ref())?;
             let placement = period.current().placement.clone();
-            period.placement_endings.push(PlacementEnding { date, placement, notice: notice.clone() });
+            period.placement_endings.push(PlacementEnding {
+                date,
+                placement,
+                notice: notice.clone(),
+                notified_after: None,
+            });
             period.ended = Some((date, *reason));
+        }
+        ChildEvent::CarerNotifiedOfEnding {} => {
+            let Some(ending) = r
+                .care_periods
+                .iter_mut()
+                .flat_map(|p| p.placement_endings.iter_mut())
+                // The earliest ending still awaiting notice: each notice answers one ending.
+                .find(|p| !matches!(p.notice, Some(CarerNotice::Given { .. })) && p.notified_after.is_none())
+            else {
+                return fail(
+                    "kind",
+                    "there is no placement that ended without notice awaiting written notice to the carer".into(),
+                );
+            };
+            ending.notified_after = Some(date);
         }
         ChildEvent::StatutoryReviewHeld { participation } => {
             let Some(period) = r.care_periods.last_mut().filter(|p| p.is_open()) else {
@@ -1322,7 +1350,10 @@ fn apply(r: &mut ChildRecord, e: &Entry) -> Result<(), RecordError> {
         }
 
         ChildEvent::WorkerAllocated { worker, team, reason } => {
-            if r.allocations.last().is_some_and(|a| a.worker == *worker && a.team == *team) {
+            // The same worker may be allocated again once the case they held has closed.
+            let closed_since =
+                |since: NaiveDate| r.cin_episodes.iter().any(|ep| ep.closed.is_some_and(|(d, _)| d >= since));
+            if r.allocations.last().is_some_and(|a| a.worker == *worker && a.team == *team && !closed_since(a.date)) {
                 return fail("worker", "this worker is already allocated".into());
             }
             r.allocations.push(Allocation { date, worker: *worker, team: *team, reason: *reason });

@@ -175,6 +175,9 @@ pub enum ChildEvent {
         reason: ReasonEpisodeCeased,
         notice: Option<CarerNotice>,
     },
+    /// After a placement ended without notice beforehand (at once, in an emergency, or with no
+    /// notice recorded), the carer is told in writing (CPPCR reg 14(3)).
+    CarerNotifiedOfEnding {},
     /// A looked-after review (CPPCR reg 32 to 38), chaired by the IRO.
     StatutoryReviewHeld {
         participation: ReviewParticipation,
@@ -338,6 +341,7 @@ impl ChildEvent {
             recorded_at,
             recorded_by,
             reason,
+            manager_override: None,
         })
     }
 
@@ -349,6 +353,11 @@ impl ChildEvent {
             kind: event.kind.clone(),
             detail: e.to_string(),
         })
+    }
+
+    /// The event in a few words, as a heading ("Looked-after review").
+    pub fn title(&self) -> &'static str {
+        chronology::title(self)
     }
 
     /// One line for the chronology, in plain words.

@@ -51,6 +51,7 @@ impl Journey {
             recorded_at: RecordedAt::new(Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0).unwrap()),
             recorded_by: RecordedBy::System(SystemProcess::Import),
             reason: reason.map(|r| crate::event::Reason::parse(r).unwrap()),
+            manager_override: None,
             event,
         }
     }
@@ -1011,4 +1012,58 @@ fn every_event_kind_round_trips_through_its_envelope() {
         serde_json::Value::Object(env.payload.into_map()),
         serde_json::json!({ "source": "3E", "primary_need": "N1" })
     );
+}
+
+#[test]
+fn carer_told_in_writing_after_an_emergency_ending() {
+    let mut j = in_care();
+    // No placement has ended at once yet.
+    j.refuses("2025-05-03", ChildEvent::CarerNotifiedOfEnding {}, "kind");
+    j.at("2025-06-02", moved(FosterOtherOther, 2, Why::CarerRequestBehaviour));
+    // Not before the placement ended.
+    j.refuses("2025-06-01", ChildEvent::CarerNotifiedOfEnding {}, "kind");
+    j.at("2025-06-05", ChildEvent::CarerNotifiedOfEnding {});
+    let record = j.record();
+    let ending = &record.care_periods[0].placement_endings[0];
+    assert_eq!(ending.notified_after, Some(d("2025-06-05")));
+    // Once told, there is nothing left to tell.
+    j.refuses("2025-06-06", ChildEvent::CarerNotifiedOfEnding {}, "kind");
+}
+
+#[test]
+fn the_same_worker_may_be_allocated_again_after_the_case_closed() {
+    let mut j = referred();
+    let worker = WorkerId::from_random_bytes([5; 16]);
+    let team = TeamId::from_random_bytes([6; 16]);
+    j.at("2025-04-03", ChildEvent::WorkerAllocated { worker, team, reason: None });
+    j.at("2025-04-10", ChildEvent::CaseClosed { reason: ReasonForClosure::ClosedAfterAssessmentNoFurtherAction });
+    j.refuses("2025-04-04", ChildEvent::WorkerAllocated { worker, team, reason: None }, "worker");
+    j.at(
+        "2025-09-01",
+        ChildEvent::ReferralReceived { source: ReferralSource::School, primary_need: Need::AbuseOrNeglect },
+    );
+    j.at("2025-09-02", ChildEvent::WorkerAllocated { worker, team, reason: None });
+    assert_eq!(j.record().allocations.len(), 2);
+}
+
+#[test]
+fn an_override_is_kept_with_the_entry_and_shown_in_the_chronology() {
+    let mut j = in_care();
+    let manager = WorkerId::from_random_bytes([9; 16]);
+    let mut entry = j.entry(
+        "2025-06-02",
+        ChildEvent::PlacementChanged {
+            placement: placement(FosterOtherOther, 2),
+            reason: Why::CarerRequestBehaviour,
+            notice: None,
+        },
+        Some("the carer was in hospital and could not be reached"),
+    );
+    entry.manager_override = Some(crate::event::Override::new(manager, vec!["pl-terminate".into()]).unwrap());
+    j.entries.push(entry);
+    let lines = j.record().chronology();
+    let line = lines.last().unwrap();
+    assert_eq!(line.manager_override.as_ref().map(|o| o.manager), Some(manager));
+    assert_eq!(line.reason.as_ref().map(|r| r.as_str()), Some("the carer was in hospital and could not be reached"));
+    assert!(crate::event::Override::new(manager, vec![]).is_err());
 }

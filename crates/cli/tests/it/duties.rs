@@ -1,0 +1,383 @@
+//! Statutory duties through the real binary and the real store: the worklists on a synthetic
+//! council (whose overdue duties must be exactly the failures the generator injected), one
+//! child's explanation, and the guardrails' override path with its audit trail.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+
+use careful_app::record::Proposed;
+use careful_app::{App, AppError, FixedClock, Settings};
+use careful_domain::codes::*;
+use careful_domain::organisation::{Employment, Service, Team, Worker, WorkerRole};
+use careful_domain::record::*;
+use careful_domain::{CarerId, ChildId, Reason, RecordedBy, Sequence, TeamId, WorkerId};
+
+use crate::on_both_engines;
+use crate::support::process::{run, text};
+use crate::support::{Engine, TempDir, TestDb};
+
+fn d(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+}
+
+/// (child, rule, due) of each duty in a `careful duties --format json` array.
+fn duties_in(json: &str) -> Vec<serde_json::Value> {
+    let value: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("not JSON ({e}): {json}"));
+    value.as_array().expect("a JSON array").clone()
+}
+
+fn key(duty: &serde_json::Value) -> (String, String, String) {
+    let field = |name: &str| duty[name].as_str().unwrap_or_else(|| panic!("no {name} in {duty}")).to_string();
+    (field("child"), field("rule"), field("due"))
+}
+
+on_both_engines!(overdue_duties_are_the_injected_failures);
+
+/// A synthetic council with failures injected at high rates: the duties found overdue or met
+/// late in the generated year are exactly the failures the generator says it injected.
+async fn overdue_duties_are_the_injected_failures(engine: Engine) {
+    let Some(db) = TestDb::new(engine) else { return };
+    let url = db.url_string();
+    let dir = TempDir::new();
+    let injected_path = dir.path().join("injected.csv");
+    let injected_s = injected_path.to_string_lossy().to_string();
+    #[rustfmt::skip]
+    let out = run(&[
+        "generate", "--population", "6000", "--years", "1", "--end", "2026-03-31", "--seed", "11",
+        "--late-visits", "0.15", "--drifting-assessments", "0.2", "--overdue-reviews", "0.15",
+        "--unnotified-placement-ends", "0.2", "--database", &url, "--injected", &injected_s,
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let injected: BTreeSet<(String, String, String)> = std::fs::read_to_string(&injected_path)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let mut cells = line.splitn(4, ',');
+            let mut next = || cells.next().unwrap().to_string();
+            (next(), next(), next())
+        })
+        .collect();
+    let rules: BTreeSet<&str> = injected.iter().map(|(_, r, _)| r.as_str()).collect();
+    for rule in ["asmt-45", "visit-year1", "rev-n", "pl-terminate"] {
+        assert!(rules.contains(rule), "the generator injected no {rule} failures: {rules:?}");
+    }
+    let out = run(&[
+        "duties",
+        "--database",
+        &url,
+        "--as-of",
+        "2026-03-31",
+        "--status",
+        "overdue,met_late",
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let found: BTreeSet<(String, String, String)> =
+        duties_in(&text(&out.stdout)).iter().map(key).filter(|(_, _, due)| due.as_str() >= "2025-04-01").collect();
+    let missing: Vec<_> = injected.difference(&found).collect();
+    let unexpected: Vec<_> = found.difference(&injected).collect();
+    assert!(
+        missing.is_empty() && unexpected.is_empty(),
+        "injected but not found overdue: {missing:?}\nfound overdue but not injected: {unexpected:?}"
+    );
+}
+
+on_both_engines!(worklists_for_the_council_a_worker_a_team_and_an_iro);
+
+/// Today's worklists, from the projection written with the council: every duty listed can still
+/// be done, a worker's, team's and IRO's lists are theirs, and the three formats agree.
+async fn worklists_for_the_council_a_worker_a_team_and_an_iro(engine: Engine) {
+    let Some(db) = TestDb::new(engine) else { return };
+    let url = db.url_string();
+    let out = run(&["generate", "--population", "4000", "--years", "1", "--seed", "5", "--database", &url]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = run(&["duties", "--database", &url, "--format", "json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let council = duties_in(&text(&out.stdout));
+    assert!(council.len() > 100, "a council of 4,000 children owes more than {} duties", council.len());
+    for duty in &council {
+        for field in ["child", "rule", "due", "status"] {
+            assert!(duty[field].is_string(), "{field} in {duty}");
+        }
+        assert!(duty["met_on"].is_null(), "{duty}");
+        assert!(["upcoming", "due", "overdue"].contains(&duty["status"].as_str().unwrap()), "{duty}");
+        assert_eq!(duty["can_still_be_done"], serde_json::Value::Bool(true));
+    }
+    let dues: Vec<&str> = council.iter().map(|d| d["due"].as_str().unwrap()).collect();
+    assert!(dues.windows(2).all(|w| w[0] <= w[1]), "in due-date order");
+
+    // One worker's, one team's and one IRO's lists are the council's duties that are theirs.
+    let store = db.store().await;
+    let workers = store.workers().await.unwrap();
+    let name_of = |id: WorkerId| workers.iter().find(|w| w.id == id).unwrap().name.clone();
+    let busiest = |role: WorkerRole, field: &str| -> WorkerId {
+        let mut best = (0, None);
+        for w in workers.iter().filter(|w| w.role == role) {
+            let n = council.iter().filter(|d| d[field].as_str() == Some(w.name.as_str())).count();
+            if n > best.0 {
+                best = (n, Some(w.id));
+            }
+        }
+        best.1.unwrap_or_else(|| panic!("no {role:?} has duties"))
+    };
+    let worker = busiest(WorkerRole::SocialWorker, "worker");
+    let iro = busiest(WorkerRole::IndependentReviewingOfficer, "iro");
+    for (flag, id, field) in [("--worker", worker.to_string(), "worker"), ("--iro", iro.to_string(), "iro")] {
+        let out = run(&["duties", "--database", &url, flag, &id, "--format", "json"]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let mine: BTreeSet<_> = duties_in(&text(&out.stdout)).iter().map(key).collect();
+        let name = name_of(id.parse().unwrap());
+        let expected: BTreeSet<_> =
+            council.iter().filter(|d| d[field].as_str() == Some(name.as_str())).map(key).collect();
+        assert!(!mine.is_empty());
+        assert_eq!(mine, expected, "{flag} {id}");
+    }
+    let teams = store.teams().await.unwrap();
+    let team = teams.iter().find(|t| t.service == Service::LookedAfter).unwrap();
+    let out = run(&["duties", "--database", &url, "--team", &team.id.to_string(), "--format", "json"]);
+    let theirs: BTreeSet<_> = duties_in(&text(&out.stdout)).iter().map(key).collect();
+    let expected: BTreeSet<_> =
+        council.iter().filter(|d| d["team"].as_str() == Some(team.name.as_str())).map(key).collect();
+    assert_eq!(theirs, expected);
+
+    // Due or overdue only.
+    let out = run(&["duties", "--database", &url, "--status", "due,overdue", "--format", "csv"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let csv = text(&out.stdout);
+    assert!(csv.starts_with("child,child_name,rule,status,days,due,"), "{csv}");
+    assert!(csv.lines().skip(1).all(|l| l.contains(",due,") || l.contains(",overdue,")), "{csv}");
+    // The table, for people.
+    let out = run(&["duties", "--database", &url, "--worker", &worker.to_string()]);
+    let table = text(&out.stdout);
+    assert!(table.starts_with("Due") && table.contains("duties as of"), "{table}");
+}
+
+on_both_engines!(one_childs_duties_with_the_arithmetic);
+
+async fn one_childs_duties_with_the_arithmetic(engine: Engine) {
+    let Some(db) = TestDb::new(engine) else { return };
+    let url = db.url_string();
+    let out = run(&[
+        "generate",
+        "--population",
+        "2000",
+        "--years",
+        "1",
+        "--end",
+        "2026-03-31",
+        "--seed",
+        "3",
+        "--database",
+        &url,
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out =
+        run(&["duties", "--database", &url, "--as-of", "2026-03-31", "--status", "met_on_time", "--format", "json"]);
+    let met = duties_in(&text(&out.stdout));
+    let reviewed = met.iter().find(|d| d["rule"] == "rev-n").expect("a child with a review met on time");
+    let child = reviewed["child"].as_str().unwrap();
+    let out = run(&["duties", "--database", &url, "--child", child, "--as-of", "2026-03-31"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let explained = text(&out.stdout);
+    for part in [
+        "rev-n  Hold a looked-after review",
+        "law:      CPPCR reg 33",
+        "working:  6 months after",
+        "done:",
+        "status:   met on time",
+    ] {
+        assert!(explained.contains(part), "{part} missing from\n{explained}");
+    }
+    let out = run(&["duties", "--database", &url, "--child", child, "--as-of", "2026-03-31", "--format", "json"]);
+    let all = duties_in(&text(&out.stdout));
+    assert!(all.iter().all(|d| d["child"] == child && d["working"].is_string()));
+    assert!(all.iter().any(|d| d["rule"] == "rev-n" && d["met_by_event"].is_string()));
+
+    let out = run(&["duties", "--database", &url, "--child", "EM9999999"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("no child has the ID EM9999999"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn the_catalogue_and_bad_options() {
+    let out = run(&["duties", "--catalogue"]);
+    assert!(out.status.success());
+    let catalogue = text(&out.stdout);
+    assert_eq!(
+        catalogue,
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/duties.md")).unwrap()
+    );
+    let out = run(&["duties", "--database", "sqlite::memory:", "--status", "late"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("met_late"), "{}", text(&out.stderr));
+    let out = run(&["duties", "--database", "sqlite::memory:", "--worker", "nobody"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = run_without_database(&["duties"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--database"), "{}", text(&out.stderr));
+}
+
+fn run_without_database(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_careful")).args(args).env_remove("DATABASE_URL").output().unwrap()
+}
+
+// ---------------------------------------------------------------------- guardrails and overrides
+
+struct Council {
+    app: App,
+    social_worker: WorkerId,
+    manager: WorkerId,
+    team: TeamId,
+}
+
+async fn council(db: &TestDb) -> Council {
+    let store = db.store().await;
+    let team = Team { id: TeamId::new(), name: "Children looked after 1".into(), service: Service::LookedAfter };
+    let worker = |name: &str, role| Worker {
+        id: WorkerId::new(),
+        name: name.into(),
+        role,
+        team: team.id,
+        employment: Employment::Permanent,
+        started: Some(d("2020-01-06")),
+        left: None,
+        registration: None,
+    };
+    let (sw, tm) = (worker("Priya Shah", WorkerRole::SocialWorker), worker("Tom Hughes", WorkerRole::TeamManager));
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_team(&team).await.unwrap();
+    tx.insert_worker(&sw).await.unwrap();
+    tx.insert_worker(&tm).await.unwrap();
+    tx.commit().await.unwrap();
+    let clock = FixedClock(Utc.with_ymd_and_hms(2025, 6, 2, 10, 0, 0).unwrap());
+    let app = App::new(store, Settings { council_name: "Eastmoor".into(), demo: false }, Arc::new(clock));
+    Council { app, social_worker: sw.id, manager: tm.id, team: team.id }
+}
+
+fn placement(carer: u8) -> Placement {
+    Placement {
+        placement_type: PlacementType::FosterOtherOther,
+        provider: Some(PlacementProvider::OwnProvision),
+        postcode: Some("EM1 4QT".parse().unwrap()),
+        urn: None,
+        carer: CarerId::from_random_bytes([carer; 16]),
+    }
+}
+
+on_both_engines!(a_breach_needs_a_team_managers_override_which_the_record_keeps);
+
+async fn a_breach_needs_a_team_managers_override_which_the_record_keeps(engine: Engine) {
+    let Some(db) = TestDb::new(engine) else { return };
+    let c = council(&db).await;
+    let by = RecordedBy::Worker(c.social_worker);
+    let child = ChildId::new();
+    let details = PersonalDetails {
+        given_name: "Leo".into(),
+        family_name: "Marsh".into(),
+        date_of_birth: Some(d("2016-04-09")),
+        expected_date_of_birth: None,
+        sex: Sex::Male,
+        ethnicity: Ethnicity::WhiteBritish,
+        upn: None,
+        upn_unknown: Some(UpnUnknown::IncompleteInformation),
+        nhs_number: None,
+        disabilities: vec![],
+    };
+    let start = vec![
+        Proposed::new(
+            ChildEvent::ChildRegistered { la_child_id: "EM0900001".parse().unwrap(), details },
+            d("2025-03-03"),
+            by,
+        ),
+        Proposed::new(
+            ChildEvent::ReferralReceived { source: ReferralSource::Police, primary_need: Need::AbuseOrNeglect },
+            d("2025-03-03"),
+            by,
+        ),
+        Proposed::new(
+            ChildEvent::WorkerAllocated { worker: c.social_worker, team: c.team, reason: None },
+            d("2025-03-03"),
+            by,
+        ),
+        Proposed::new(
+            ChildEvent::BecameLookedAfter {
+                legal_status: LegalStatus::Section20SinglePeriod,
+                placement: placement(1),
+                category_of_need: Need::AbuseOrNeglect,
+                home_postcode: None,
+                previous_permanence: None,
+            },
+            d("2025-03-04"),
+            by,
+        ),
+    ];
+    let sequence = c.app.record(child, Sequence::EMPTY, start).await.unwrap();
+    assert_eq!(sequence, Sequence::new(4));
+
+    // Refused outright: a visit that does not say whether the child was seen alone.
+    let unsaid = ChildEvent::VisitMade { visit: VisitKind::LookedAfter, seen: true, seen_alone: None };
+    match c.app.record(child, sequence, vec![Proposed::new(unsaid, d("2025-03-07"), by)]).await {
+        Err(AppError::Refused { breaches }) => assert_eq!(breaches[0].code, "visit-alone"),
+        other => panic!("expected a refusal, got {:?}", other.map(|_| ())),
+    }
+
+    // A move with no notice to the carer: needs a team manager's override, with a reason.
+    let abrupt = || ChildEvent::PlacementChanged {
+        placement: placement(2),
+        reason: ReasonPlaceChange::Allegation,
+        notice: None,
+    };
+    let err = c.app.record(child, sequence, vec![Proposed::new(abrupt(), d("2025-05-30"), by)]).await.err().unwrap();
+    assert!(matches!(&err, AppError::NeedsOverride { breaches } if breaches[0].code == "pl-terminate"), "{err}");
+    assert!(err.to_string().contains("team manager"), "{err}");
+    let mut by_a_social_worker = Proposed::new(abrupt(), d("2025-05-30"), by);
+    by_a_social_worker.manager_override = Some(c.social_worker);
+    by_a_social_worker.reason = Some(Reason::parse("allegation against the carer").unwrap());
+    let err = c.app.record(child, sequence, vec![by_a_social_worker]).await.err().unwrap();
+    assert!(err.to_string().contains("Priya Shah is not a team manager"), "{err}");
+    let mut without_reason = Proposed::new(abrupt(), d("2025-05-30"), by);
+    without_reason.manager_override = Some(c.manager);
+    let err = c.app.record(child, sequence, vec![without_reason]).await.err().unwrap();
+    assert!(err.to_string().contains("give the reason"), "{err}");
+    // Nothing was written by any of these.
+    assert_eq!(c.app.load_record(child).await.unwrap().unwrap().sequence, sequence);
+
+    let mut accepted = Proposed::new(abrupt(), d("2025-05-30"), by);
+    accepted.manager_override = Some(c.manager);
+    accepted.reason = Some(Reason::parse("allegation against the carer: the child was moved that evening").unwrap());
+    let sequence = c.app.record(child, sequence, vec![accepted]).await.unwrap();
+
+    // The audit trail: the event names the manager, the breach and the reason, for ever.
+    let loaded = c.app.load_record(child).await.unwrap().unwrap();
+    let line = loaded.record.chronology().into_iter().find(|l| l.date == d("2025-05-30")).unwrap();
+    let accepted = line.manager_override.expect("the override is in the record");
+    assert_eq!((accepted.manager, accepted.breaches), (c.manager, vec!["pl-terminate".to_string()]));
+    assert_eq!(line.reason.unwrap().as_str(), "allegation against the carer: the child was moved that evening");
+
+    // The worklist was brought up to date in the same transaction: the carer is now owed
+    // written notice within 10 working days of the move (13 June 2025).
+    let list =
+        c.app.worklist(careful_app::duties::Whose::Worker(c.social_worker), true, None, d("2025-06-02")).await.unwrap();
+    let notice = list.iter().find(|e| e.item.duty.rule == "pl-terminate").expect("a notice duty");
+    assert_eq!(notice.item.duty.due, d("2025-06-13"));
+    assert_eq!(notice.item.la_child_id, "EM0900001");
+    assert!(list.iter().any(|e| e.item.duty.rule == "visit-first" && e.item.duty.due == d("2025-06-06")));
+
+    // An override nobody needed is refused.
+    let mut needless = Proposed::new(ChildEvent::CarerNotifiedOfEnding {}, d("2025-06-03"), by);
+    needless.manager_override = Some(c.manager);
+    needless.reason = Some(Reason::parse("just in case").unwrap());
+    let err = c.app.record(child, sequence, vec![needless]).await.err().unwrap();
+    assert!(err.to_string().contains("nothing needs overriding"), "{err}");
+    let done = c
+        .app
+        .record(child, sequence, vec![Proposed::new(ChildEvent::CarerNotifiedOfEnding {}, d("2025-06-03"), by)])
+        .await;
+    assert!(done.is_ok());
+    let list = c.app.worklist(careful_app::duties::Whose::Child(child), true, None, d("2025-06-03")).await.unwrap();
+    assert!(list.iter().all(|e| e.item.duty.rule != "pl-terminate"), "met, so off the worklist");
+}

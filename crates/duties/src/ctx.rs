@@ -1,0 +1,242 @@
+//! What every rule works with: the child's record, the calendar, the council's standards and the
+//! date duties are assessed on, and the arithmetic they share.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use careful_domain::calendar::{CalendarError, add_days, add_months, long_date};
+use careful_domain::record::{ChildEvent, ChildRecord};
+use careful_domain::{EventId, WorkingDayCalendar};
+
+use crate::catalogue::Rule;
+use crate::duty::{Duty, DutyStatus, Trigger};
+use crate::policy::Policy;
+
+/// A clock: how a due date follows from the day that starts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Clock {
+    /// The N-th working day after (the day itself not counted).
+    WorkingDays(u32),
+    /// N calendar days after (within one week: 7).
+    Days(i64),
+    /// N calendar months after, clamped to month end.
+    Months(i32),
+}
+
+impl Clock {
+    pub(crate) fn describe(self) -> String {
+        match self {
+            Clock::WorkingDays(1) => "1 working day".into(),
+            Clock::WorkingDays(n) => format!("{n} working days"),
+            Clock::Days(7) => "1 week".into(),
+            Clock::Days(n) if n % 7 == 0 => format!("{} weeks", n / 7),
+            Clock::Days(n) => format!("{n} days"),
+            Clock::Months(1) => "1 month".into(),
+            Clock::Months(n) => format!("{n} months"),
+        }
+    }
+}
+
+pub(crate) struct Ctx<'a> {
+    pub record: &'a ChildRecord,
+    pub calendar: &'a WorkingDayCalendar,
+    pub policy: &'a Policy,
+    pub as_of: NaiveDate,
+    events: HashMap<NaiveDate, Vec<(EventId, &'a ChildEvent)>>,
+}
+
+impl<'a> Ctx<'a> {
+    pub(crate) fn new(
+        record: &'a ChildRecord,
+        calendar: &'a WorkingDayCalendar,
+        policy: &'a Policy,
+        as_of: NaiveDate,
+    ) -> Ctx<'a> {
+        let mut events: HashMap<NaiveDate, Vec<(EventId, &ChildEvent)>> = HashMap::new();
+        for e in &record.timeline {
+            events.entry(e.effective_date).or_default().push((e.id, &e.event));
+        }
+        Ctx { record, calendar, policy, as_of, events }
+    }
+
+    /// The first event on `date` that `matches`, for naming the event that started or met a
+    /// duty.
+    pub(crate) fn event_on(&self, date: NaiveDate, matches: impl Fn(&ChildEvent) -> bool) -> Option<EventId> {
+        self.events.get(&date)?.iter().find(|(_, e)| matches(e)).map(|(id, _)| *id)
+    }
+
+    /// The due date a clock gives.
+    pub(crate) fn due(&self, from: NaiveDate, clock: Clock) -> Result<NaiveDate, CalendarError> {
+        match clock {
+            Clock::WorkingDays(n) => self.calendar.add_working_days(from, n),
+            Clock::Days(n) => add_days(from, n),
+            Clock::Months(n) => add_months(from, n),
+        }
+    }
+
+    /// How a due date was worked out, in words.
+    pub(crate) fn working(&self, from: NaiveDate, clock: Clock, due: NaiveDate) -> String {
+        let mut text = format!("{} after {} is {}", clock.describe(), long_date(from), long_date(due));
+        if let Clock::WorkingDays(_) = clock {
+            let holidays: Vec<String> =
+                self.calendar.holidays_between(from, due).map(|(d, n)| format!("{n} ({})", long_date(d))).collect();
+            if !holidays.is_empty() {
+                text.push_str(&format!(", not counting weekends and {}", holidays.join(", ")));
+            } else {
+                text.push_str(", not counting weekends");
+            }
+        }
+        text
+    }
+
+    /// The status of a duty due on `due`, met on `met` (if it was, by `as_of`), that stopped
+    /// applying on `ended` (if it did).
+    pub(crate) fn status(&self, due: NaiveDate, met: Option<NaiveDate>, ended: Option<NaiveDate>) -> DutyStatus {
+        match met {
+            Some(m) if m <= due => DutyStatus::MetOnTime,
+            Some(m) => DutyStatus::MetLate { days: (m - due).num_days() },
+            None => match ended {
+                Some(e) if e <= due => DutyStatus::NotApplicable {
+                    reason: format!("it stopped applying on {}, before it was due", long_date(e)),
+                },
+                Some(e) => DutyStatus::Overdue { days: (e.min(self.as_of) - due).num_days().max(0) },
+                None => DutyStatus::open_on(due, self.as_of),
+            },
+        }
+    }
+
+    /// Builds a duty from a clock. Returns `None` for duties due before the council's standards
+    /// are assessed from (history kept from earlier systems). A clock that cannot be worked out
+    /// (a date outside the working-day calendar) gives a not-applicable duty saying why.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn duty(
+        &self,
+        rule: &'static Rule,
+        owed: impl Into<String>,
+        trigger: Trigger,
+        clock: Clock,
+        met: Option<(NaiveDate, Option<EventId>)>,
+        ended: Option<NaiveDate>,
+    ) -> Option<Duty> {
+        let owed = owed.into();
+        let due = match self.due(trigger.date, clock) {
+            Ok(due) => due,
+            Err(_) if trigger.date < self.policy.assessed_from => return None,
+            Err(e) => {
+                return Some(Duty {
+                    rule,
+                    owed,
+                    due: trigger.date,
+                    due_at: None,
+                    status: DutyStatus::NotApplicable { reason: e.to_string() },
+                    met_by: None,
+                    met_on: None,
+                    working: String::new(),
+                    trigger,
+                    ended,
+                });
+            }
+        };
+        if due < self.policy.assessed_from {
+            return None;
+        }
+        let working = self.working(trigger.date, clock, due);
+        Some(self.duty_due(rule, owed, trigger, due, working, met, ended))
+    }
+
+    /// Builds a duty whose due date is already known.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn duty_due(
+        &self,
+        rule: &'static Rule,
+        owed: impl Into<String>,
+        trigger: Trigger,
+        due: NaiveDate,
+        working: String,
+        met: Option<(NaiveDate, Option<EventId>)>,
+        ended: Option<NaiveDate>,
+    ) -> Duty {
+        let met = met.filter(|(d, _)| *d <= self.as_of);
+        // An end still to come (an 18th birthday) has not ended anything yet.
+        let ended = ended.filter(|e| *e <= self.as_of);
+        Duty {
+            rule,
+            owed: owed.into(),
+            trigger,
+            due,
+            due_at: None,
+            status: self.status(due, met.map(|m| m.0), ended),
+            met_by: met.and_then(|m| m.1),
+            met_on: met.map(|m| m.0),
+            working,
+            ended,
+        }
+    }
+}
+
+/// A chain of recurring duties (visits, reviews): each due a clock after the previous event
+/// that met one (or after the start, for the first), whatever date that actually was.
+pub(crate) struct Chain<'c> {
+    pub rule: &'static Rule,
+    pub owed: &'c str,
+    pub start: Trigger,
+    /// The first day on which the chain no longer applies (the placement or plan ended).
+    pub end: Option<NaiveDate>,
+    /// The events that meet a duty of the chain, in date order.
+    pub events: Vec<(NaiveDate, Option<EventId>)>,
+    /// Whether an event on the start day meets the first duty.
+    pub same_day_counts: bool,
+    pub what_event: &'c str,
+}
+
+impl Chain<'_> {
+    /// Runs the chain: `first` gives the first duty's clock, `next(n, previous event date)` the
+    /// clock of the n-th later one (from 1). Appends the duties to `out`.
+    pub(crate) fn run(
+        self,
+        ctx: &Ctx<'_>,
+        first: Clock,
+        next: impl Fn(usize, NaiveDate) -> Clock,
+        out: &mut Vec<Duty>,
+    ) {
+        let mut anchor = self.start.clone();
+        let mut is_first = true;
+        let mut link = 0;
+        let mut events = self.events.iter().peekable();
+        loop {
+            let clock = if is_first { first } else { next(link, anchor.date) };
+            // The next event that could meet this duty.
+            while events.peek().is_some_and(|(d, _)| {
+                if is_first && self.same_day_counts { *d < anchor.date } else { *d <= anchor.date }
+            }) {
+                events.next();
+            }
+            let candidate = events.peek().copied().filter(|(d, _)| self.end.is_none_or(|e| *d < e) && *d <= ctx.as_of);
+            let Some(duty) = ctx.duty(self.rule, self.owed, anchor.clone(), clock, candidate.copied(), self.end) else {
+                // Due before careful assesses duties: move on to the next event, if any.
+                match candidate {
+                    Some((date, id)) => {
+                        anchor = Trigger { event: *id, date: *date, what: self.what_event.to_string() };
+                        is_first = false;
+                        link += 1;
+                        events.next();
+                        continue;
+                    }
+                    None => return,
+                }
+            };
+            let stop = duty.met_on.is_none();
+            out.push(duty);
+            match candidate {
+                Some((date, id)) if !stop => {
+                    anchor = Trigger { event: *id, date: *date, what: self.what_event.to_string() };
+                    is_first = false;
+                    link += 1;
+                    events.next();
+                }
+                _ => return,
+            }
+        }
+    }
+}

@@ -1,0 +1,298 @@
+//! Guardrails: what the law forbids or makes conditional, checked before an event is recorded
+//! (catalogue §3). A breach is either refused outright, or accepted only on a named manager's
+//! override with a reason, which is recorded with the event.
+
+use chrono::NaiveDate;
+
+use careful_domain::WorkingDayCalendar;
+use careful_domain::calendar::{age_on, date_attaining_age, long_date};
+use careful_domain::codes::{LegalStatus, PlacementType, ReasonPlaceChange};
+use careful_domain::record::{CarerNotice, ChildEvent, ChildRecord, Placement, ReviewConferenceDecision, VisitKind};
+
+#[cfg(test)]
+pub(crate) mod tests;
+
+use crate::catalogue::{Rule, known};
+use crate::policy::Policy;
+
+/// Something the proposed event would do that the law forbids or makes conditional.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Breach {
+    /// The guardrail's code: the catalogue rule's id, or `open-duties` for a case closed with
+    /// duties outstanding.
+    pub code: &'static str,
+    pub rule: Option<&'static Rule>,
+    pub message: String,
+    /// Whether a manager may accept it with a recorded reason; if not, it is refused.
+    pub overridable: bool,
+}
+
+fn breach(rule: &'static str, message: String, overridable: bool) -> Breach {
+    Breach { code: known(rule).id, rule: Some(known(rule)), message, overridable }
+}
+
+fn other_arrangements(kind: PlacementType) -> bool {
+    matches!(
+        kind,
+        PlacementType::SemiIndependentLiving
+            | PlacementType::SupportedAccommodation
+            | PlacementType::IndependentLiving
+            | PlacementType::Other
+            | PlacementType::Other11
+            | PlacementType::Other12
+            | PlacementType::Other13
+            | PlacementType::Other14
+    )
+}
+
+/// Checks for a new placement (on becoming looked after or on a move).
+fn placement(record: &ChildRecord, date: NaiveDate, legal_status: LegalStatus, p: &Placement, out: &mut Vec<Breach>) {
+    let Some(age) = record.date_of_birth().and_then(|dob| age_on(dob, date).ok()) else { return };
+    let kind = p.placement_type;
+    // CPPCR reg 27A (from 9 September 2021): no child under 16 in "other arrangements".
+    if age < 16 && other_arrangements(kind) && date >= NaiveDate::from_ymd_opt(2021, 9, 9).expect("valid") {
+        out.push(breach(
+            "pl-under16-other",
+            format!("a child under 16 cannot be placed in {} ({}); since 9 September 2021 the law allows only care homes, hospitals, family centres and schools", kind.description(), kind.code()),
+            false,
+        ));
+    }
+    // CPPCR reg 27C (from 28 October 2023): a 16 or 17 year old in other arrangements only in
+    // supported accommodation registered with Ofsted.
+    if (16..18).contains(&age)
+        && other_arrangements(kind)
+        && date >= NaiveDate::from_ymd_opt(2023, 10, 28).expect("valid")
+        && (kind != PlacementType::SupportedAccommodation && kind != PlacementType::SemiIndependentLiving
+            || p.urn.is_none())
+    {
+        out.push(breach(
+            "pl-16-17-supported",
+            "since 28 October 2023 a 16 or 17 year old may be placed in other arrangements only in supported accommodation registered with Ofsted: record the provider's Ofsted URN".into(),
+            false,
+        ));
+    }
+    if kind == PlacementType::SecureChildrensHome {
+        // Secure Accommodation Regs reg 4: under 13 needs the Secretary of State's approval.
+        if age < 13 {
+            out.push(breach(
+                "sec-under13",
+                "a child under 13 may be placed in secure accommodation only with the Secretary of State's approval: a manager may record it as the override".into(),
+                true,
+            ));
+        }
+        // A 16 or 17 year old accommodated under s20(5) may not be placed in secure accommodation.
+        if age >= 16 && legal_status == LegalStatus::Section20SinglePeriod {
+            out.push(breach(
+                "sec-16-s20",
+                "a young person of 16 or over accommodated under section 20 cannot be placed in secure accommodation"
+                    .into(),
+                false,
+            ));
+        }
+    }
+    // Adoption Agencies Regs reg 35(4): a baby under 6 weeks placed for adoption without a
+    // placement order needs the parent's written agreement.
+    if kind.is_placed_for_adoption()
+        && legal_status != LegalStatus::PlacementOrder
+        && record.date_of_birth().is_some_and(|dob| (date - dob).num_days() < 42)
+    {
+        out.push(breach(
+            "ad-under-6-weeks",
+            "a baby under 6 weeks old can be placed for adoption without a placement order only with the parent's written agreement: a manager may record it as the override".into(),
+            true,
+        ));
+    }
+}
+
+/// A planned change (a move to a new carer, or the end of care) must first be considered at a
+/// review, with the IRO consulted (CPPCR regs 32(2), 14; iro-consult-move).
+fn planned_change(record: &ChildRecord, date: NaiveDate, what: &str, out: &mut Vec<Breach>) {
+    let Some(period) = record.open_care_period() else { return };
+    let proposal = record
+        .care_plan_changes
+        .iter()
+        .rev()
+        .find(|c| c.significant && c.proposed <= date && c.proposed >= period.started);
+    let Some(proposal) = proposal else {
+        out.push(breach(
+            "rev-before-change",
+            format!("{what} is a significant change to the care plan: propose it, consult the IRO and consider it at a review first, or record why that was not reasonably practicable"),
+            true,
+        ));
+        return;
+    };
+    if proposal.iro_consulted.is_none_or(|d| d > date) {
+        out.push(breach(
+            "iro-consult-move",
+            format!("the IRO has not been consulted on the change proposed on {}", long_date(proposal.proposed)),
+            true,
+        ));
+    }
+    let reviewed = period.reviews.iter().any(|(d, _)| *d >= proposal.proposed && *d <= date);
+    if !reviewed {
+        out.push(breach(
+            "rev-before-change",
+            format!("no looked-after review has considered the change proposed on {}", long_date(proposal.proposed)),
+            true,
+        ));
+    }
+}
+
+fn notice_checks(
+    record: &ChildRecord,
+    date: NaiveDate,
+    notice: &Option<CarerNotice>,
+    move_reason: Option<ReasonPlaceChange>,
+    what: &str,
+    out: &mut Vec<Breach>,
+) {
+    let Some(period) = record.open_care_period() else { return };
+    let ending = &period.current().placement;
+    if ending.placement_type == PlacementType::WithParents || ending.placement_type.is_temporary() {
+        return;
+    }
+    match notice {
+        None => out.push(breach(
+            "pl-terminate",
+            format!("{what} without notice to the carer: record when written notice was given, or why the placement had to end at once"),
+            true,
+        )),
+        Some(CarerNotice::Given { .. }) => {
+            // A change of status only (the same carer) is not a move.
+            if move_reason != Some(ReasonPlaceChange::StatusChangeOnly) {
+                planned_change(record, date, what, out);
+            }
+        }
+        Some(CarerNotice::Emergency { .. }) => {}
+    }
+}
+
+/// Checks `proposed`, dated `date`, against the child's record as it stands.
+pub fn check(
+    record: &ChildRecord,
+    date: NaiveDate,
+    proposed: &ChildEvent,
+    calendar: &WorkingDayCalendar,
+    policy: &Policy,
+) -> Vec<Breach> {
+    let mut out = Vec::new();
+    match proposed {
+        ChildEvent::BecameLookedAfter { legal_status, placement: p, .. } => {
+            placement(record, date, *legal_status, p, &mut out)
+        }
+        ChildEvent::PlacementChanged { placement: p, reason, notice } => {
+            let status = record
+                .open_care_period()
+                .map(|pd| pd.current().legal_status)
+                .unwrap_or(LegalStatus::Section20SinglePeriod);
+            placement(record, date, status, p, &mut out);
+            notice_checks(record, date, notice, Some(*reason), "Ending this placement", &mut out);
+        }
+        ChildEvent::CeasedToBeLookedAfter { notice, .. } => {
+            notice_checks(record, date, notice, None, "Ending care", &mut out);
+            leaving_care(record, date, &mut out);
+        }
+        ChildEvent::VisitMade {
+            visit: VisitKind::LookedAfter | VisitKind::ChildProtection,
+            seen: true,
+            seen_alone: None,
+        } => {
+            out.push(breach("visit-alone", "say whether the child was seen alone, and if not, why not".into(), false));
+        }
+        // rev-before-change and iro-inform-change: a significant change to a looked-after child's
+        // care plan is approved only after the IRO is consulted and a review has considered it.
+        ChildEvent::CarePlanChangeApproved { .. } => {
+            if let Some(change) = record.care_plan_changes.iter().rev().find(|c| c.approved.is_none())
+                && change.significant
+            {
+                if change.iro_consulted.is_none_or(|d| d > date) {
+                    out.push(breach(
+                        "iro-inform-change",
+                        format!(
+                            "the IRO has not been consulted on the change proposed on {}: {}",
+                            long_date(change.proposed),
+                            change.change
+                        ),
+                        true,
+                    ));
+                }
+                let reviewed = record
+                    .care_periods
+                    .iter()
+                    .flat_map(|p| &p.reviews)
+                    .any(|(d, _)| *d >= change.proposed && *d <= date);
+                if !reviewed {
+                    out.push(breach(
+                        "rev-before-change",
+                        format!(
+                            "no looked-after review has considered the change proposed on {}: {}",
+                            long_date(change.proposed),
+                            change.change
+                        ),
+                        true,
+                    ));
+                }
+            }
+        }
+        ChildEvent::ChildProtectionPlanEnded {} => {
+            let by_conference = record.open_episode().and_then(|e| e.cp_plans.last()).is_some_and(|p| {
+                p.review_conferences
+                    .iter()
+                    .any(|(d, decision)| *d == date && *decision == ReviewConferenceDecision::EndPlan)
+            });
+            if !by_conference {
+                out.push(breach(
+                    "cp-end",
+                    "only a review child protection conference can end a child protection plan: record the conference's decision first".into(),
+                    true,
+                ));
+            }
+        }
+        ChildEvent::CaseClosed { .. } => {
+            leaving_care(record, date, &mut out);
+            let open: Vec<String> = crate::duties_of(record, calendar, policy, date)
+                .into_iter()
+                .filter(|d| d.status.is_open() && d.due <= date)
+                .map(|d| format!("{} ({}, due {})", d.owed, d.rule.id, long_date(d.due)))
+                .collect();
+            if !open.is_empty() {
+                out.push(Breach {
+                    code: "open-duties",
+                    rule: None,
+                    message: format!("the case has duties outstanding: {}", open.join("; ")),
+                    overridable: true,
+                });
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// cl-18-no-cliff: an eligible or relevant child leaving care, or whose case closes, from 17 and
+/// a half, has a personal adviser and a pathway plan.
+fn leaving_care(record: &ChildRecord, date: NaiveDate, out: &mut Vec<Breach>) {
+    let Some(dob) = record.date_of_birth() else { return };
+    let Ok(seventeen_and_a_half) =
+        date_attaining_age(dob, 17).map(|d| careful_domain::calendar::add_months(d, 6).unwrap_or(d))
+    else {
+        return;
+    };
+    if date < seventeen_and_a_half || crate::eligible_from(record).is_none_or(|e| e > date) {
+        return;
+    }
+    let adviser = record.personal_advisers.iter().any(|(d, _)| *d <= date);
+    let plan = record.pathway_plans.iter().any(|(d, _)| *d <= date);
+    if !adviser || !plan {
+        let missing = match (adviser, plan) {
+            (false, false) => "personal adviser and no pathway plan",
+            (false, true) => "personal adviser",
+            _ => "pathway plan",
+        };
+        out.push(breach(
+            "cl-18-no-cliff",
+            format!("this young person is a care leaver and has no {missing}; support continues after 18 and must be in place first"),
+            true,
+        ));
+    }
+}

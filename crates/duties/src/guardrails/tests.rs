@@ -1,0 +1,329 @@
+//! Each guardrail: the breach, whether a manager may override it, and what passes.
+
+use chrono::NaiveDate;
+
+use careful_domain::codes::{
+    LegalStatus::*, PlacementType::*, ReasonEpisodeCeased, ReasonForClosure, ReasonPlaceChange,
+};
+use careful_domain::record::*;
+
+use crate::testing::*;
+use crate::{Breach, Policy, check};
+
+fn breaches(j: &Journey, date: NaiveDate, proposed: &ChildEvent) -> Vec<Breach> {
+    check(&j.record(), date, proposed, calendar(), &Policy::default())
+}
+
+fn codes(found: &[Breach]) -> Vec<&'static str> {
+    found.iter().map(|b| b.code).collect()
+}
+
+/// The one breach with this code, which must be found.
+fn the(found: &[Breach], code: &str) -> Breach {
+    found.iter().find(|b| b.code == code).cloned().unwrap_or_else(|| panic!("no {code} breach in {:?}", codes(found)))
+}
+
+fn aged(years: i32, on: NaiveDate) -> Journey {
+    Journey::born(days(years_before(on, years), -30))
+}
+
+fn placed(kind: careful_domain::codes::PlacementType, urn: bool) -> Placement {
+    let mut p = placement(kind, 5);
+    if urn {
+        p.urn = Some("SC123456".parse().expect("valid URN"));
+    }
+    p
+}
+
+fn became(ls: careful_domain::codes::LegalStatus, p: Placement) -> ChildEvent {
+    ChildEvent::BecameLookedAfter {
+        legal_status: ls,
+        placement: p,
+        category_of_need: careful_domain::codes::Need::AbuseOrNeglect,
+        home_postcode: None,
+        previous_permanence: None,
+    }
+}
+
+const DAY: &str = "2025-06-02";
+
+#[test]
+fn pl_under16_other() {
+    let on = d(DAY);
+    let found = breaches(&aged(15, on), on, &became(Section20SinglePeriod, placed(SupportedAccommodation, true)));
+    let breach = the(&found, "pl-under16-other");
+    assert!(!breach.overridable, "refused outright: the law allows no exception");
+    assert!(breach.message.contains("under 16"), "{}", breach.message);
+    // A children's home is allowed.
+    assert!(breaches(&aged(15, on), on, &became(Section20SinglePeriod, placed(ChildrensHome, true))).is_empty());
+}
+
+#[test]
+fn pl_16_17_supported() {
+    let on = d(DAY);
+    let found = breaches(&aged(17, on), on, &became(Section20SinglePeriod, placed(SupportedAccommodation, false)));
+    let breach = the(&found, "pl-16-17-supported");
+    assert!(!breach.overridable);
+    assert!(breach.message.contains("Ofsted URN"), "{}", breach.message);
+    // Registered supported accommodation, with its URN, is allowed.
+    assert!(
+        breaches(&aged(17, on), on, &became(Section20SinglePeriod, placed(SupportedAccommodation, true))).is_empty()
+    );
+    // Before 28 October 2023 the regulation did not apply.
+    let before = d("2023-10-27");
+    assert!(
+        breaches(&aged(17, before), before, &became(Section20SinglePeriod, placed(SupportedAccommodation, false)))
+            .is_empty()
+    );
+}
+
+#[test]
+fn sec_under13_and_sec_16_s20() {
+    let on = d(DAY);
+    let found = breaches(&aged(12, on), on, &became(FullCareOrder, placed(SecureChildrensHome, true)));
+    assert!(the(&found, "sec-under13").overridable, "with the Secretary of State's approval, recorded as the override");
+    let found = breaches(&aged(16, on), on, &became(Section20SinglePeriod, placed(SecureChildrensHome, true)));
+    assert!(!the(&found, "sec-16-s20").overridable);
+    assert!(breaches(&aged(16, on), on, &became(FullCareOrder, placed(SecureChildrensHome, true))).is_empty());
+}
+
+#[test]
+fn ad_under_6_weeks() {
+    let on = d(DAY);
+    let baby = Journey::born(days(on, -41));
+    let found = breaches(&baby, on, &became(Section20SinglePeriod, placed(AdoptionConsentOtherCarers, false)));
+    assert!(the(&found, "ad-under-6-weeks").overridable);
+    // At 6 weeks, or with a placement order, no breach.
+    let older = Journey::born(days(on, -42));
+    assert!(breaches(&older, on, &became(Section20SinglePeriod, placed(AdoptionConsentOtherCarers, false))).is_empty());
+    assert!(breaches(&baby, on, &became(PlacementOrder, placed(AdoptionPlacementOrderOtherCarers, false))).is_empty());
+}
+
+/// Looked after from January 2025 with a foster carer, and reviewed in February.
+fn fostered() -> Journey {
+    let mut j = Journey::child();
+    j.on(d("2025-01-06"), looked_after(FullCareOrder, FosterOtherOther, 1)).on(d("2025-02-03"), review());
+    j
+}
+
+fn move_with(notice: Option<CarerNotice>) -> ChildEvent {
+    moved(FosterOtherOther, 2, notice)
+}
+
+#[test]
+fn pl_terminate_a_placement_ending_without_notice() {
+    let on = d(DAY);
+    let found = breaches(&fostered(), on, &move_with(None));
+    let breach = the(&found, "pl-terminate");
+    assert!(breach.overridable);
+    assert!(breach.message.contains("without notice to the carer"), "{}", breach.message);
+    // Ending care without notice is the same breach.
+    let found = breaches(
+        &fostered(),
+        on,
+        &ChildEvent::CeasedToBeLookedAfter { reason: ReasonEpisodeCeased::ReturnedHomeUnplanned, notice: None },
+    );
+    assert!(the(&found, "pl-terminate").overridable);
+    // An emergency ending, with its reason, is allowed (and owes written notice within 10
+    // working days: see the pl-terminate duty).
+    let emergency = move_with(Some(CarerNotice::Emergency { reason: "allegation against the carer".into() }));
+    assert!(breaches(&fostered(), on, &emergency).is_empty());
+}
+
+#[test]
+fn rev_before_change_a_planned_move_needs_a_proposal_iro_consultation_and_review() {
+    let on = d(DAY);
+    let notice = Some(CarerNotice::Given { on: d("2025-05-01") });
+    // No proposal at all.
+    let found = breaches(&fostered(), on, &move_with(notice.clone()));
+    assert_eq!(codes(&found), ["rev-before-change"]);
+    assert!(found[0].overridable);
+    // Proposed, but the IRO not consulted and no review since.
+    let mut j = fostered();
+    j.on(
+        d("2025-04-01"),
+        ChildEvent::CarePlanChangeProposed { change: "Move to long-term carers".into(), significant: true },
+    );
+    let found = breaches(&j, on, &move_with(notice.clone()));
+    assert_eq!(codes(&found), ["iro-consult-move", "rev-before-change"]);
+    assert!(found.iter().all(|b| b.overridable));
+    // IRO consulted, still no review.
+    j.on(d("2025-04-03"), ChildEvent::IroConsulted {});
+    assert_eq!(codes(&breaches(&j, on, &move_with(notice.clone()))), ["rev-before-change"]);
+    // Reviewed after the proposal: the move may go ahead.
+    j.on(d("2025-04-20"), review());
+    assert!(breaches(&j, on, &move_with(notice.clone())).is_empty());
+    // A change in the placement's status with the same carers is not a move.
+    let same_carer = ChildEvent::PlacementChanged {
+        placement: placement(FosterOtherLongTerm, 1),
+        reason: ReasonPlaceChange::StatusChangeOnly,
+        notice,
+    };
+    assert!(breaches(&fostered(), on, &same_carer).is_empty());
+}
+
+#[test]
+fn iro_inform_change_and_rev_before_change_on_approving_a_care_plan_change() {
+    let on = d(DAY);
+    let approve = ChildEvent::CarePlanChangeApproved { approved_by: worker(3) };
+    let mut j = fostered();
+    j.on(d("2025-04-01"), ChildEvent::CarePlanChangeProposed { change: "Plan for adoption".into(), significant: true });
+    let found = breaches(&j, on, &approve);
+    assert_eq!(codes(&found), ["iro-inform-change", "rev-before-change"]);
+    assert!(found[0].message.contains("Plan for adoption"), "{}", found[0].message);
+    j.on(d("2025-04-02"), ChildEvent::IroConsulted {}).on(d("2025-05-12"), review());
+    assert!(breaches(&j, on, &approve).is_empty());
+    // A minor change needs neither.
+    let mut j = fostered();
+    j.on(
+        d("2025-04-01"),
+        ChildEvent::CarePlanChangeProposed { change: "Contact moved to Saturdays".into(), significant: false },
+    );
+    assert!(breaches(&j, on, &approve).is_empty());
+}
+
+#[test]
+fn visit_alone_must_be_recorded() {
+    let on = d(DAY);
+    let unsaid = ChildEvent::VisitMade { visit: VisitKind::LookedAfter, seen: true, seen_alone: None };
+    let found = breaches(&fostered(), on, &unsaid);
+    assert!(!the(&found, "visit-alone").overridable, "refused: say whether the child was seen alone");
+    let said = ChildEvent::VisitMade {
+        visit: VisitKind::LookedAfter,
+        seen: true,
+        seen_alone: Some(SeenAlone::No { reason: NotSeenAloneReason::Unable }),
+    };
+    assert!(breaches(&fostered(), on, &said).is_empty());
+    // A visit at which the child was not seen has no one to see alone.
+    let unseen = ChildEvent::VisitMade { visit: VisitKind::LookedAfter, seen: false, seen_alone: None };
+    assert!(breaches(&fostered(), on, &unseen).is_empty());
+}
+
+fn on_plan() -> Journey {
+    let mut j = Journey::child();
+    j.on(d("2025-01-06"), referral())
+        .on(d("2025-01-07"), ChildEvent::StrategyDiscussionHeld { section_47: true })
+        .on(d("2025-01-07"), ChildEvent::Section47Started {})
+        .on(d("2025-01-20"), ChildEvent::Section47Completed { outcome: Section47Outcome::ConferenceRequired })
+        .on(d("2025-01-27"), ChildEvent::InitialConferenceHeld { plan_required: true })
+        .on(
+            d("2025-01-27"),
+            ChildEvent::ChildProtectionPlanStarted { category: careful_domain::codes::CategoryOfAbuse::Neglect },
+        );
+    j
+}
+
+#[test]
+fn cp_end_only_by_a_conference() {
+    let on = d("2025-04-22");
+    let found = breaches(&on_plan(), on, &ChildEvent::ChildProtectionPlanEnded {});
+    let breach = the(&found, "cp-end");
+    assert!(breach.overridable);
+    assert!(breach.message.contains("conference"), "{}", breach.message);
+    let mut j = on_plan();
+    j.on(on, ChildEvent::ReviewConferenceHeld { decision: ReviewConferenceDecision::EndPlan, category: None });
+    assert!(breaches(&j, on, &ChildEvent::ChildProtectionPlanEnded {}).is_empty());
+}
+
+#[test]
+fn cl_18_no_cliff_leaving_care_without_an_adviser_or_plan() {
+    // 17 and 9 months, looked after since 15: an eligible child.
+    let leaving = d("2025-06-02");
+    let born = d("2007-09-01");
+    let mut j = Journey::born(born);
+    j.on(d("2022-10-03"), looked_after(FullCareOrder, FosterOtherOther, 1));
+    let leave = ChildEvent::CeasedToBeLookedAfter {
+        reason: ReasonEpisodeCeased::IndependentLivingSupported,
+        notice: Some(CarerNotice::Given { on: d("2025-05-01") }),
+    };
+    let found = breaches(&j, leaving, &leave);
+    let breach = the(&found, "cl-18-no-cliff");
+    assert!(breach.overridable);
+    assert!(breach.message.contains("has no personal adviser and no pathway plan"), "{}", breach.message);
+    j.on(d("2024-10-01"), ChildEvent::PersonalAdviserAllocated { worker: worker(9) });
+    let breach = the(&breaches(&j, leaving, &leave), "cl-18-no-cliff");
+    assert!(breach.message.contains("has no pathway plan"), "{}", breach.message);
+    j.on(d("2024-11-01"), ChildEvent::PathwayPlanCompleted {});
+    assert!(!codes(&breaches(&j, leaving, &leave)).contains(&"cl-18-no-cliff"));
+    // Under 17 and a half the guardrail does not apply (the duties still do).
+    let mut young = Journey::born(d("2008-09-01"));
+    young.on(d("2023-10-02"), looked_after(FullCareOrder, FosterOtherOther, 1));
+    assert!(!codes(&breaches(&young, leaving, &leave)).contains(&"cl-18-no-cliff"));
+}
+
+#[test]
+fn open_duties_closing_a_case_with_duties_outstanding() {
+    let mut j = Journey::child();
+    j.on(d("2025-03-03"), referral()).on(d("2025-03-04"), ChildEvent::AssessmentStarted {});
+    let close = ChildEvent::CaseClosed { reason: ReasonForClosure::OtherReason };
+    // The assessment was due on 6 May 2025 (45 working days) and was never completed.
+    let found = breaches(&j, d("2025-06-02"), &close);
+    let breach = the(&found, "open-duties");
+    assert!(breach.overridable);
+    assert!(breach.message.contains("asmt-45"), "{}", breach.message);
+    // With everything done, the case closes cleanly.
+    j.on(d("2025-03-05"), ChildEvent::WorkerAllocated { worker: worker(1), team: team(1), reason: None })
+        .on(d("2025-03-06"), visit(VisitKind::Assessment))
+        .on(d("2025-04-01"), authorised(AssessmentOutcome::NoFurtherAction));
+    assert!(breaches(&j, d("2025-06-02"), &close).is_empty(), "{:?}", codes(&breaches(&j, d("2025-06-02"), &close)));
+}
+
+#[test]
+fn cla_s20_cease_ending_accommodation_needs_a_review_first() {
+    let mut j = Journey::child();
+    j.on(d("2025-01-06"), looked_after(Section20SinglePeriod, FosterOtherOther, 1));
+    let home = ChildEvent::CeasedToBeLookedAfter {
+        reason: ReasonEpisodeCeased::ReturnedHomePlanned,
+        notice: Some(CarerNotice::Given { on: d("2025-05-01") }),
+    };
+    assert_eq!(codes(&breaches(&j, d(DAY), &home)), ["rev-before-change"]);
+    j.on(
+        d("2025-04-01"),
+        ChildEvent::CarePlanChangeProposed { change: "Return home to mother".into(), significant: true },
+    )
+    .on(d("2025-04-02"), ChildEvent::IroConsulted {})
+    .on(d("2025-04-28"), review());
+    assert!(breaches(&j, d(DAY), &home).is_empty());
+}
+
+/// Each guardrail's test, by the catalogue id it checks (`open-duties` is careful's own).
+pub(crate) const TESTED: &[(&str, &str, fn())] = &[
+    ("pl-under16-other", "pl_under16_other", pl_under16_other),
+    ("pl-16-17-supported", "pl_16_17_supported", pl_16_17_supported),
+    ("sec-under13", "sec_under13_and_sec_16_s20", sec_under13_and_sec_16_s20),
+    ("sec-16-s20", "sec_under13_and_sec_16_s20", sec_under13_and_sec_16_s20),
+    ("ad-under-6-weeks", "ad_under_6_weeks", ad_under_6_weeks),
+    ("pl-terminate", "pl_terminate_a_placement_ending_without_notice", pl_terminate_a_placement_ending_without_notice),
+    (
+        "rev-before-change",
+        "rev_before_change_a_planned_move_needs_a_proposal_iro_consultation_and_review",
+        rev_before_change_a_planned_move_needs_a_proposal_iro_consultation_and_review,
+    ),
+    (
+        "iro-consult-move",
+        "rev_before_change_a_planned_move_needs_a_proposal_iro_consultation_and_review",
+        rev_before_change_a_planned_move_needs_a_proposal_iro_consultation_and_review,
+    ),
+    (
+        "iro-inform-change",
+        "iro_inform_change_and_rev_before_change_on_approving_a_care_plan_change",
+        iro_inform_change_and_rev_before_change_on_approving_a_care_plan_change,
+    ),
+    (
+        "cla-s20-cease",
+        "cla_s20_cease_ending_accommodation_needs_a_review_first",
+        cla_s20_cease_ending_accommodation_needs_a_review_first,
+    ),
+    ("visit-alone", "visit_alone_must_be_recorded", visit_alone_must_be_recorded),
+    ("cp-end", "cp_end_only_by_a_conference", cp_end_only_by_a_conference),
+    (
+        "cl-18-no-cliff",
+        "cl_18_no_cliff_leaving_care_without_an_adviser_or_plan",
+        cl_18_no_cliff_leaving_care_without_an_adviser_or_plan,
+    ),
+    (
+        "open-duties",
+        "open_duties_closing_a_case_with_duties_outstanding",
+        open_duties_closing_a_case_with_duties_outstanding,
+    ),
+];

@@ -1,0 +1,895 @@
+//! Every encoded duty at its boundaries.
+//!
+//! Each rule is given a history in which its clock starts on a chosen day and (optionally) the
+//! duty is met on another, and is checked on every case of its clock: the day before it is due
+//! (upcoming), the day it is due (due today), the day after (overdue by 1), met on the due day
+//! (on time) and met the day after (late by 1). The cases cross a weekend, Christmas and New
+//! Year, Easter and a month end, and 29 February, and start on a Saturday; for month clocks they
+//! end on a bank holiday (not moved), at a month end, and clamp to 28 or 29 February. The
+//! expected due dates were worked out independently of careful's calendar, from the bank
+//! holiday list by a separate script, and are written here as data.
+
+use chrono::NaiveDate;
+
+use careful_domain::codes::{LegalStatus::*, MissingType, PlacementType::*, ReasonEpisodeCeased};
+use careful_domain::record::*;
+
+use crate::catalogue::{Implementation, implementation, rules};
+use crate::testing::*;
+use crate::{DutyStatus, Policy};
+
+/// A case: the day the clock starts, the day the duty is due, and what the case exercises.
+type Case = (&'static str, &'static str, &'static str);
+
+// Working-day clocks (the N-th working day after; the trigger day is not counted).
+const WD1: &[Case] = &[
+    ("2025-06-13", "2025-06-16", "a Friday, over a weekend"),
+    ("2025-12-24", "2025-12-29", "Christmas Eve, over Christmas Day, Boxing Day and a weekend"),
+    ("2024-02-28", "2024-02-29", "due on 29 February"),
+    ("2024-03-28", "2024-04-02", "over Good Friday, a weekend, Easter Monday and a month end"),
+    ("2025-05-31", "2025-06-02", "from a Saturday at a month end"),
+];
+const WD3: &[Case] = &[
+    ("2025-06-13", "2025-06-18", "over a weekend"),
+    ("2025-12-23", "2025-12-30", "over Christmas"),
+    ("2024-03-27", "2024-04-03", "over Easter and a month end"),
+    ("2024-02-27", "2024-03-01", "over 29 February"),
+    ("2025-05-31", "2025-06-04", "from a Saturday at a month end"),
+];
+const WD4: &[Case] = &[
+    ("2025-06-13", "2025-06-19", "over a weekend"),
+    ("2025-12-23", "2025-12-31", "over Christmas"),
+    ("2024-03-27", "2024-04-04", "over Easter and a month end"),
+    ("2024-02-27", "2024-03-04", "over 29 February"),
+    ("2025-05-31", "2025-06-05", "from a Saturday at a month end"),
+];
+const WD5: &[Case] = &[
+    ("2025-06-13", "2025-06-20", "over a weekend"),
+    ("2025-12-23", "2026-01-02", "over Christmas and New Year"),
+    ("2024-03-27", "2024-04-05", "over Easter and a month end"),
+    ("2024-02-27", "2024-03-05", "over 29 February"),
+    ("2025-05-31", "2025-06-06", "from a Saturday at a month end"),
+];
+const WD10: &[Case] = &[
+    ("2025-06-13", "2025-06-27", "over weekends"),
+    ("2025-12-23", "2026-01-09", "over Christmas and New Year"),
+    ("2024-03-27", "2024-04-12", "over Easter and a month end"),
+    ("2024-02-27", "2024-03-12", "over 29 February"),
+    ("2025-05-31", "2025-06-13", "from a Saturday at a month end"),
+];
+const WD15: &[Case] = &[
+    ("2025-06-13", "2025-07-04", "over weekends"),
+    ("2025-12-23", "2026-01-16", "over Christmas and New Year"),
+    ("2024-03-27", "2024-04-19", "over Easter and a month end"),
+    ("2024-02-27", "2024-03-19", "over 29 February"),
+    ("2025-05-31", "2025-06-20", "from a Saturday at a month end"),
+];
+const WD20: &[Case] = &[
+    ("2025-06-13", "2025-07-11", "over weekends"),
+    ("2025-12-23", "2026-01-23", "over Christmas and New Year"),
+    ("2024-03-27", "2024-04-26", "over Easter and a month end"),
+    ("2024-02-27", "2024-03-26", "over 29 February"),
+    ("2025-05-31", "2025-06-27", "from a Saturday at a month end"),
+];
+const WD25: &[Case] = &[
+    ("2025-06-13", "2025-07-18", "over weekends"),
+    ("2025-12-23", "2026-01-30", "over Christmas and New Year"),
+    ("2024-03-27", "2024-05-03", "over Easter and a month end"),
+    ("2024-02-27", "2024-04-04", "over 29 February"),
+    ("2025-05-31", "2025-07-04", "from a Saturday at a month end"),
+];
+const WD45: &[Case] = &[
+    ("2025-06-13", "2025-08-15", "over weekends"),
+    ("2025-12-23", "2026-02-27", "over Christmas and New Year"),
+    ("2024-03-27", "2024-06-04", "over Easter, the May bank holidays and month ends"),
+    ("2024-02-27", "2024-05-02", "over 29 February and Easter"),
+    ("2025-05-31", "2025-08-01", "from a Saturday at a month end"),
+];
+
+// Calendar-day clocks: bank holidays and weekends do not move them.
+const D3: &[Case] = &[
+    ("2025-06-14", "2025-06-17", "from a Saturday"),
+    ("2025-12-22", "2025-12-25", "due on Christmas Day"),
+    ("2025-05-29", "2025-06-01", "over a month end, due on a Sunday"),
+    ("2024-02-27", "2024-03-01", "over 29 February"),
+];
+const D7: &[Case] = &[
+    ("2025-06-14", "2025-06-21", "from a Saturday"),
+    ("2025-12-18", "2025-12-25", "due on Christmas Day"),
+    ("2025-05-28", "2025-06-04", "over a month end"),
+    ("2024-02-26", "2024-03-04", "over 29 February"),
+];
+const D15: &[Case] = &[
+    ("2025-06-14", "2025-06-29", "from a Saturday"),
+    ("2025-12-10", "2025-12-25", "due on Christmas Day"),
+    ("2025-05-28", "2025-06-12", "over a month end"),
+    ("2024-02-26", "2024-03-12", "over 29 February"),
+];
+const D28: &[Case] = &[
+    ("2025-06-14", "2025-07-12", "from a Saturday"),
+    ("2025-11-27", "2025-12-25", "due on Christmas Day"),
+    ("2025-05-28", "2025-06-25", "over a month end"),
+    ("2024-02-26", "2024-03-25", "over 29 February"),
+];
+const D42: &[Case] = &[
+    ("2025-06-14", "2025-07-26", "from a Saturday"),
+    ("2025-11-13", "2025-12-25", "due on Christmas Day"),
+    ("2025-05-28", "2025-07-09", "over a month end"),
+    ("2024-02-26", "2024-04-08", "over 29 February"),
+];
+const D84: &[Case] = &[
+    ("2025-06-14", "2025-09-06", "from a Saturday"),
+    ("2025-10-02", "2025-12-25", "due on Christmas Day"),
+    ("2025-05-28", "2025-08-20", "over month ends"),
+    ("2024-02-26", "2024-05-20", "over 29 February"),
+];
+const D181: &[Case] = &[
+    ("2025-06-14", "2025-12-12", "from a Saturday"),
+    ("2025-06-27", "2025-12-25", "due on Christmas Day"),
+    ("2025-05-28", "2025-11-25", "over month ends"),
+    ("2024-02-26", "2024-08-25", "over 29 February"),
+];
+
+// Calendar-month clocks: clamped to the month's end.
+const M1: &[Case] = &[
+    ("2025-11-25", "2025-12-25", "due on Christmas Day"),
+    ("2025-05-31", "2025-06-30", "31 May to 30 June"),
+    ("2026-01-31", "2026-02-28", "clamped to 28 February"),
+    ("2024-01-31", "2024-02-29", "clamped to 29 February"),
+    ("2024-02-29", "2024-03-29", "from 29 February"),
+];
+const M3: &[Case] = &[
+    ("2025-09-25", "2025-12-25", "due on Christmas Day"),
+    ("2025-05-31", "2025-08-31", "due at a month end, on a Sunday"),
+    ("2025-11-30", "2026-02-28", "clamped to 28 February"),
+    ("2023-11-30", "2024-02-29", "clamped to 29 February"),
+    ("2024-02-29", "2024-05-29", "from 29 February"),
+];
+const M4: &[Case] = &[
+    ("2025-08-25", "2025-12-25", "due on Christmas Day"),
+    ("2025-05-31", "2025-09-30", "31 May to 30 September"),
+    ("2025-10-31", "2026-02-28", "clamped to 28 February"),
+    ("2023-10-31", "2024-02-29", "clamped to 29 February"),
+    ("2024-02-29", "2024-06-29", "from 29 February"),
+];
+const M6: &[Case] = &[
+    ("2025-06-25", "2025-12-25", "due on Christmas Day"),
+    ("2025-05-31", "2025-11-30", "31 May to 30 November"),
+    ("2025-08-31", "2026-02-28", "clamped to 28 February"),
+    ("2023-08-31", "2024-02-29", "clamped to 29 February"),
+    ("2024-02-29", "2024-08-29", "from 29 February"),
+];
+const M12: &[Case] = &[
+    ("2024-12-25", "2025-12-25", "due on Christmas Day"),
+    ("2025-05-31", "2026-05-31", "due at a month end, on a Sunday"),
+    ("2024-02-29", "2025-02-28", "from 29 February, clamped to 28 February"),
+    ("2023-03-01", "2024-03-01", "over 29 February"),
+];
+
+/// Checks `rule` on every case: `build(trigger, met)` gives a history in which the rule's clock
+/// starts on `trigger` and the duty is met on `met`, if given.
+fn boundaries(rule: &str, cases: &[Case], build: impl Fn(NaiveDate, Option<NaiveDate>) -> Journey) {
+    let mut failures = Vec::new();
+    for &(trigger, due, what) in cases {
+        let (trigger, due) = (d(trigger), d(due));
+        let mut check = |j: &Journey, as_of: NaiveDate, expected: DutyStatus, label: &str| {
+            let all = j.duties(as_of);
+            let found: Vec<_> = all.iter().filter(|x| x.rule.id == rule && x.trigger.date == trigger).collect();
+            match found.as_slice() {
+                [duty] if duty.due == due && duty.status == expected => {}
+                [duty] => failures.push(format!(
+                    "{rule}, started {trigger} ({what}), {label} as of {as_of}: expected due {due} and {expected}, found due {} and {}",
+                    duty.due, duty.status
+                )),
+                _ => failures.push(format!(
+                    "{rule}, started {trigger} ({what}), {label}: {} duties found as of {as_of}: {:?}",
+                    found.len(),
+                    all.iter().map(|x| format!("{} {} due {}", x.rule.id, x.trigger.date, x.due)).collect::<Vec<_>>()
+                )),
+            }
+        };
+        let open = build(trigger, None);
+        if due > trigger {
+            check(&open, days(due, -1), DutyStatus::Upcoming, "not yet due");
+        }
+        check(&open, due, DutyStatus::DueToday, "due today");
+        check(&open, days(due, 1), DutyStatus::Overdue { days: 1 }, "the day after");
+        check(&build(trigger, Some(due)), days(due, 1), DutyStatus::MetOnTime, "met on the last allowed day");
+        check(&build(trigger, Some(days(due, 1))), days(due, 1), DutyStatus::MetLate { days: 1 }, "met the day after");
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Defines one test per rule and lists the rules tested, so that a test can check every encoded
+/// duty has one.
+macro_rules! boundary_tests {
+    ($($name:ident: $rule:literal, $cases:expr, $build:expr;)*) => {
+        $(
+            #[test]
+            fn $name() {
+                boundaries($rule, $cases, $build);
+            }
+        )*
+        /// Each rule's boundary test, by name.
+        pub(crate) const TESTED: &[(&str, &str)] = &[$(($rule, stringify!($name))),*];
+    };
+}
+
+fn in_care(
+    ls: careful_domain::codes::LegalStatus,
+    kind: careful_domain::codes::PlacementType,
+    on: NaiveDate,
+) -> Journey {
+    let mut j = Journey::child();
+    j.on(on, looked_after(ls, kind, 1));
+    j
+}
+
+/// A child protection plan made at an initial conference on `icpc`.
+fn on_plan(icpc: NaiveDate) -> Journey {
+    let mut j = Journey::child();
+    j.on(days(icpc, -30), referral())
+        .on(days(icpc, -20), ChildEvent::StrategyDiscussionHeld { section_47: true })
+        .on(days(icpc, -20), ChildEvent::Section47Started {})
+        .on(days(icpc, -5), ChildEvent::Section47Completed { outcome: Section47Outcome::ConferenceRequired })
+        .on(icpc, ChildEvent::InitialConferenceHeld { plan_required: true })
+        .on(icpc, ChildEvent::ChildProtectionPlanStarted { category: careful_domain::codes::CategoryOfAbuse::Neglect });
+    j
+}
+
+/// A child in need plan started on `start`.
+fn on_cin_plan(start: NaiveDate) -> Journey {
+    let mut j = Journey::child();
+    j.on(days(start, -30), referral())
+        .on(days(start, -30), ChildEvent::AssessmentStarted {})
+        .on(days(start, -20), authorised(AssessmentOutcome::ChildInNeed))
+        .on(start, ChildEvent::CinPlanStarted {});
+    j
+}
+
+/// A young person whose 16th birthday is `sixteen`, looked after since before they were 15.
+fn eligible_on(sixteen: NaiveDate) -> Journey {
+    let mut j = Journey::born(years_before(sixteen, 16));
+    j.on(days(sixteen, -400), looked_after(FullCareOrder, FosterOtherOther, 1));
+    j
+}
+
+fn review_conference() -> ChildEvent {
+    ChildEvent::ReviewConferenceHeld { decision: ReviewConferenceDecision::ContinuePlan, category: None }
+}
+
+fn health_assessment(kind: HealthAssessmentKind) -> ChildEvent {
+    ChildEvent::HealthAssessmentCompleted { assessment: kind }
+}
+
+fn complaint(stage: ComplaintStage) -> ChildEvent {
+    ChildEvent::ComplaintReceived { stage, summary: "Contact with my brother keeps being cancelled".into() }
+}
+
+fn response(stage: ComplaintStage) -> ChildEvent {
+    ChildEvent::ComplaintResponded { stage, finding: ComplaintFinding::PartlyUpheld }
+}
+
+/// Placed for adoption (with a placement order) on `placed`.
+fn placed_for_adoption(placed: NaiveDate) -> Journey {
+    let mut j = in_care(FullCareOrder, FosterOtherOther, days(placed, -200));
+    j.on(days(placed, -100), legal_status(PlacementOrder))
+        .on(placed, moved(AdoptionPlacementOrderOtherCarers, 3, Some(CarerNotice::Given { on: days(placed, -20) })));
+    j
+}
+
+boundary_tests! {
+    // ------------------------------------------------------------------ front door
+    ref_decision: "ref-decision", WD1, |t, met| {
+        let mut j = Journey::child();
+        j.on(t, ChildEvent::ContactReceived { source: careful_domain::codes::ReferralSource::School })
+            .maybe(met, ChildEvent::ContactDecided { outcome: ContactOutcome::Referral });
+        j
+    };
+    asmt_45: "asmt-45", WD45, |t, met| {
+        let mut j = Journey::child();
+        j.on(t, referral()).on(t, ChildEvent::AssessmentStarted {}).maybe(met, authorised(AssessmentOutcome::ChildInNeed));
+        j
+    };
+    asmt_seen: "asmt-seen", WD4, |t, met| {
+        let mut j = Journey::child();
+        j.on(t, referral()).on(t, ChildEvent::AssessmentStarted {}).maybe(met, visit(VisitKind::Assessment));
+        j
+    };
+    wf_allocation: "wf-allocation", WD3, |t, met| {
+        let mut j = Journey::child();
+        j.on(t, referral()).maybe(met, ChildEvent::WorkerAllocated { worker: worker(1), team: team(1), reason: None });
+        j
+    };
+    // ------------------------------------------------------------------ children in need
+    cin_plan_meeting: "cin-plan-meeting", WD10, |t, met| {
+        let mut j = Journey::child();
+        j.on(days(t, -20), referral())
+            .on(days(t, -20), ChildEvent::AssessmentStarted {})
+            .on(t, authorised(AssessmentOutcome::ChildInNeed))
+            .maybe(met, ChildEvent::CinPlanStarted {});
+        j
+    };
+    cin_review: "cin-review", D84, |t, met| {
+        let mut j = on_cin_plan(t);
+        j.maybe(met, ChildEvent::CinPlanReviewed {});
+        j
+    };
+    cin_visit: "cin-visit", WD20, |t, met| {
+        let mut j = on_cin_plan(t);
+        j.maybe(met, visit(VisitKind::ChildInNeed));
+        j
+    };
+    // ------------------------------------------------------------------ child protection
+    cp_s47: "cp-s47", WD15, |t, met| {
+        let mut j = Journey::child();
+        j.on(days(t, -5), referral())
+            .on(t, ChildEvent::StrategyDiscussionHeld { section_47: true })
+            .on(t, ChildEvent::Section47Started {})
+            .maybe(met, ChildEvent::Section47Completed { outcome: Section47Outcome::ConferenceRequired });
+        j
+    };
+    cp_icpc: "cp-icpc", WD15, |t, met| {
+        let mut j = Journey::child();
+        j.on(days(t, -5), referral())
+            .on(t, ChildEvent::StrategyDiscussionHeld { section_47: true })
+            .on(t, ChildEvent::Section47Started {})
+            .on(t, ChildEvent::Section47Completed { outcome: Section47Outcome::ConferenceRequired })
+            .maybe(met, ChildEvent::InitialConferenceHeld { plan_required: false });
+        j
+    };
+    cp_core_group_1: "cp-core-group-1", WD10, |t, met| {
+        let mut j = on_plan(t);
+        j.maybe(met, ChildEvent::CoreGroupMeetingHeld {});
+        j
+    };
+    cp_core_group: "cp-core-group", M1, |t, met| {
+        let mut j = on_plan(days(t, -7));
+        j.on(t, ChildEvent::CoreGroupMeetingHeld {}).maybe(met, ChildEvent::CoreGroupMeetingHeld {});
+        j
+    };
+    cp_visit: "cp-visit", WD10, |t, met| {
+        let mut j = on_plan(t);
+        j.maybe(met, visit(VisitKind::ChildProtection));
+        j
+    };
+    cp_rcpc_1: "cp-rcpc-1", M3, |t, met| {
+        let mut j = on_plan(t);
+        j.maybe(met, review_conference());
+        j
+    };
+    cp_rcpc_n: "cp-rcpc-n", M6, |t, met| {
+        let mut j = on_plan(days(t, -60));
+        j.on(t, review_conference()).maybe(met, review_conference());
+        j
+    };
+    // ------------------------------------------------------------------ looked after: visits
+    visit_first: "visit-first", D7, |t, met| {
+        let mut j = in_care(Section20SinglePeriod, FosterOtherOther, t);
+        j.maybe(met, visit(VisitKind::LookedAfter));
+        j
+    };
+    visit_year1: "visit-year1", D42, |t, met| {
+        let mut j = in_care(Section20SinglePeriod, FosterOtherOther, days(t, -3));
+        j.on(t, visit(VisitKind::LookedAfter)).maybe(met, visit(VisitKind::LookedAfter));
+        j
+    };
+    visit_after_year1: "visit-after-year1", D42, |t, met| {
+        let mut j = in_care(FullCareOrder, FosterOtherOther, days(t, -400));
+        j.on(days(t, -399), visit(VisitKind::LookedAfter))
+            .on(t, visit(VisitKind::LookedAfter))
+            .maybe(met, visit(VisitKind::LookedAfter));
+        j
+    };
+    visit_connected_ico: "visit-connected-ico", D7, |t, met| {
+        let mut j = in_care(InterimCareOrder, WithParents, t);
+        j.maybe(met, visit(VisitKind::LookedAfter));
+        j
+    };
+    visit_co_parent: "visit-co-parent", D7, |t, met| {
+        let mut j = in_care(InterimCareOrder, WithParents, days(t, -30));
+        j.on(t, legal_status(FullCareOrder)).maybe(met, visit(VisitKind::LookedAfter));
+        j
+    };
+    // ------------------------------------------------------------------ reviews and the IRO
+    rev_1: "rev-1", WD20, |t, met| {
+        let mut j = in_care(Section20SinglePeriod, FosterOtherOther, t);
+        j.maybe(met, review());
+        j
+    };
+    rev_2: "rev-2", M3, |t, met| {
+        let mut j = in_care(Section20SinglePeriod, FosterOtherOther, days(t, -10));
+        j.on(t, review()).maybe(met, review());
+        j
+    };
+    rev_n: "rev-n", M6, |t, met| {
+        let mut j = in_care(Section20SinglePeriod, FosterOtherOther, days(t, -100));
+        j.on(days(t, -90), review()).on(t, review()).maybe(met, review());
+        j
+    };
+    iro_appoint: "iro-appoint", WD5, |t, met| {
+        let mut j = in_care(Section20SinglePeriod, FosterOtherOther, t);
+        j.maybe(met, ChildEvent::IroAppointed { iro: worker(7) });
+        j
+    };
+    // ------------------------------------------------------------------ placements
+    pl_terminate: "pl-terminate", WD10, |t, met| {
+        let mut j = in_care(FullCareOrder, FosterOtherOther, days(t, -30));
+        j.on(t, moved(FosterOtherOther, 2, Some(CarerNotice::Emergency { reason: "the carer was taken to hospital".into() })))
+            .maybe(met, ChildEvent::CarerNotifiedOfEnding {});
+        j
+    };
+    // ------------------------------------------------------------------ health
+    health_iha: "health-iha", WD20, |t, met| {
+        let mut j = in_care(Section20SinglePeriod, FosterOtherOther, t);
+        j.maybe(met, health_assessment(HealthAssessmentKind::Initial));
+        j
+    };
+    health_rha_under5: "health-rha-under5", M6, |t, met| {
+        let mut j = Journey::born(years_before(t, 2));
+        j.on(days(t, -10), looked_after(InterimCareOrder, FosterOtherOther, 1))
+            .on(t, health_assessment(HealthAssessmentKind::Initial))
+            .maybe(met, health_assessment(HealthAssessmentKind::Review));
+        j
+    };
+    health_rha_5plus: "health-rha-5plus", M12, |t, met| {
+        let mut j = in_care(FullCareOrder, FosterOtherOther, days(t, -10));
+        j.on(t, health_assessment(HealthAssessmentKind::Initial)).maybe(met, health_assessment(HealthAssessmentKind::Review));
+        j
+    };
+    health_sdq: "health-sdq", M12, |t, met| {
+        let mut j = in_care(FullCareOrder, FosterOtherOther, t);
+        j.maybe(met, ChildEvent::SdqRecorded { outcome: SdqOutcome::Score { score: 14 } });
+        j
+    };
+    // ------------------------------------------------------------------ education
+    pep_complete: "pep-complete", WD20, |t, met| {
+        let mut j = in_care(Section20SinglePeriod, FosterOtherOther, t);
+        j.maybe(met, ChildEvent::PepReviewed {});
+        j
+    };
+    pep_early_years: "pep-early-years", WD20, |t, met| {
+        let mut j = Journey::born(days(years_before(t, 3), -100));
+        j.on(t, looked_after(InterimCareOrder, FosterOtherOther, 1)).maybe(met, ChildEvent::PepReviewed {});
+        j
+    };
+    pep_review: "pep-review", M4, |t, met| {
+        let mut j = in_care(FullCareOrder, FosterOtherOther, days(t, -10));
+        j.on(t, ChildEvent::PepReviewed {}).maybe(met, ChildEvent::PepReviewed {});
+        j
+    };
+    // ------------------------------------------------------------------ care leavers
+    cl_pa_appoint: "cl-pa-appoint", M3, |t, met| {
+        let mut j = eligible_on(t);
+        j.maybe(met, ChildEvent::PersonalAdviserAllocated { worker: worker(9) });
+        j
+    };
+    cl_pathway_plan: "cl-pathway-plan", M3, |t, met| {
+        let mut j = eligible_on(t);
+        j.maybe(met, ChildEvent::PathwayPlanCompleted {});
+        j
+    };
+    cl_18_no_cliff: "cl-18-no-cliff", &[
+        ("2024-02-29", "2026-02-28", "born 29 February: 18 on 1 March in a common year"),
+        ("2025-01-01", "2026-12-31", "the day before an 18th birthday on New Year's Day"),
+        ("2024-12-26", "2026-12-25", "due on Christmas Day"),
+        ("2024-06-14", "2026-06-13", "due on a Saturday"),
+    ], |t, met| {
+        let mut j = eligible_on(t);
+        j.maybe(met, ChildEvent::PersonalAdviserAllocated { worker: worker(9) }).maybe(met, ChildEvent::PathwayPlanCompleted {});
+        j
+    };
+    cl_pathway_review_eligible: "cl-pathway-review-eligible", M6, |t, met| {
+        let mut j = eligible_on(days(t, -60));
+        j.on(t, ChildEvent::PathwayPlanCompleted {}).maybe(met, ChildEvent::PathwayPlanReviewed {});
+        j
+    };
+    cl_pathway_review: "cl-pathway-review", M6, |t, met| {
+        let mut j = eligible_on(days(t, -800));
+        j.on(days(t, -30), ceased(ReasonEpisodeCeased::IndependentLivingSupported))
+            .on(t, ChildEvent::PathwayPlanCompleted {})
+            .maybe(met, ChildEvent::PathwayPlanReviewed {});
+        j
+    };
+    // ------------------------------------------------------------------ adoption
+    ad_review_authorised: "ad-review-authorised", M3, |t, met| {
+        let mut j = in_care(FullCareOrder, FosterOtherOther, days(t, -100));
+        j.on(t, legal_status(PlacementOrder)).maybe(met, review());
+        j
+    };
+    ad_review_placed: "ad-review-placed", D28, |t, met| {
+        let mut j = placed_for_adoption(t);
+        j.maybe(met, review());
+        j
+    };
+    ad_visit_placed: "ad-visit-placed", D7, |t, met| {
+        let mut j = placed_for_adoption(t);
+        j.maybe(met, visit(VisitKind::LookedAfter));
+        j
+    };
+    // ------------------------------------------------------------------ complaints and advocacy
+    cmp_stage1: "cmp-stage1", WD10, |t, met| {
+        let mut j = Journey::child();
+        j.on(t, complaint(ComplaintStage::LocalResolution)).maybe(met, response(ComplaintStage::LocalResolution));
+        j
+    };
+    cmp_stage2: "cmp-stage2", WD25, |t, met| {
+        let mut j = Journey::child();
+        j.on(days(t, -30), complaint(ComplaintStage::LocalResolution))
+            .on(days(t, -20), response(ComplaintStage::LocalResolution))
+            .on(t, complaint(ComplaintStage::Investigation))
+            .maybe(met, response(ComplaintStage::Investigation));
+        j
+    };
+    adv_inform_lac: "adv-inform-lac", WD20, |t, met| {
+        let mut j = in_care(Section20SinglePeriod, FosterOtherOther, t);
+        j.maybe(met, ChildEvent::AdvocacyOffered { accepted: true });
+        j
+    };
+    // ------------------------------------------------------------------ court
+    police_protection: "police-protection", D3, |t, met| {
+        let mut j = in_care(PoliceProtection, FosterOtherOther, t);
+        j.maybe(met, legal_status(Section20SinglePeriod));
+        j
+    };
+    epo: "epo", D15, |t, met| {
+        let mut j = in_care(EmergencyProtectionOrder, FosterOtherOther, t);
+        j.maybe(met, legal_status(InterimCareOrder));
+        j
+    };
+    plo_26wk: "plo-26wk", D181, |t, met| {
+        let mut j = in_care(InterimCareOrder, FosterOtherOther, t);
+        j.maybe(met, legal_status(FullCareOrder));
+        j
+    };
+}
+
+// ---------------------------------------------------------------------- later links of chains
+
+#[test]
+fn visit_after_year1_long_term_placement_is_every_3_months() {
+    boundaries("visit-after-year1", M3, |t, met| {
+        let mut j = in_care(FullCareOrder, FosterOtherLongTerm, days(t, -400));
+        j.on(days(t, -399), visit(VisitKind::LookedAfter))
+            .on(t, visit(VisitKind::LookedAfter))
+            .maybe(met, visit(VisitKind::LookedAfter));
+        j
+    });
+}
+
+#[test]
+fn visit_connected_ico_after_the_first_review_is_every_4_weeks() {
+    boundaries("visit-connected-ico", D28, |t, met| {
+        let mut j = in_care(InterimCareOrder, WithParents, days(t, -14));
+        j.on(days(t, -9), visit(VisitKind::LookedAfter))
+            .on(days(t, -5), review())
+            .on(t, visit(VisitKind::LookedAfter))
+            .maybe(met, visit(VisitKind::LookedAfter));
+        j
+    });
+}
+
+#[test]
+fn visit_co_parent_after_the_first_visit_is_every_6_weeks() {
+    boundaries("visit-co-parent", D42, |t, met| {
+        let mut j = in_care(InterimCareOrder, WithParents, days(t, -30));
+        j.on(days(t, -3), legal_status(FullCareOrder))
+            .on(t, visit(VisitKind::LookedAfter))
+            .maybe(met, visit(VisitKind::LookedAfter));
+        j
+    });
+}
+
+#[test]
+fn ad_review_placed_second_is_3_months_after_the_first_then_6() {
+    boundaries("ad-review-placed", M3, |t, met| {
+        let mut j = placed_for_adoption(days(t, -20));
+        j.on(t, review()).maybe(met, review());
+        j
+    });
+    boundaries("ad-review-placed", M6, |t, met| {
+        let mut j = placed_for_adoption(days(t, -110));
+        j.on(days(t, -90), review()).on(t, review()).maybe(met, review());
+        j
+    });
+}
+
+#[test]
+fn ad_review_authorised_then_every_6_months_until_placed() {
+    boundaries("ad-review-authorised", M6, |t, met| {
+        let mut j = in_care(FullCareOrder, FosterOtherOther, days(t, -200));
+        j.on(days(t, -80), legal_status(PlacementOrder)).on(t, review()).maybe(met, review());
+        j
+    });
+}
+
+#[test]
+fn ad_visit_placed_weekly_until_the_first_review_then_6_weekly() {
+    boundaries("ad-visit-placed", D7, |t, met| {
+        let mut j = placed_for_adoption(days(t, -4));
+        j.on(t, visit(VisitKind::LookedAfter)).maybe(met, visit(VisitKind::LookedAfter));
+        j
+    });
+    boundaries("ad-visit-placed", D42, |t, met| {
+        let mut j = placed_for_adoption(days(t, -20));
+        j.on(days(t, -15), visit(VisitKind::LookedAfter))
+            .on(days(t, -10), visit(VisitKind::LookedAfter))
+            .on(days(t, -5), review())
+            .on(t, visit(VisitKind::LookedAfter))
+            .maybe(met, visit(VisitKind::LookedAfter));
+        j
+    });
+}
+
+#[test]
+fn health_rha_interval_follows_the_age_at_the_previous_assessment() {
+    // Assessed 2 days before the 5th birthday: the next is due 6 months later (under 5).
+    let t = d("2025-03-08");
+    let mut j = in_care(FullCareOrder, FosterOtherOther, d("2024-01-10"));
+    j.entries[0] = Journey::born(d("2020-03-10")).entries[0].clone();
+    j.on(t, health_assessment(HealthAssessmentKind::Review));
+    let duty = j.duty("health-rha-under5", t, d("2025-06-01"));
+    assert_eq!(duty.due, d("2025-09-08"));
+    // Assessed on the 5th birthday: 12 months.
+    let mut j = in_care(FullCareOrder, FosterOtherOther, d("2024-01-10"));
+    j.entries[0] = Journey::born(d("2020-03-10")).entries[0].clone();
+    j.on(d("2025-03-10"), health_assessment(HealthAssessmentKind::Review));
+    let duty = j.duty("health-rha-5plus", d("2025-03-10"), d("2025-06-01"));
+    assert_eq!(duty.due, d("2026-03-10"));
+}
+
+// ---------------------------------------------------------------------- clocks in hours
+
+#[test]
+fn miss_rhi_return_interview_offered_within_72_hours() {
+    let build = |returned: chrono::NaiveDateTime, offered: Option<chrono::NaiveDateTime>| {
+        let mut j = in_care(FullCareOrder, ChildrensHome, d("2023-06-01"));
+        let went = returned - chrono::Duration::hours(30);
+        j.on(went.date(), ChildEvent::MissingEpisodeStarted { missing: MissingType::Missing, at: went })
+            .on(returned.date(), ChildEvent::MissingEpisodeEnded { returned_at: returned });
+        if let Some(o) = offered {
+            j.on(o.date(), ChildEvent::ReturnInterviewOffered { offered_at: o, accepted: true });
+        }
+        j
+    };
+    // (returned at, due at, what): hours run through weekends and bank holidays.
+    let cases = [
+        (at(d("2025-12-23"), 16, 30), at(d("2025-12-26"), 16, 30), "over Christmas: due on Boxing Day"),
+        (at(d("2024-02-27"), 9, 0), at(d("2024-03-01"), 9, 0), "over 29 February"),
+        (at(d("2025-05-30"), 23, 45), at(d("2025-06-02"), 23, 45), "over a weekend and a month end"),
+    ];
+    for (returned, due_at, what) in cases {
+        let due = due_at.date();
+        let duty = |j: &Journey, as_of| j.duty("miss-rhi", returned.date(), as_of);
+        let open = build(returned, None);
+        assert_eq!(duty(&open, days(due, -1)).status, DutyStatus::Upcoming, "{what}");
+        let today = duty(&open, due);
+        assert_eq!((today.due_at, today.status), (Some(due_at), DutyStatus::DueToday), "{what}");
+        assert_eq!(duty(&open, days(due, 1)).status, DutyStatus::Overdue { days: 1 }, "{what}");
+        let on_the_hour = build(returned, Some(due_at));
+        assert_eq!(duty(&on_the_hour, days(due, 1)).status, DutyStatus::MetOnTime, "{what}: at 72 hours exactly");
+        let a_minute_late = build(returned, Some(due_at + chrono::Duration::minutes(1)));
+        assert_eq!(duty(&a_minute_late, days(due, 1)).status, DutyStatus::MetLate { days: 1 }, "{what}: a minute late");
+    }
+}
+
+// ---------------------------------------------------------------------- duties met on the day
+
+#[test]
+fn visit_alone_is_recorded_at_each_visit() {
+    let t = d("2025-06-10");
+    let mut j = in_care(FullCareOrder, FosterOtherOther, days(t, -3));
+    j.on(t, ChildEvent::VisitMade { visit: VisitKind::LookedAfter, seen: true, seen_alone: None });
+    let duty = j.duty("visit-alone", t, days(t, 1));
+    assert_eq!((duty.due, duty.status), (t, DutyStatus::Overdue { days: 1 }));
+    let mut j = in_care(FullCareOrder, FosterOtherOther, days(t, -3));
+    j.on(
+        t,
+        ChildEvent::VisitMade {
+            visit: VisitKind::LookedAfter,
+            seen: true,
+            seen_alone: Some(SeenAlone::No { reason: NotSeenAloneReason::ChildRefused }),
+        },
+    );
+    assert_eq!(j.duty("visit-alone", t, t).status, DutyStatus::MetOnTime);
+}
+
+#[test]
+fn pl_terminate_notice_before_the_placement_ends() {
+    let t = d("2025-12-24");
+    let with_notice = |on| {
+        let mut j = in_care(FullCareOrder, FosterOtherOther, d("2025-06-02"));
+        j.on(t, moved(FosterOtherOther, 2, Some(CarerNotice::Given { on })));
+        j
+    };
+    // Notice on the day the placement ends is the last allowed day; notice after it cannot be
+    // recorded at all (the record refuses it).
+    for notice in [d("2025-11-26"), t] {
+        let duty = with_notice(notice).duty("pl-terminate", t, days(t, 1));
+        assert_eq!((duty.due, duty.status, duty.met_on), (t, DutyStatus::MetOnTime, Some(notice)));
+    }
+    // No notice recorded: the carer is told in writing within 10 working days after, as after an
+    // emergency ending.
+    let mut j = in_care(FullCareOrder, FosterOtherOther, d("2025-06-02"));
+    j.on(t, moved(FosterOtherOther, 2, None));
+    let duty = j.duty("pl-terminate", t, d("2026-01-12"));
+    assert_eq!((duty.due, duty.status), (d("2026-01-12"), DutyStatus::DueToday));
+    assert!(duty.owed.contains("no notice was recorded"), "{}", duty.owed);
+    // Placements with parents and temporary placements are not ended by notice to a carer.
+    let mut j = in_care(FullCareOrder, WithParents, d("2025-06-02"));
+    j.on(t, moved(FosterOtherOther, 2, None));
+    assert!(j.duties(days(t, 30)).iter().all(|x| x.rule.id != "pl-terminate"));
+}
+
+// ---------------------------------------------------------------------- chains and clocks stopping
+
+#[test]
+fn an_early_visit_resets_the_clock() {
+    let mut j = in_care(FullCareOrder, FosterOtherOther, d("2025-01-06"));
+    j.on(d("2025-01-07"), visit(VisitKind::LookedAfter)).on(d("2025-01-20"), visit(VisitKind::LookedAfter));
+    // Due 6 weeks after the visit of 20 January, not after 7 January's due date.
+    assert_eq!(j.duty("visit-year1", d("2025-01-20"), d("2025-02-01")).due, d("2025-03-03"));
+}
+
+#[test]
+fn a_late_review_moves_the_next_one() {
+    let mut j = in_care(Section20SinglePeriod, FosterOtherOther, d("2025-01-06"));
+    // First review 10 days late; the second is 3 months after it actually happened.
+    j.on(d("2025-02-13"), review());
+    let first = j.duty("rev-1", d("2025-01-06"), d("2025-03-01"));
+    assert_eq!((first.due, first.status), (d("2025-02-03"), DutyStatus::MetLate { days: 10 }));
+    assert_eq!(j.duty("rev-2", d("2025-02-13"), d("2025-03-01")).due, d("2025-05-13"));
+}
+
+#[test]
+fn clocks_stop_when_the_child_stops_being_looked_after() {
+    let mut j = in_care(Section20SinglePeriod, FosterOtherOther, d("2025-01-06"));
+    j.on(d("2025-01-07"), visit(VisitKind::LookedAfter)).on(
+        d("2025-02-10"),
+        ChildEvent::CeasedToBeLookedAfter {
+            reason: ReasonEpisodeCeased::ReturnedHomePlanned,
+            notice: Some(CarerNotice::Given { on: d("2025-01-27") }),
+        },
+    );
+    let all = j.duties(d("2025-06-01"));
+    // The next visit was due on 18 February, after care ended: it does not apply.
+    let next = all.iter().find(|x| x.rule.id == "visit-year1").expect("visit duty");
+    assert!(matches!(next.status, DutyStatus::NotApplicable { .. }), "{}", next.status);
+    // The first review was due on 3 February, before care ended, and was missed.
+    let review = all.iter().find(|x| x.rule.id == "rev-1").expect("review duty");
+    assert_eq!(review.status, DutyStatus::Overdue { days: 7 });
+    assert!(!review.can_still_be_done());
+    // Nothing is owed after care ended.
+    assert!(
+        all.iter().all(|x| !x.can_still_be_done()),
+        "{:?}",
+        all.iter().filter(|x| x.can_still_be_done()).map(|x| x.rule.id).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn a_new_placement_restarts_visiting() {
+    let mut j = in_care(FullCareOrder, FosterOtherOther, d("2025-01-06"));
+    j.on(d("2025-01-07"), visit(VisitKind::LookedAfter))
+        .on(d("2025-02-03"), moved(ChildrensHome, 4, Some(CarerNotice::Given { on: d("2025-01-20") })));
+    let all = j.duties(d("2025-02-05"));
+    let first = all
+        .iter()
+        .find(|x| x.rule.id == "visit-first" && x.trigger.date == d("2025-02-03"))
+        .expect("a first visit is owed");
+    assert_eq!(first.due, d("2025-02-10"));
+    let old = all.iter().find(|x| x.rule.id == "visit-year1").expect("the old placement's visit");
+    assert!(matches!(old.status, DutyStatus::NotApplicable { .. }), "{}", old.status);
+}
+
+#[test]
+fn cp_visits_stop_when_the_plan_ends() {
+    let mut j = on_plan(d("2025-03-03"));
+    j.on(d("2025-03-10"), visit(VisitKind::ChildProtection))
+        .on(d("2025-03-14"), review_conference())
+        .on(d("2025-03-14"), ChildEvent::ChildProtectionPlanEnded {});
+    let all = j.duties(d("2025-05-01"));
+    assert!(all.iter().filter(|x| x.rule.id.starts_with("cp-")).all(|x| !x.can_still_be_done()));
+}
+
+#[test]
+fn peps_stop_at_18_and_pathway_reviews_at_21() {
+    // Looked after until 18 with no PEP: the duty is missed, and stops at 18.
+    let mut j = Journey::born(d("2007-09-01"));
+    j.on(d("2025-08-01"), looked_after(FullCareOrder, FosterOtherOther, 1));
+    let pep = j.duty("pep-complete", d("2025-08-01"), d("2025-12-01"));
+    assert_eq!(pep.ended, Some(d("2025-09-01")));
+    assert!(!pep.can_still_be_done());
+    // A pathway plan reviewed until the 21st birthday and no further.
+    let mut j = eligible_on(d("2020-01-15"));
+    j.on(d("2020-02-01"), ChildEvent::PathwayPlanCompleted {})
+        .on(d("2022-01-15"), ceased(ReasonEpisodeCeased::StayingPut));
+    let mut review = d("2020-02-01");
+    while review < d("2024-12-01") {
+        review = careful_domain::calendar::add_months(review, 5).unwrap();
+        if review < d("2025-01-15") {
+            j.on(review, ChildEvent::PathwayPlanReviewed {});
+        }
+    }
+    let all = j.duties(d("2025-06-01"));
+    assert!(all.iter().filter(|x| x.rule.id.starts_with("cl-pathway-review")).all(|x| !x.can_still_be_done()));
+}
+
+#[test]
+fn an_eligible_child_nearly_18_is_owed_a_plan_before_18_not_3_months_on() {
+    // Looked after from 17 years 7 months: eligible once looked after for 13 weeks (91 days)
+    // since turning 14, on 1 December, seven weeks before turning 18.
+    let mut j = Journey::born(d("2008-01-20"));
+    j.on(d("2025-09-01"), looked_after(Section20SinglePeriod, SupportedAccommodation, 1));
+    let eligible = crate::eligible_from(&j.record()).expect("eligible");
+    assert_eq!(eligible, d("2025-12-01"));
+    let plan = j.duty("cl-pathway-plan", eligible, d("2025-12-02"));
+    // 3 months after 1 December would be 1 March; the day before the 18th birthday is sooner.
+    assert_eq!(plan.due, d("2026-01-19"));
+}
+
+#[test]
+fn a_council_may_set_a_tighter_first_year_visit_standard() {
+    let mut j = in_care(FullCareOrder, FosterOtherOther, d("2025-01-06"));
+    j.on(d("2025-01-07"), visit(VisitKind::LookedAfter));
+    let policy = Policy { first_year_visit_weeks: 4, ..Policy::default() };
+    let all = j.duties_with(&policy, d("2025-01-08"));
+    let next = all.iter().find(|x| x.rule.id == "visit-year1").expect("visit duty");
+    assert_eq!(next.due, d("2025-02-04"));
+    assert!(Policy { first_year_visit_weeks: 7, ..Policy::default() }.check().is_err());
+}
+
+#[test]
+fn duties_due_before_the_council_assesses_from_are_not_listed() {
+    let mut j = in_care(FullCareOrder, FosterOtherOther, d("2025-01-06"));
+    j.on(d("2025-01-07"), visit(VisitKind::LookedAfter));
+    let policy = Policy { assessed_from: d("2025-06-01"), ..Policy::default() };
+    let all = j.duties_with(&policy, d("2025-07-01"));
+    assert!(
+        all.iter().all(|x| x.due >= d("2025-06-01")),
+        "{:?}",
+        all.iter().map(|x| (x.rule.id, x.due)).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn every_duty_explains_its_arithmetic() {
+    let mut j = in_care(FullCareOrder, FosterOtherOther, d("2025-12-23"));
+    j.on(d("2025-12-24"), visit(VisitKind::LookedAfter));
+    let rev = j.duty("rev-1", d("2025-12-23"), d("2026-01-05"));
+    assert_eq!(
+        rev.working,
+        "20 working days after 23 December 2025 is 23 January 2026, not counting weekends and Christmas Day (25 December 2025), Boxing Day (26 December 2025), New Year's Day (1 January 2026)"
+    );
+    assert!(rev.explain().starts_with("rev-1 (CPPCR"), "{}", rev.explain());
+}
+
+/// Duties whose clocks are not days, tested above on their own tests: the return interview
+/// (hours) and seeing the child alone (on the visit itself).
+pub(crate) const ELSEWHERE: &[(&str, &str, fn())] = &[
+    (
+        "miss-rhi",
+        "miss_rhi_return_interview_offered_within_72_hours",
+        miss_rhi_return_interview_offered_within_72_hours,
+    ),
+    ("visit-alone", "visit_alone_is_recorded_at_each_visit", visit_alone_is_recorded_at_each_visit),
+];
+
+#[test]
+fn every_encoded_duty_has_boundary_tests() {
+    for rule in rules() {
+        if let Implementation::Duty(_) | Implementation::DutyAndGuardrail(_) = implementation(rule.id) {
+            assert!(
+                TESTED.iter().any(|(id, _)| *id == rule.id) || ELSEWHERE.iter().any(|(id, _, _)| *id == rule.id),
+                "{} is encoded as a duty but has no boundary test",
+                rule.id
+            );
+        }
+    }
+    for id in TESTED.iter().map(|(id, _)| id).chain(ELSEWHERE.iter().map(|(id, _, _)| id)) {
+        assert!(
+            matches!(implementation(id), Implementation::Duty(_) | Implementation::DutyAndGuardrail(_)),
+            "{id} is tested but not listed as a duty"
+        );
+    }
+}
