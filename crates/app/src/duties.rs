@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use careful_domain::record::ChildRecord;
-use careful_domain::{ChildId, TeamId, WorkerId, WorkingDayCalendar};
+use careful_domain::{ChildId, CollectionYear, TeamId, WorkerId, WorkingDayCalendar};
 use careful_duties::{Duty, DutyStatus, Policy};
 use careful_store::{ChildRow, DutyRow, Scope, Store, WorklistItem, WorklistQuery};
 
@@ -46,6 +46,13 @@ pub async fn standards(store: &Store) -> Result<Policy, AppError> {
     }
 }
 
+/// The first day of the previous collection year: the projection keeps every duty still to be
+/// done and every other duty due since this day (this year's and last year's performance).
+/// Earlier history is worked out from the record when asked for (`App::worklist_as_of`).
+pub fn kept_from(as_of: NaiveDate) -> NaiveDate {
+    CollectionYear::containing(as_of).map_or(as_of, |y| y.previous().first_day())
+}
+
 /// The projection rows for a child: their row in the children list, and every duty owed to
 /// them as of `as_of`, with the worker, team and IRO responsible then.
 pub fn projection(child: ChildId, record: &ChildRecord, policy: &Policy, as_of: NaiveDate) -> (ChildRow, Vec<DutyRow>) {
@@ -65,8 +72,10 @@ pub fn projection(child: ChildId, record: &ChildRecord, policy: &Policy, as_of: 
         team,
         iro,
     };
+    let keep_from = kept_from(as_of);
     let duties = careful_duties::duties_of(record, WorkingDayCalendar::england_and_wales(), policy, as_of)
         .into_iter()
+        .filter(|d| d.can_still_be_done() || d.due >= keep_from)
         .map(|d| {
             // A care leaver's personal adviser holds the care leaver duties.
             let worker = if d.rule.id.starts_with("cl-") { adviser.or(worker) } else { worker };
@@ -79,8 +88,8 @@ pub fn projection(child: ChildId, record: &ChildRecord, policy: &Policy, as_of: 
 fn duty_row(d: &Duty, worker: Option<WorkerId>, team: Option<TeamId>, iro: Option<WorkerId>) -> DutyRow {
     DutyRow {
         rule: d.rule.id.to_string(),
-        owed: d.owed.clone(),
-        trigger_what: d.trigger.what.clone(),
+        owed: d.owed.to_string(),
+        trigger_what: d.trigger.what.to_string(),
         trigger_date: d.trigger.date,
         due: d.due,
         due_at: d.due_at,
@@ -92,7 +101,7 @@ fn duty_row(d: &Duty, worker: Option<WorkerId>, team: Option<TeamId>, iro: Optio
         },
         late_days: d.status.late_days(),
         open: d.can_still_be_done(),
-        working: d.working.clone(),
+        working: d.working_text(WorkingDayCalendar::england_and_wales()),
         worker,
         team,
         iro,
@@ -107,7 +116,8 @@ pub fn status_on(duty: &DutyRow, today: NaiveDate) -> DutyStatus {
 impl App {
     /// The duties of a worker, team, IRO, child or the whole council, each with its status
     /// `today`. `open_only` keeps to duties that can still be done; `due_by` to those due on or
-    /// before a day (today, for "due or overdue").
+    /// before a day (today, for "due or overdue"). Duties met or missed are listed from the
+    /// start of the previous collection year ([`kept_from`]).
     pub async fn worklist(
         &self,
         whose: Whose,
@@ -122,7 +132,9 @@ impl App {
             Whose::Iro(i) => Scope::Iro(i),
             Whose::Child(c) => Scope::Child(c),
         };
-        let items = self.store().worklist(&WorklistQuery { scope, open_only, due_by, due_from: None }).await?;
+        // Duties no longer open are kept for this and last collection year.
+        let due_from = (!open_only).then(|| kept_from(today));
+        let items = self.store().worklist(&WorklistQuery { scope, open_only, due_by, due_from }).await?;
         Ok(items
             .into_iter()
             .map(|item| {

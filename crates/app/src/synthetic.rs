@@ -213,12 +213,10 @@ pub async fn generate(
     if let Some(store) = &request.store {
         while let Some(batch) = receiver.recv().await {
             let mut tx = store.begin().await?;
-            for (child, events, projection) in &batch {
-                tx.append(*child, Sequence::EMPTY, events).await?;
-                if let Some((row, duties)) = projection {
-                    tx.replace_projection(row, duties).await?;
-                }
-            }
+            let records: Vec<(ChildId, &[NewEvent])> = batch.iter().map(|(c, e, _)| (*c, e.as_slice())).collect();
+            tx.create_records(&records).await?;
+            let projections: Vec<(ChildRow, Vec<DutyRow>)> = batch.into_iter().filter_map(|(_, _, p)| p).collect();
+            tx.insert_projections(&projections).await?;
             tx.commit().await?;
         }
     } else {

@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 use careful_app::duties::{Whose, WorklistEntry};
 use careful_app::{App, Settings, SystemClock};
 use careful_domain::calendar::long_date;
-use careful_domain::{ChildId, TeamId, WorkerId};
+use careful_domain::{ChildId, TeamId, WorkerId, WorkingDayCalendar};
 use careful_duties::{Duty, DutyStatus};
 
 use crate::failure::Failure;
@@ -314,7 +314,7 @@ async fn explain(app: &App, id: &str, as_of: NaiveDate, format: Format) -> Resul
                     d.trigger.date,
                     d.trigger.event.map(|e| e.to_string()).unwrap_or_default(),
                     d.met_by.map(|e| e.to_string()).unwrap_or_default(),
-                    csv(&d.working)
+                    csv(&d.working_text(WorkingDayCalendar::england_and_wales()))
                 );
             }
         }
@@ -337,7 +337,7 @@ async fn explain(app: &App, id: &str, as_of: NaiveDate, format: Format) -> Resul
                         d.trigger.date,
                         json_opt(d.trigger.event.map(|e| e.to_string())),
                         json_opt(d.met_by.map(|e| e.to_string())),
-                        json_string(&d.working),
+                        json_string(&d.working_text(WorkingDayCalendar::england_and_wales())),
                     )
                 })
                 .collect();
@@ -375,7 +375,7 @@ fn explain_one(d: &Duty, event: &impl Fn(Option<careful_domain::EventId>) -> Opt
         long_date(d.due),
         d.due_at.map(|t| format!(" at {}", t.format("%H:%M"))).unwrap_or_default()
     );
-    say!("  working:  {}", d.working);
+    say!("  working:  {}", d.working_text(WorkingDayCalendar::england_and_wales()));
     if let Some(met) = d.met_on {
         say!("  done:     {}{}", long_date(met), event(d.met_by).map(|e| format!(" — {e}")).unwrap_or_default());
     }

@@ -1,7 +1,7 @@
 //! What every rule works with: the child's record, the calendar, the council's standards and the
 //! date duties are assessed on, and the arithmetic they share.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 
 use chrono::NaiveDate;
 
@@ -10,40 +10,15 @@ use careful_domain::record::{ChildEvent, ChildRecord};
 use careful_domain::{EventId, WorkingDayCalendar};
 
 use crate::catalogue::Rule;
-use crate::duty::{Duty, DutyStatus, Trigger};
+pub(crate) use crate::duty::Clock;
+use crate::duty::{Duty, DutyStatus, Trigger, Working};
 use crate::policy::Policy;
-
-/// A clock: how a due date follows from the day that starts it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Clock {
-    /// The N-th working day after (the day itself not counted).
-    WorkingDays(u32),
-    /// N calendar days after (within one week: 7).
-    Days(i64),
-    /// N calendar months after, clamped to month end.
-    Months(i32),
-}
-
-impl Clock {
-    pub(crate) fn describe(self) -> String {
-        match self {
-            Clock::WorkingDays(1) => "1 working day".into(),
-            Clock::WorkingDays(n) => format!("{n} working days"),
-            Clock::Days(7) => "1 week".into(),
-            Clock::Days(n) if n % 7 == 0 => format!("{} weeks", n / 7),
-            Clock::Days(n) => format!("{n} days"),
-            Clock::Months(1) => "1 month".into(),
-            Clock::Months(n) => format!("{n} months"),
-        }
-    }
-}
 
 pub(crate) struct Ctx<'a> {
     pub record: &'a ChildRecord,
     pub calendar: &'a WorkingDayCalendar,
     pub policy: &'a Policy,
     pub as_of: NaiveDate,
-    events: HashMap<NaiveDate, Vec<(EventId, &'a ChildEvent)>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -53,17 +28,16 @@ impl<'a> Ctx<'a> {
         policy: &'a Policy,
         as_of: NaiveDate,
     ) -> Ctx<'a> {
-        let mut events: HashMap<NaiveDate, Vec<(EventId, &ChildEvent)>> = HashMap::new();
-        for e in &record.timeline {
-            events.entry(e.effective_date).or_default().push((e.id, &e.event));
-        }
-        Ctx { record, calendar, policy, as_of, events }
+        Ctx { record, calendar, policy, as_of }
     }
 
     /// The first event on `date` that `matches`, for naming the event that started or met a
     /// duty.
     pub(crate) fn event_on(&self, date: NaiveDate, matches: impl Fn(&ChildEvent) -> bool) -> Option<EventId> {
-        self.events.get(&date)?.iter().find(|(_, e)| matches(e)).map(|(id, _)| *id)
+        // The timeline is in date order.
+        let timeline = &self.record.timeline;
+        let first = timeline.partition_point(|e| e.effective_date < date);
+        timeline[first..].iter().take_while(|e| e.effective_date == date).find(|e| matches(&e.event)).map(|e| e.id)
     }
 
     /// The due date a clock gives.
@@ -73,21 +47,6 @@ impl<'a> Ctx<'a> {
             Clock::Days(n) => add_days(from, n),
             Clock::Months(n) => add_months(from, n),
         }
-    }
-
-    /// How a due date was worked out, in words.
-    pub(crate) fn working(&self, from: NaiveDate, clock: Clock, due: NaiveDate) -> String {
-        let mut text = format!("{} after {} is {}", clock.describe(), long_date(from), long_date(due));
-        if let Clock::WorkingDays(_) = clock {
-            let holidays: Vec<String> =
-                self.calendar.holidays_between(from, due).map(|(d, n)| format!("{n} ({})", long_date(d))).collect();
-            if !holidays.is_empty() {
-                text.push_str(&format!(", not counting weekends and {}", holidays.join(", ")));
-            } else {
-                text.push_str(", not counting weekends");
-            }
-        }
-        text
     }
 
     /// The status of a duty due on `due`, met on `met` (if it was, by `as_of`), that stopped
@@ -113,7 +72,7 @@ impl<'a> Ctx<'a> {
     pub(crate) fn duty(
         &self,
         rule: &'static Rule,
-        owed: impl Into<String>,
+        owed: impl Into<Cow<'static, str>>,
         trigger: Trigger,
         clock: Clock,
         met: Option<(NaiveDate, Option<EventId>)>,
@@ -132,7 +91,7 @@ impl<'a> Ctx<'a> {
                     status: DutyStatus::NotApplicable { reason: e.to_string() },
                     met_by: None,
                     met_on: None,
-                    working: String::new(),
+                    working: Working::Text(Cow::Borrowed("")),
                     trigger,
                     ended,
                 });
@@ -141,7 +100,7 @@ impl<'a> Ctx<'a> {
         if due < self.policy.assessed_from {
             return None;
         }
-        let working = self.working(trigger.date, clock, due);
+        let working = Working::After { from: trigger.date, clock };
         Some(self.duty_due(rule, owed, trigger, due, working, met, ended))
     }
 
@@ -150,10 +109,10 @@ impl<'a> Ctx<'a> {
     pub(crate) fn duty_due(
         &self,
         rule: &'static Rule,
-        owed: impl Into<String>,
+        owed: impl Into<Cow<'static, str>>,
         trigger: Trigger,
         due: NaiveDate,
-        working: String,
+        working: Working,
         met: Option<(NaiveDate, Option<EventId>)>,
         ended: Option<NaiveDate>,
     ) -> Duty {
@@ -177,9 +136,9 @@ impl<'a> Ctx<'a> {
 
 /// A chain of recurring duties (visits, reviews): each due a clock after the previous event
 /// that met one (or after the start, for the first), whatever date that actually was.
-pub(crate) struct Chain<'c> {
+pub(crate) struct Chain {
     pub rule: &'static Rule,
-    pub owed: &'c str,
+    pub owed: &'static str,
     pub start: Trigger,
     /// The first day on which the chain no longer applies (the placement or plan ended).
     pub end: Option<NaiveDate>,
@@ -187,10 +146,10 @@ pub(crate) struct Chain<'c> {
     pub events: Vec<(NaiveDate, Option<EventId>)>,
     /// Whether an event on the start day meets the first duty.
     pub same_day_counts: bool,
-    pub what_event: &'c str,
+    pub what_event: &'static str,
 }
 
-impl Chain<'_> {
+impl Chain {
     /// Runs the chain: `first` gives the first duty's clock, `next(n, previous event date)` the
     /// clock of the n-th later one (from 1). Appends the duties to `out`.
     pub(crate) fn run(
@@ -217,7 +176,7 @@ impl Chain<'_> {
                 // Due before careful assesses duties: move on to the next event, if any.
                 match candidate {
                     Some((date, id)) => {
-                        anchor = Trigger { event: *id, date: *date, what: self.what_event.to_string() };
+                        anchor = Trigger { event: *id, date: *date, what: Cow::Borrowed(self.what_event) };
                         is_first = false;
                         link += 1;
                         events.next();
@@ -230,7 +189,7 @@ impl Chain<'_> {
             out.push(duty);
             match candidate {
                 Some((date, id)) if !stop => {
-                    anchor = Trigger { event: *id, date: *date, what: self.what_event.to_string() };
+                    anchor = Trigger { event: *id, date: *date, what: Cow::Borrowed(self.what_event) };
                     is_first = false;
                     link += 1;
                     events.next();

@@ -1,12 +1,13 @@
 //! What a duty is: a rule, the event that started its clock, when it is due, and whether it was
 //! done on time.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use careful_domain::EventId;
 use careful_domain::calendar::long_date;
+use careful_domain::{EventId, WorkingDayCalendar};
 
 use crate::catalogue::{Rule, Status};
 
@@ -99,13 +100,82 @@ impl fmt::Display for DutyStatus {
     }
 }
 
+/// A clock: how a due date follows from the day that starts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    /// The N-th working day after (the day itself not counted).
+    WorkingDays(u32),
+    /// N calendar days after (within one week: 7).
+    Days(i64),
+    /// N calendar months after, clamped to month end.
+    Months(i32),
+}
+
+impl Clock {
+    pub fn describe(self) -> String {
+        match self {
+            Clock::WorkingDays(1) => "1 working day".into(),
+            Clock::WorkingDays(n) => format!("{n} working days"),
+            Clock::Days(7) => "1 week".into(),
+            Clock::Days(n) if n % 7 == 0 => format!("{} weeks", n / 7),
+            Clock::Days(n) => format!("{n} days"),
+            Clock::Months(1) => "1 month".into(),
+            Clock::Months(n) => format!("{n} months"),
+        }
+    }
+}
+
+/// How a duty's due date was worked out, put in words only when someone reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Working {
+    /// A clock run from a day.
+    After { from: NaiveDate, clock: Clock },
+    /// Anything else, in words.
+    Text(Cow<'static, str>),
+}
+
+impl Working {
+    /// In words: "20 working days after 23 December 2025 is 23 January 2026, not counting
+    /// weekends and Christmas Day (25 December 2025), ...".
+    pub fn describe(&self, calendar: &WorkingDayCalendar, due: NaiveDate) -> String {
+        match self {
+            Working::Text(text) => text.to_string(),
+            Working::After { from, clock } => {
+                let mut text = format!("{} after {} is {}", clock.describe(), long_date(*from), long_date(due));
+                if let Clock::WorkingDays(_) = clock {
+                    let holidays: Vec<String> =
+                        calendar.holidays_between(*from, due).map(|(d, n)| format!("{n} ({})", long_date(d))).collect();
+                    if holidays.is_empty() {
+                        text.push_str(", not counting weekends");
+                    } else {
+                        text.push_str(&format!(", not counting weekends and {}", holidays.join(", ")));
+                    }
+                }
+                text
+            }
+        }
+    }
+}
+
+impl From<&'static str> for Working {
+    fn from(text: &'static str) -> Working {
+        Working::Text(Cow::Borrowed(text))
+    }
+}
+
+impl From<String> for Working {
+    fn from(text: String) -> Working {
+        Working::Text(Cow::Owned(text))
+    }
+}
+
 /// The event (or date) that started a duty's clock.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Trigger {
     pub event: Option<EventId>,
     pub date: NaiveDate,
     /// In words: "Became looked after", "Statutory visit".
-    pub what: String,
+    pub what: Cow<'static, str>,
 }
 
 /// One duty owed to one child.
@@ -113,7 +183,7 @@ pub struct Trigger {
 pub struct Duty {
     pub rule: &'static Rule,
     /// What is owed, in words.
-    pub owed: String,
+    pub owed: Cow<'static, str>,
     pub trigger: Trigger,
     pub due: NaiveDate,
     /// For clocks counted in hours (the 72-hour return interview offer).
@@ -122,8 +192,9 @@ pub struct Duty {
     /// The event that met the duty, and its date.
     pub met_by: Option<EventId>,
     pub met_on: Option<NaiveDate>,
-    /// How the due date was worked out, so anyone can check the arithmetic.
-    pub working: String,
+    /// How the due date was worked out, so anyone can check the arithmetic
+    /// ([`Working::describe`]).
+    pub working: Working,
     /// The day the duty stopped applying, for one that can no longer be met (the placement
     /// ended, the plan ended, the child turned 18).
     pub ended: Option<NaiveDate>,
@@ -141,6 +212,12 @@ impl Duty {
         matches!(self.rule.status, Status::Statute | Status::StatutoryGuidance)
     }
 
+    /// How the due date was worked out, in words.
+    pub fn working_text(&self, calendar: &WorkingDayCalendar) -> String {
+        self.working.describe(calendar, self.due)
+    }
+
+    /// The duty in one line: rule, citation, what is owed, since when, when due, and status.
     pub fn explain(&self) -> String {
         let met = match (self.met_on, &self.status) {
             (Some(on), _) => format!("; done on {}", long_date(on)),

@@ -25,7 +25,7 @@ use careful_domain::WorkingDayCalendar;
 use careful_domain::record::{ChildEvent, ChildRecord, Entry, RecordError, fold};
 
 pub use catalogue::{Implementation, Rule, Status};
-pub use duty::{Duty, DutyStatus, Trigger};
+pub use duty::{Clock, Duty, DutyStatus, Trigger, Working};
 pub use guardrails::{Breach, check};
 pub use policy::Policy;
 pub use rules::care_leavers::eligible_from;

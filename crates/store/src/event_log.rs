@@ -254,6 +254,68 @@ impl Transaction {
         Ok(AppendOutcome { sequence: new_last })
     }
 
+    /// Starts the records of many new children at once (a synthetic council, an import): each
+    /// child's events become their whole record, numbered from 1. Rows are inserted in fixed-size
+    /// statements across children, so a large load is a few prepared statements run many times.
+    /// A child who already has a record makes the whole call fail with a conflict, and the
+    /// transaction must then be rolled back.
+    pub async fn create_records(&mut self, records: &[(ChildId, &[NewEvent])]) -> Result<(), StoreError> {
+        let to_i64 = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+        let streams: Vec<(ChildId, u64)> =
+            records.iter().filter(|(_, e)| !e.is_empty()).map(|(c, e)| (*c, e.len() as u64)).collect();
+        for chunk in streams.chunks(ROWS_PER_INSERT) {
+            let result = on_tx!(self, |conn| {
+                let mut insert = QueryBuilder::new("INSERT INTO streams (child_id, last_sequence) ");
+                insert.push_values(chunk.iter(), |mut row, (child, last)| {
+                    row.push_bind(*child.as_uuid()).push_bind(to_i64(*last));
+                });
+                insert.build().execute(&mut *conn).await.map(|_| ())
+            });
+            if let Err(error) = result {
+                return Err(match &error {
+                    sqlx::Error::Database(db) if db.is_unique_violation() => {
+                        let child = chunk[0].0;
+                        StoreError::Conflict { child, expected: Sequence::EMPTY, current: Sequence::new(1) }
+                    }
+                    _ => StoreError::Database(error),
+                });
+            }
+        }
+        let rows: Vec<(ChildId, u64, &NewEvent)> = records
+            .iter()
+            .flat_map(|(child, events)| events.iter().enumerate().map(move |(i, e)| (*child, i as u64 + 1, e)))
+            .collect();
+        for chunk in rows.chunks(ROWS_PER_INSERT) {
+            let result = on_tx!(self, |conn| {
+                let mut insert = QueryBuilder::new(
+                    "INSERT INTO events (id, child_id, sequence, kind, payload, effective_date, recorded_at, recorded_by, reason, manager_override) ",
+                );
+                insert.push_values(chunk.iter(), |mut row, (child, sequence, event)| {
+                    row.push_bind(*event.id.as_uuid())
+                        .push_bind(*child.as_uuid())
+                        .push_bind(to_i64(*sequence))
+                        .push_bind(event.kind.as_str().to_string())
+                        .push_bind(Json(event.payload.as_map().clone()))
+                        .push_bind(event.effective_date)
+                        .push_bind(event.recorded_at.get())
+                        .push_bind(event.recorded_by.to_string())
+                        .push_bind(event.reason.as_ref().map(|r| r.as_str().to_string()))
+                        .push_bind(event.manager_override.clone().map(Json));
+                });
+                insert.build().execute(&mut *conn).await.map(|_| ())
+            });
+            if let Err(error) = result {
+                return Err(match &error {
+                    sqlx::Error::Database(db) if db.is_unique_violation() => {
+                        StoreError::DuplicateEvent { child: chunk[0].0 }
+                    }
+                    _ => StoreError::Database(error),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// The sequence of the child's latest event, as this transaction sees it.
     pub async fn current_sequence(&mut self, child: ChildId) -> Result<Sequence, StoreError> {
         let value: Option<i64> =

@@ -15,8 +15,10 @@ use careful_domain::{ChildId, TeamId, WorkerId};
 
 use crate::{Store, StoreError, Transaction, on_pool, on_tx};
 
-/// Rows per INSERT: 18 parameters each keeps well under both engines' limits.
+/// Rows per INSERT: 17 parameters each keeps well under both engines' limits.
 const DUTIES_PER_INSERT: usize = 400;
+/// Children per INSERT: 9 parameters each.
+const CHILDREN_PER_INSERT: usize = 500;
 
 /// A child as lists show them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,6 +143,34 @@ impl From<ItemRow> for WorklistItem {
     }
 }
 
+const DUTY_INSERT: &str = "INSERT INTO duties (child_id, n, rule, owed, trigger_what, trigger_date, due, due_at, met_on, ended, \
+     not_applicable, late_days, is_open, working, worker_id, team_id, iro_id) ";
+
+/// Binds one duty row's values, in [`DUTY_INSERT`]'s column order (a macro, so the same code
+/// serves both engines' query builders).
+macro_rules! push_duty {
+    ($row:expr, $child:expr, $n:expr, $d:expr) => {{
+        let d: &DutyRow = $d;
+        $row.push_bind($child)
+            .push_bind(i32::try_from($n).unwrap_or(i32::MAX))
+            .push_bind(d.rule.clone())
+            .push_bind(d.owed.clone())
+            .push_bind(d.trigger_what.clone())
+            .push_bind(d.trigger_date)
+            .push_bind(d.due)
+            .push_bind(d.due_at)
+            .push_bind(d.met_on)
+            .push_bind(d.ended)
+            .push_bind(d.not_applicable.clone())
+            .push_bind(i32::try_from(d.late_days).unwrap_or(i32::MAX))
+            .push_bind(i16::from(d.open))
+            .push_bind(d.working.clone())
+            .push_bind(d.worker.map(|w| *w.as_uuid()))
+            .push_bind(d.team.map(|t| *t.as_uuid()))
+            .push_bind(d.iro.map(|w| *w.as_uuid()));
+    }};
+}
+
 impl Transaction {
     /// Replaces the child's row and duties in the projections.
     pub async fn replace_projection(&mut self, child: &ChildRow, duties: &[DutyRow]) -> Result<(), StoreError> {
@@ -173,28 +203,49 @@ impl Transaction {
         })?;
         for (chunk_index, chunk) in duties.chunks(DUTIES_PER_INSERT).enumerate() {
             on_tx!(self, |conn| {
-                let mut insert = QueryBuilder::new(
-                    "INSERT INTO duties (child_id, n, rule, owed, trigger_what, trigger_date, due, due_at, met_on, ended, \
-                     not_applicable, late_days, is_open, working, worker_id, team_id, iro_id) ",
-                );
+                let mut insert = QueryBuilder::new(DUTY_INSERT);
                 insert.push_values(chunk.iter().enumerate(), |mut row, (i, d)| {
-                    row.push_bind(id)
-                        .push_bind(i32::try_from(chunk_index * DUTIES_PER_INSERT + i).unwrap_or(i32::MAX))
-                        .push_bind(d.rule.as_str())
-                        .push_bind(d.owed.as_str())
-                        .push_bind(d.trigger_what.as_str())
-                        .push_bind(d.trigger_date)
-                        .push_bind(d.due)
-                        .push_bind(d.due_at)
-                        .push_bind(d.met_on)
-                        .push_bind(d.ended)
-                        .push_bind(d.not_applicable.as_deref())
-                        .push_bind(i32::try_from(d.late_days).unwrap_or(i32::MAX))
-                        .push_bind(i16::from(d.open))
-                        .push_bind(d.working.as_str())
-                        .push_bind(d.worker.map(|w| *w.as_uuid()))
-                        .push_bind(d.team.map(|t| *t.as_uuid()))
-                        .push_bind(d.iro.map(|w| *w.as_uuid()));
+                    push_duty!(row, id, chunk_index * DUTIES_PER_INSERT + i, d);
+                });
+                insert.build().execute(&mut *conn).await.map(|_| ())
+            })?;
+        }
+        Ok(())
+    }
+}
+
+impl Transaction {
+    /// Adds the projection rows of many children who have none yet (new records written in
+    /// bulk), in fixed-size statements across children.
+    pub async fn insert_projections(&mut self, children: &[(ChildRow, Vec<DutyRow>)]) -> Result<(), StoreError> {
+        for chunk in children.chunks(CHILDREN_PER_INSERT) {
+            on_tx!(self, |conn| {
+                let mut insert = QueryBuilder::new(
+                    "INSERT INTO children (child_id, la_child_id, given_name, family_name, date_of_birth, status, worker_id, team_id, iro_id) ",
+                );
+                insert.push_values(chunk.iter(), |mut row, (c, _)| {
+                    row.push_bind(*c.child.as_uuid())
+                        .push_bind(c.la_child_id.as_str())
+                        .push_bind(c.given_name.as_str())
+                        .push_bind(c.family_name.as_str())
+                        .push_bind(c.date_of_birth)
+                        .push_bind(c.status.as_str())
+                        .push_bind(c.worker.map(|w| *w.as_uuid()))
+                        .push_bind(c.team.map(|t| *t.as_uuid()))
+                        .push_bind(c.iro.map(|w| *w.as_uuid()));
+                });
+                insert.build().execute(&mut *conn).await.map(|_| ())
+            })?;
+        }
+        let rows: Vec<(Uuid, usize, &DutyRow)> = children
+            .iter()
+            .flat_map(|(c, duties)| duties.iter().enumerate().map(move |(n, d)| (*c.child.as_uuid(), n, d)))
+            .collect();
+        for chunk in rows.chunks(DUTIES_PER_INSERT) {
+            on_tx!(self, |conn| {
+                let mut insert = QueryBuilder::new(DUTY_INSERT);
+                insert.push_values(chunk.iter(), |mut row, (child, n, d)| {
+                    push_duty!(row, *child, *n, *d);
                 });
                 insert.build().execute(&mut *conn).await.map(|_| ())
             })?;

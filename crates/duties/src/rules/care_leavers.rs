@@ -40,8 +40,11 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<Duty>) {
     let Some(eligible) = eligible_from(r) else { return };
     let Some(dob) = r.date_of_birth() else { return };
     let (Ok(eighteen), Ok(twenty_one)) = (date_attaining_age(dob, 18), date_attaining_age(dob, 21)) else { return };
-    let trigger =
-        Trigger { event: None, date: eligible, what: format!("Became an eligible child on {}", long_date(eligible)) };
+    let trigger = Trigger {
+        event: None,
+        date: eligible,
+        what: format!("Became an eligible child on {}", long_date(eligible)).into(),
+    };
     let adviser = r
         .personal_advisers
         .first()
@@ -74,7 +77,7 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<Duty>) {
             "Appoint a personal adviser",
             trigger.clone(),
             due,
-            working.clone(),
+            working.clone().into(),
             adviser,
             ended,
         ));
@@ -83,7 +86,7 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<Duty>) {
             "Write the pathway plan",
             trigger.clone(),
             due,
-            working,
+            working.into(),
             plan,
             ended,
         ));
@@ -97,7 +100,7 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<Duty>) {
             "Have a personal adviser and a pathway plan in place before the 18th birthday",
             trigger,
             before_18,
-            format!("the day before the 18th birthday is {}", long_date(before_18)),
+            format!("the day before the 18th birthday is {}", long_date(before_18)).into(),
             both,
             ended,
         ));

@@ -32,7 +32,7 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<Duty>) {
                     }),
                 )
             });
-            let trigger = |what: &str| Trigger {
+            let trigger = |what: &'static str| Trigger {
                 event: ctx.event_on(state.date, |e| {
                     matches!(e, ChildEvent::BecameLookedAfter { .. } | ChildEvent::LegalStatusChanged { .. })
                 }),

@@ -31,7 +31,7 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<Duty>) {
             trigger: Trigger {
                 event: ctx.event_on(returned.date(), |e| matches!(e, ChildEvent::MissingEpisodeEnded { .. })),
                 date: returned.date(),
-                what: format!("Returned at {}", returned.format("%H:%M")),
+                what: format!("Returned at {}", returned.format("%H:%M")).into(),
             },
             due: due_at.date(),
             due_at: Some(due_at),
@@ -43,7 +43,8 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<Duty>) {
                 "72 hours after {} is {}",
                 returned.format("%H:%M on %-d %B %Y"),
                 due_at.format("%H:%M on %-d %B %Y")
-            ),
+            )
+            .into(),
             ended: None,
         });
     }

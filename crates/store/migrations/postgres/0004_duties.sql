@@ -47,7 +47,9 @@ CREATE TABLE duties (
     PRIMARY KEY (child_id, n)
 );
 
-CREATE INDEX duties_by_worker ON duties (worker_id, is_open, due);
-CREATE INDEX duties_by_team ON duties (team_id, is_open, due);
-CREATE INDEX duties_by_iro ON duties (iro_id, is_open, due);
-CREATE INDEX duties_by_due ON duties (is_open, due);
+-- Worklists read the duties still to be done, which are few beside the history: the indexes
+-- hold only those.
+CREATE INDEX duties_by_worker ON duties (worker_id, due) WHERE is_open = 1;
+CREATE INDEX duties_by_team ON duties (team_id, due) WHERE is_open = 1;
+CREATE INDEX duties_by_iro ON duties (iro_id, due) WHERE is_open = 1;
+CREATE INDEX duties_by_due ON duties (due) WHERE is_open = 1;
