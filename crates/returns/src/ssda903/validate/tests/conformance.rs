@@ -48,13 +48,27 @@ fn ignored(table: Table, column: &str) -> bool {
 /// The derived placement columns, which careful takes as an input beside the Episodes table.
 const DERIVED: &[&str] = &["PL_LA", "PL_LOCATION", "PL_DISTANCE"];
 
-/// Where the suite is: `CAREFUL_CONFORMANCE_DIR`, else `../shared/conformance` beside the
-/// repository.
+/// Where the suite is: `CAREFUL_CONFORMANCE_DIR`, else the project's `shared/conformance`: beside
+/// the repository (`../shared`), or beside any folder above it (a clone made elsewhere), or at
+/// `/work/shared`, where the project's machines keep it.
 pub(super) fn conformance_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("CAREFUL_CONFORMANCE_DIR") {
         return PathBuf::from(dir);
     }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance")
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let repository = manifest.join("../..").canonicalize().unwrap_or_else(|_| manifest.join("../.."));
+    let candidates = repository
+        .ancestors()
+        .map(|a| a.join("shared/conformance"))
+        .chain(std::iter::once(PathBuf::from("/work/shared/conformance")));
+    let mut first = None;
+    for candidate in candidates {
+        if candidate.join("ssda903/_index.csv").is_file() {
+            return candidate;
+        }
+        first.get_or_insert(candidate);
+    }
+    first.unwrap_or_else(|| repository.join("../shared/conformance"))
 }
 
 fn suite_dir() -> PathBuf {
