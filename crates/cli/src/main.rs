@@ -7,6 +7,7 @@ mod failure;
 mod generate;
 mod output;
 mod server;
+mod validate;
 
 use crate::output::say;
 use std::path::PathBuf;
@@ -64,6 +65,9 @@ enum Command {
     /// Measure careful's speed.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Check a statutory return's files against DfE's validation rules.
+    #[command(subcommand)]
+    Validate(validate::ValidateCommand),
 }
 
 #[derive(Args)]
@@ -139,6 +143,7 @@ async fn run(command: Command) -> Result<(), Failure> {
         }
         Command::Duties(args) => duties::run(args, careful_domain::calendar::date_in_england(chrono::Utc::now())).await,
         Command::Bench(command) => bench::run(command).await,
+        Command::Validate(command) => validate::run(command),
     }
 }
 

@@ -12,8 +12,8 @@ use chrono::NaiveDate;
 use careful_domain::CollectionYear;
 use careful_domain::WorkerId;
 use careful_domain::calendar::{add_months, age_on, date_attaining_age};
-use careful_domain::codes::{Need, PreviousPermanence, SdqReason, Sex};
-use careful_domain::record::{ChildRecord, SdqOutcome};
+use careful_domain::codes::{Need, PreviousPermanence, ReasonEpisodeCeased, SdqReason, Sex, SocialWorkerChangeReason};
+use careful_domain::record::{CareLeaverStatus, ChildRecord, Episode, SdqOutcome};
 
 use crate::cin;
 use crate::ssda903::{BuildError, ReturnBuilder, RowBuilder, Table};
@@ -34,6 +34,12 @@ fn sex_903(sex: Sex, year: CollectionYear) -> &'static str {
 }
 
 /// Whether the child appears in the year's 903, and their rows if so.
+///
+/// A child appears when they were looked after at some time in the year (an episode of care
+/// overlapping it) or are a care leaver DfE collects information on that year (see
+/// [`care_leaver_row`]). A care leaver who was not looked after in the year has a Header row
+/// and an OC3 row only: DfE asks for no episodes, no mother status (rule 628), no UASC row
+/// (1014) and nothing else (1012) for them.
 pub fn ssda903_rows(
     record: &ChildRecord,
     year: CollectionYear,
@@ -44,8 +50,9 @@ pub fn ssda903_rows(
     let child = record.la_child_id.as_str();
     let Some(dob) = record.date_of_birth() else { return Ok(false) };
     let episodes: Vec<_> = record.episodes().into_iter().filter(|e| e.overlaps(start, end)).collect();
-    let oc3 = care_leaver_row(record, year, dob)?;
-    if episodes.is_empty() && oc3.is_none() {
+    let looked_after = !episodes.is_empty();
+    let oc3 = care_leaver_row(record, year, dob, &episodes)?;
+    if !looked_after && oc3.is_none() {
         return Ok(false);
     }
 
@@ -64,9 +71,10 @@ pub fn ssda903_rows(
             .date("DOB", dob)?
             .set("ETHNIC", record.details.ethnicity.code())?
             .set_opt("UPN", upn)?
-            // careful records no children of looked-after children yet: a girl is recorded as
-            // not a mother.
-            .set_opt("MOTHER", female.then_some("0"))?,
+            // careful records no children of looked-after children yet: a girl looked after in
+            // the year is recorded as not a mother. DfE asks no mother status of a care leaver
+            // who was not looked after (628).
+            .set_opt("MOTHER", (female && looked_after).then_some("0"))?,
     )?;
 
     // Episodes.
@@ -91,6 +99,30 @@ pub fn ssda903_rows(
         )?;
     }
 
+    if looked_after {
+        looked_after_rows(record, year, dob, &episodes, registrations, out)?;
+    }
+
+    // OC3: care leavers at their 17th to 21st birthdays in the year.
+    if let Some(row) = oc3 {
+        out.push(row)?;
+    }
+    Ok(true)
+}
+
+/// The rows of a child looked after during the year beyond Header and Episodes: reviews, UASC,
+/// OC2, adoption, previous permanence, missing periods and social workers.
+fn looked_after_rows(
+    record: &ChildRecord,
+    year: CollectionYear,
+    dob: NaiveDate,
+    episodes: &[Episode],
+    registrations: &Registrations,
+    out: &mut ReturnBuilder,
+) -> Result<(), BuildError> {
+    let (start, end) = (year.first_day(), year.last_day());
+    let child = record.la_child_id.as_str();
+
     // Reviews held in the year.
     for period in &record.care_periods {
         for (date, participation) in period.reviews.iter().filter(|(d, _)| year.contains(*d)) {
@@ -104,34 +136,38 @@ pub fn ssda903_rows(
         }
     }
 
-    // Unaccompanied asylum-seeking children at any time in the year.
-    if let Some(span) = record.uasc.iter().rev().find(|s| s.start <= end && s.end.is_none_or(|e| e >= start)) {
+    // Unaccompanied asylum-seeking children at any time in the year. UASC status ends at 18
+    // (903 rule 304), so the date it ceased (DUC) is the day the record ended it or the 18th
+    // birthday, whichever is first. DfE expects that date in every year's return, including
+    // those made before it (rules 205A and 205B compare the two years), so it is written even
+    // when it falls after the year.
+    let eighteen = date_attaining_age(dob, 18).ok();
+    let ceased = |end: Option<NaiveDate>| match (end, eighteen) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    if let Some(span) = record.uasc.iter().rev().find(|s| s.start <= end && ceased(s.end).is_none_or(|c| c >= start)) {
         out.push(
             RowBuilder::new(Table::Uasc)
                 .set("CHILD", child)?
                 .set("SEX", sex_903(record.details.sex, year))?
                 .date("DOB", dob)?
-                .date_opt("DUC", span.end.filter(|d| *d <= end))?,
+                .date_opt("DUC", ceased(span.end))?,
         )?;
     }
 
-    // OC2: looked after continuously for at least 12 months at 31 March.
-    let year_before = year.previous().last_day();
-    if record.care_periods.iter().any(|p| p.started <= year_before && p.end().is_none_or(|e| e > end)) {
-        let age = age_on(dob, end).unwrap_or(0);
+    // OC2: looked after continuously for at least 12 months at 31 March. The child's last
+    // episode of the year (short breaks aside) is still open at the end of 31 March, and the
+    // period of care it belongs to began on or before 1 April. Care that ended on 31 March
+    // did not last to the end of the year.
+    let last = episodes.iter().rfind(|e| !e.legal_status.is_short_breaks());
+    if last.is_some_and(|e| e.end.is_none_or(|d| d > end) && e.period_start <= start) {
+        let (age_at_start, age_at_end) = (age_on(dob, start).unwrap_or(0), age_on(dob, end).unwrap_or(0));
         let health = record.health_assessments.iter().any(|(d, _)| year.contains(*d));
         let teeth = record.dental_checks.iter().any(|d| year.contains(*d));
         let immunised = record.immunisations.iter().rev().find(|(d, _)| *d <= end).is_some_and(|(_, ok)| *ok);
         let sdq = record.sdqs.iter().rev().find(|(d, _)| year.contains(*d)).map(|(_, s)| *s);
-        let (score, reason) = if !(4..=16).contains(&age) {
-            (None, Some(SdqReason::AgeOutOfRange.code()))
-        } else {
-            match sdq {
-                Some(SdqOutcome::Score { score }) => (Some(score.to_string()), None),
-                Some(SdqOutcome::NotCompleted { reason }) => (None, Some(reason.code())),
-                None => (None, Some(SdqReason::Other.code())),
-            }
-        };
+        let (score, reason) = sdq_items(age_at_start, age_at_end, sdq);
         let flag = |b: bool| if b { "1" } else { "0" };
         out.push(
             RowBuilder::new(Table::Oc2)
@@ -139,18 +175,15 @@ pub fn ssda903_rows(
                 .date("DOB", dob)?
                 .set_opt("SDQ_SCORE", score)?
                 .set_opt("SDQ_REASON", reason)?
-                .set_opt("CONVICTED", (age >= 10).then_some("0"))?
-                .set("HEALTH_CHECK", flag(health))?
+                .set_opt("CONVICTED", (age_at_end >= 10).then_some("0"))?
+                // Health promotion (surveillance) is reported for children under 5 at 31 March
+                // only (rules 545, 546).
+                .set_opt("HEALTH_CHECK", (age_at_end < 5).then_some(flag(health)))?
                 .set("IMMUNISATIONS", flag(immunised))?
                 .set("TEETH_CHECK", flag(teeth))?
                 .set("HEALTH_ASSESSMENT", flag(health))?
                 .set("SUBSTANCE_MISUSE", "0")?,
         )?;
-    }
-
-    // OC3: care leavers at their 17th to 21st birthdays in the year.
-    if let Some(row) = oc3 {
-        out.push(row)?;
     }
 
     // AD1: adopted in the year.
@@ -170,7 +203,7 @@ pub fn ssda903_rows(
         )?;
     }
 
-    // PlacedAdoption: decisions in force during the year for a child looked after in it.
+    // PlacedAdoption: decisions in force during the year.
     for decision in
         record.adoption_decisions.iter().filter(|d| d.decided <= end && d.reversed.is_none_or(|(r, _)| r >= start))
     {
@@ -210,47 +243,140 @@ pub fn ssda903_rows(
         )?;
     }
 
-    // SWEpisodes (from 2023-24): allocated social workers while looked after in the year.
-    if Table::SwEpisodes.exists_in(year) && !episodes.is_empty() {
-        let looked_after_from = episodes.iter().map(|e| e.start).min().unwrap_or(start);
-        let allocations: Vec<_> = record.allocations.iter().collect();
-        for (i, a) in allocations.iter().enumerate() {
-            let next = allocations.get(i + 1).map(|n| n.date);
-            let overlaps = a.date <= end && next.is_none_or(|n| n > start.max(looked_after_from));
-            let Some(sw_id) = registrations.get(&a.worker) else { continue };
-            if !overlaps {
-                continue;
-            }
+    // SWEpisodes (from 2023-24).
+    if Table::SwEpisodes.exists_in(year) {
+        for sw in social_worker_episodes(record, year, episodes) {
+            let Some(sw_id) = registrations.get(&sw.worker) else { continue };
             out.push(
                 RowBuilder::new(Table::SwEpisodes)
                     .set("CHILD", child)?
                     .date("DOB", dob)?
                     .set("SW_ID", sw_id)?
-                    .date("SW_DECOM", a.date)?
-                    .date_opt("SW_DEC", next.filter(|d| *d <= end))?
-                    .set_opt("SW_REASON", a.reason.map(|r| r.code()))?,
+                    .date("SW_DECOM", sw.start)?
+                    .date_opt("SW_DEC", sw.end.filter(|d| *d <= end))?
+                    .set_opt("SW_REASON", sw.reason.map(|r| r.code()))?,
             )?;
         }
     }
-    Ok(true)
+    Ok(())
 }
 
-/// The child's OC3 row, if they are a care leaver with a 17th to 21st birthday in the year.
+/// `SDQ_SCORE` and `SDQ_REASON` for a child in the OC2 cohort, by their age at the start and
+/// the end of the year (rules 157, 186, 188, 189, 197B):
+///
+/// - under 4 at the end of the year, or 17 or over at its start: neither (188, 189);
+/// - 4 to 16 all year: the score of the year's latest SDQ, or why there is none (`SDQ4`,
+///   other, when the record holds neither; never `SDQ1`, 157);
+/// - turning 4 or 17 during the year: the score, or why there is none, which with no SDQ in
+///   the record is `SDQ1` (the child was outside the SDQ's ages when it was due).
+fn sdq_items(age_at_start: u32, age_at_end: u32, sdq: Option<SdqOutcome>) -> (Option<String>, Option<&'static str>) {
+    if age_at_end < 4 || age_at_start >= 17 {
+        return (None, None);
+    }
+    let all_year = age_at_start >= 4 && age_at_end <= 16;
+    match sdq {
+        Some(SdqOutcome::Score { score }) => (Some(score.to_string()), None),
+        Some(SdqOutcome::NotCompleted { reason }) => (None, Some(reason.code())),
+        None if all_year => (None, Some(SdqReason::Other.code())),
+        None => (None, Some(SdqReason::AgeOutOfRange.code())),
+    }
+}
+
+/// One row of the SWEpisodes table: a social worker holding the child's case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct SocialWorkerEpisode {
+    worker: WorkerId,
+    start: NaiveDate,
+    /// The day the next worker took over or the case closed, if it has.
+    end: Option<NaiveDate>,
+    reason: Option<SocialWorkerChangeReason>,
+}
+
+/// The social worker episodes the year's return reports for a child looked after in it: for a
+/// child looked after at 31 March (short breaks aside), every one in the year, including those
+/// from before they were looked after (rule SW12); for any other child, those while they were
+/// looked after. An allocation lasts until the next one or until the case it was made in
+/// closes; one replaced on the day it was made is left out, since only the position at the
+/// end of a day counts (rule SW09: an episode cannot end the day it began).
+fn social_worker_episodes(
+    record: &ChildRecord,
+    year: CollectionYear,
+    episodes: &[Episode],
+) -> Vec<SocialWorkerEpisode> {
+    let (start, end) = (year.first_day(), year.last_day());
+    let at_31_march = episodes.iter().any(|e| !e.legal_status.is_short_breaks() && e.end.is_none_or(|d| d > end));
+    // The days to report on, each `from ..= to`.
+    let windows: Vec<(NaiveDate, NaiveDate)> = if at_31_march {
+        vec![(start, end)]
+    } else {
+        episodes.iter().map(|e| (e.start.max(start), e.end.unwrap_or(end).min(end))).collect()
+    };
+    let allocations = &record.allocations;
+    let mut out = Vec::new();
+    for (i, a) in allocations.iter().enumerate() {
+        let next = allocations.get(i + 1).map(|n| n.date);
+        let closed = record
+            .cin_episodes
+            .iter()
+            .rev()
+            .find(|c| c.referral_date <= a.date && c.end().is_none_or(|d| d > a.date))
+            .and_then(|c| c.end());
+        let until = [next, closed, a.ended].into_iter().flatten().min();
+        if until == Some(a.date) {
+            continue;
+        }
+        let reported = windows.iter().any(|&(from, to)| a.date <= to && until.is_none_or(|u| u > from));
+        if reported {
+            out.push(SocialWorkerEpisode { worker: a.worker, start: a.date, end: until, reason: a.reason });
+        }
+    }
+    out
+}
+
+/// The day a child born on `dob` turns `age` as DfE's validators count it (a whole number of
+/// calendar years, a 29 February birthday falling on 28 February), which for a leap day is a
+/// day before the law's birthday.
+fn dfe_birthday(dob: NaiveDate, age: u32) -> Option<NaiveDate> {
+    dob.checked_add_months(chrono::Months::new(age * 12))
+}
+
+/// The child's OC3 row, if DfE collects care leaver information on them this year: a relevant
+/// or former relevant child at their 17th to 21st birthday in the year. Left out, as DfE's rules
+/// require:
+///
+/// - a young person whose care ended by adoption (1001), was taken over by another council
+///   (E3, 1011; the care leaver is theirs now) or ended when an age assessment found them to
+///   be 18 or over (E15; not a child, so not a care leaver);
+/// - at the 17th and 18th birthdays, a young person looked after at any time in the year on or
+///   after their 17th birthday: DfE collects 17- and 18-year-olds only if they had left care
+///   (1007, 1016).
 fn care_leaver_row(
     record: &ChildRecord,
     year: CollectionYear,
     dob: NaiveDate,
+    episodes: &[Episode],
 ) -> Result<Option<RowBuilder>, BuildError> {
-    let birthday = (17..=21).filter_map(|age| date_attaining_age(dob, age).ok()).find(|d| year.contains(*d));
-    let Some(birthday) = birthday else { return Ok(None) };
+    let birthday = (17..=21)
+        .filter_map(|age| date_attaining_age(dob, age).ok().map(|d| (age, d)))
+        .find(|(_, d)| year.contains(*d));
+    let Some((age, birthday)) = birthday else { return Ok(None) };
     let status = record.care_leaver_status(birthday);
-    let relevant = matches!(
-        status,
-        Some(careful_domain::record::CareLeaverStatus::Relevant)
-            | Some(careful_domain::record::CareLeaverStatus::FormerRelevant)
-    );
+    let relevant = matches!(status, Some(CareLeaverStatus::Relevant) | Some(CareLeaverStatus::FormerRelevant));
     if !relevant {
         return Ok(None);
+    }
+    let last_ending = record.care_periods.iter().rev().find(|p| p.started <= birthday).and_then(|p| p.ended);
+    if last_ending.is_some_and(|(_, reason)| {
+        reason.is_adoption()
+            || matches!(reason, ReasonEpisodeCeased::AnotherLa | ReasonEpisodeCeased::AgeAssessedOver18)
+    }) {
+        return Ok(None);
+    }
+    if age <= 18 {
+        let seventeen = dfe_birthday(dob, 17).unwrap_or(birthday).min(birthday);
+        if episodes.iter().any(|e| e.end.is_none_or(|d| d >= seventeen)) {
+            return Ok(None);
+        }
     }
     // The contact nearest the birthday, from three months before to one month after.
     let from = add_months(birthday, -3).unwrap_or(birthday);

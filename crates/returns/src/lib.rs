@@ -13,3 +13,4 @@
 pub mod cin;
 pub mod from_record;
 pub mod ssda903;
+pub mod to_record;

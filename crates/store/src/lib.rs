@@ -8,6 +8,7 @@
 //! given, in order, and refuses to let anything already written change.
 
 pub mod admin;
+mod data_quality;
 mod error;
 mod event_log;
 mod organisation;
@@ -20,6 +21,7 @@ use std::time::Duration;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
+pub use data_quality::Flag;
 pub use error::StoreError;
 pub use event_log::{AppendOutcome, LogPosition};
 pub use projection::{ChildRow, DutyRow, Scope, WorklistItem, WorklistQuery};

@@ -82,6 +82,8 @@ pub(crate) struct Journey<'a> {
     care_periods: Vec<(NaiveDate, Option<NaiveDate>)>,
     /// Care plan changes awaiting approval after the review on this date.
     pending_approvals: Vec<(NaiveDate, WorkerId)>,
+    /// The child's details as last recorded.
+    details: Option<PersonalDetails>,
 }
 
 /// The millisecond timestamp synthetic identifiers count from (1 January 2020), plus the
@@ -124,6 +126,13 @@ fn months(date: NaiveDate, n: i32) -> NaiveDate {
     add_months(date, n).unwrap_or(date)
 }
 
+/// A unique pupil number: the council's number, four digits, the year of school entry and
+/// three digits, with its check letter.
+fn new_upn(rng: &mut Rng, la_number: &str, dob: NaiveDate) -> Upn {
+    let rest = format!("{la_number}{:04}{:02}{:03}", rng.below(10_000), (dob.year() + 4) % 100, rng.below(1000));
+    Upn::with_check_letter(&rest).expect("generated UPNs are well formed")
+}
+
 impl<'a> Journey<'a> {
     /// A child first referred on `referral` at `age_days` old (negative: unborn).
     pub(crate) fn new(
@@ -160,6 +169,7 @@ impl<'a> Journey<'a> {
             pathway_plan: false,
             care_periods: Vec::new(),
             pending_approvals: Vec::new(),
+            details: None,
         }
     }
 
@@ -167,8 +177,38 @@ impl<'a> Journey<'a> {
         let mut events = self.events;
         // Stable: events of one day keep the order they were generated in.
         events.sort_by_key(|e| e.effective_date);
-        // Event IDs in record order, after the child's own.
         let mut rng = self.rng;
+        // A child first known before school age gets a UPN at school: the council records it
+        // at its first entry on or after the September the child starts in reception (the
+        // first after the 4th birthday), so a child of school age is never UN1 (903 rule 209).
+        if let Some(details) =
+            self.details.filter(|d| d.upn.is_none() && d.upn_unknown == Some(UpnUnknown::Under6NotAtSchool))
+        {
+            let four = date_attaining_age(self.dob, 4).unwrap_or(self.dob);
+            let september = |year: i32| NaiveDate::from_ymd_opt(year, 9, 1).expect("a valid date");
+            let school =
+                if september(four.year()) > four { september(four.year()) } else { september(four.year() + 1) };
+            if let Some(at) = events.iter().position(|e| e.effective_date >= school) {
+                let details = PersonalDetails {
+                    date_of_birth: Some(self.dob),
+                    expected_date_of_birth: None,
+                    sex: self.sex,
+                    upn: Some(new_upn(&mut rng, self.ctx.la_number, self.dob)),
+                    upn_unknown: None,
+                    ..details
+                };
+                let first = &events[at];
+                let update = SyntheticEvent {
+                    id: EventId::from_uuid(uuid::Uuid::nil()),
+                    effective_date: first.effective_date,
+                    recorded_at: first.recorded_at,
+                    recorded_by: first.recorded_by,
+                    event: ChildEvent::PersonalDetailsUpdated { details },
+                };
+                events.insert(at, update);
+            }
+        }
+        // Event IDs in record order, after the child's own.
         for (i, e) in events.iter_mut().enumerate() {
             e.id = EventId::from_ordered(IDS_FROM + self.index, tail(&mut rng, i as u32 + 1));
         }
@@ -248,9 +288,10 @@ impl<'a> Journey<'a> {
     /// Allocates the case to a post in `service` from `date`.
     fn allocate(&mut self, service: Service, date: NaiveDate) {
         let post = self.ctx.org.pick(service, &mut self.rng);
-        let reason = self.post.map(|_| SocialWorkerChangeReason::TeamStructureProcess);
+        // From the front door to a team, or from team to team, as the council's process has it
+        // (the 903 asks the reason for every social worker episode from April 2023).
         self.post = Some(post);
-        self.record_allocation(date, post, reason);
+        self.record_allocation(date, post, Some(SocialWorkerChangeReason::TeamStructureProcess));
     }
 
     /// Records a new worker where the allocated worker left before `date` (turnover).
@@ -353,16 +394,7 @@ impl<'a> Journey<'a> {
         let family = names::family_name(&mut self.rng).to_string();
         let ethnicity = self.ethnicity();
         let age = if born { self.age_on(registered) } else { 0 };
-        let upn = (born && age >= 4 && !self.uasc).then(|| {
-            let rest = format!(
-                "{}{:04}{:02}{:03}",
-                self.ctx.la_number,
-                self.rng.below(10_000),
-                (self.dob.year() + 4) % 100,
-                self.rng.below(1000)
-            );
-            Upn::with_check_letter(&rest).expect("generated UPNs are well formed")
-        });
+        let upn = (born && age >= 4 && !self.uasc).then(|| new_upn(&mut self.rng, self.ctx.la_number, self.dob));
         let upn_unknown = upn.is_none().then_some({
             if self.uasc {
                 UpnUnknown::NewlyArrived
@@ -394,6 +426,7 @@ impl<'a> Journey<'a> {
             nhs_number,
             disabilities,
         };
+        self.details = Some(details.clone());
         self.push(registered, ChildEvent::ChildRegistered { la_child_id: self.la_child_id.clone(), details });
         let street = format!("{} {} Road", 1 + self.rng.below(140), names::family_name(&mut self.rng));
         let address = Address { street, town: "Eastmoor".into(), postcode: self.postcode(false) };
@@ -875,6 +908,25 @@ impl<'a> Journey<'a> {
         }
         let plan = self.plan_care(entry, Some(LegalStatus::Section20SinglePeriod));
         self.push_care_start(entry, &plan);
+        // Within a week the child has a school place (and a UPN) or, at 16 or over, a college
+        // place: never at a school in England (UN2). UN4, newly arrived, is for the first days
+        // only (903 rule 210).
+        let placed = days(entry, 1 + self.rng.below(6) as i64);
+        if placed <= self.ctx.end
+            && let Some(details) = self.details.clone()
+        {
+            let details = if self.age_on(placed) < 16 {
+                PersonalDetails {
+                    upn: Some(new_upn(&mut self.rng, self.ctx.la_number, self.dob)),
+                    upn_unknown: None,
+                    ..details
+                }
+            } else {
+                PersonalDetails { upn_unknown: Some(UpnUnknown::NeverAttendedSchoolInEngland), ..details }
+            };
+            self.details = Some(details.clone());
+            self.push(placed, ChildEvent::PersonalDetailsUpdated { details });
+        }
         // Concluded by the day care ends, if it ends sooner.
         let authorised = wd(referral, 10 + self.rng.below(25) as u32).min(plan.end.unwrap_or(NaiveDate::MAX));
         if authorised <= self.ctx.end {
@@ -916,7 +968,21 @@ struct CarePlan {
 }
 
 impl<'a> Journey<'a> {
-    fn placement_type(&mut self, date: NaiveDate, band: usize, exit: Exit) -> PlacementType {
+    /// The placement for a child of age `band` under `legal_status` from `date`, on the way to
+    /// `exit`. A child is placed with parents only under a care order, interim or full (the
+    /// Placement of Children with Parents Regulations; 903 rule 378 refuses P1 under section
+    /// 20), and a child to be adopted is fostered until placed for adoption (rule 336).
+    fn placement_type(&mut self, date: NaiveDate, band: usize, exit: Exit, legal_status: LegalStatus) -> PlacementType {
+        let kind = self.placement_type_drawn(date, band, exit);
+        let care_order = matches!(legal_status, LegalStatus::InterimCareOrder | LegalStatus::FullCareOrder);
+        match kind {
+            PlacementType::WithParents if !care_order => PlacementType::FosterOtherOther,
+            k if exit == Exit::Adoption && !k.is_foster() => PlacementType::FosterOtherOther,
+            k => k,
+        }
+    }
+
+    fn placement_type_drawn(&mut self, date: NaiveDate, band: usize, exit: Exit) -> PlacementType {
         use PlacementType::*;
         let supported = if date >= NaiveDate::from_ymd_opt(2024, 4, 1).expect("valid") {
             SupportedAccommodation
@@ -1008,7 +1074,7 @@ impl<'a> Journey<'a> {
             end = eighteen;
         }
         let legal_status = ls.unwrap_or(LegalStatus::Section20SinglePeriod);
-        let kind = self.placement_type(entry, band, exit);
+        let kind = self.placement_type(entry, band, exit, legal_status);
         let placement = self.new_placement(entry, kind);
         let exit = if exit != Exit::Adulthood && end == eighteen { Exit::Adulthood } else { exit };
         CarePlan { entry, exit, end: (end <= self.ctx.end).then_some(end), legal_status, placement, band }
@@ -1134,7 +1200,8 @@ impl<'a> Journey<'a> {
                 ][self.rng.weighted(&[0.35, 0.25, 0.15, 0.1, 0.1, 0.05])]
             };
             let band = model::age_band(self.age_on(at));
-            let kind = self.placement_type(at, band, plan.exit);
+            let status = changes.iter().rev().find(|c| c.0 <= at).map_or(plan.legal_status, |c| c.1);
+            let kind = self.placement_type(at, band, plan.exit, status);
             let next = self.new_placement(at, kind);
             moves.push((at, next.clone(), reason, planned));
             current = next;
@@ -1639,12 +1706,23 @@ impl<'a> Journey<'a> {
                     ReasonEpisodeCeased::AdoptedConsentDispensed
                 }
             }
-            Exit::SpecialGuardianship => [
-                ReasonEpisodeCeased::SgoFosterCarersRelatives,
-                ReasonEpisodeCeased::SgoFosterCarersOther,
-                ReasonEpisodeCeased::SgoOtherCarersRelatives,
-                ReasonEpisodeCeased::SgoOtherCarersOther,
-            ][self.rng.weighted(&[0.5, 0.1, 0.35, 0.05])],
+            Exit::SpecialGuardianship => {
+                let reason = [
+                    ReasonEpisodeCeased::SgoFosterCarersRelatives,
+                    ReasonEpisodeCeased::SgoFosterCarersOther,
+                    ReasonEpisodeCeased::SgoOtherCarersRelatives,
+                    ReasonEpisodeCeased::SgoOtherCarersOther,
+                ][self.rng.weighted(&[0.5, 0.1, 0.35, 0.05])];
+                // An order to former foster carers needs the child to be with them (rule 516).
+                let fostered = spans.last().is_some_and(|s| s.1.placement_type.is_foster());
+                match reason {
+                    ReasonEpisodeCeased::SgoFosterCarersRelatives if !fostered => {
+                        ReasonEpisodeCeased::SgoOtherCarersRelatives
+                    }
+                    ReasonEpisodeCeased::SgoFosterCarersOther if !fostered => ReasonEpisodeCeased::SgoOtherCarersOther,
+                    r => r,
+                }
+            }
             Exit::Home => {
                 if planned_ending.is_some() {
                     ReasonEpisodeCeased::ReturnedHomePlanned
@@ -1695,6 +1773,12 @@ impl<'a> Journey<'a> {
         if reason == ReasonEpisodeCeased::StayingPut {
             self.push(care_end, ChildEvent::StayingPutAgreed {});
         }
+        // Found to be an adult: no longer an unaccompanied asylum-seeking child, nor a child,
+        // so never referred again (903 rule 437: nothing follows E15).
+        let adult = reason == ReasonEpisodeCeased::AgeAssessedOver18;
+        if adult {
+            self.push(care_end, ChildEvent::UascStatusChanged { uasc: false });
+        }
         match plan.exit {
             Exit::Adoption => match self.close(care_end, ReasonForClosure::Adopted) {
                 Outcome::Closed(_) => Outcome::Finished,
@@ -1702,7 +1786,10 @@ impl<'a> Journey<'a> {
             },
             Exit::SpecialGuardianship => self.close(care_end, ReasonForClosure::SpecialGuardianshipOrder),
             Exit::Home => self.cin_plan_then_close(care_end),
-            Exit::Other => self.close(care_end, ReasonForClosure::OtherReason),
+            Exit::Other => match self.close(care_end, ReasonForClosure::OtherReason) {
+                Outcome::Closed(_) if adult => Outcome::Finished,
+                other => other,
+            },
             Exit::Adulthood => {
                 let _ = self.close(care_end, ReasonForClosure::OtherReason);
                 self.care_leaver(care_end);

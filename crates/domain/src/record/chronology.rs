@@ -2,6 +2,8 @@
 
 use chrono::NaiveDate;
 
+use crate::calendar::long_date;
+
 use crate::event::{Override, Reason, RecordedAt, RecordedBy};
 use crate::ids::EventId;
 
@@ -60,6 +62,8 @@ pub fn title(event: &ChildEvent) -> &'static str {
         ChildEvent::LegalStatusChanged { .. } => "Legal status changed",
         ChildEvent::PlacementChanged { .. } => "Placement changed",
         ChildEvent::CeasedToBeLookedAfter { .. } => "Ceased to be looked after",
+        ChildEvent::CareContinuedFromBeforeRecord { .. } => "Looked after since before this record began",
+        ChildEvent::EligibleChildBeforeRecord {} => "An eligible child before this record began",
         ChildEvent::CarerNotifiedOfEnding {} => "Carer told in writing the placement has ended",
         ChildEvent::StatutoryReviewHeld { .. } => "Looked-after review",
         ChildEvent::VisitMade { .. } => "Visit",
@@ -81,6 +85,7 @@ pub fn title(event: &ChildEvent) -> &'static str {
         ChildEvent::StayingPutAgreed {} => "Staying put agreed",
         ChildEvent::PersonalAdviserAllocated { .. } => "Personal adviser allocated",
         ChildEvent::WorkerAllocated { .. } => "Worker allocated",
+        ChildEvent::WorkerAllocationEnded {} => "Allocation ended",
         ChildEvent::IroAppointed { .. } => "IRO appointed",
         ChildEvent::CarePlanChangeProposed { .. } => "Care plan change proposed",
         ChildEvent::IroConsulted {} => "IRO consulted",
@@ -190,6 +195,12 @@ pub fn summary(event: &ChildEvent) -> String {
             placement.placement_type.code(),
             reason.description(),
             notice(n)
+        ),
+        ChildEvent::CareContinuedFromBeforeRecord { reason_new, looked_after_since } => format!(
+            "This episode began: {} ({}){}",
+            reason_new.description(),
+            reason_new.code(),
+            looked_after_since.map(|d| format!("; looked after since at least {}", long_date(d))).unwrap_or_default()
         ),
         ChildEvent::CeasedToBeLookedAfter { reason, notice: n } => {
             format!("{} ({}){}", reason.description(), reason.code(), notice(n))

@@ -115,7 +115,8 @@ pub fn episodes(record: &ChildRecord) -> Vec<Episode> {
                 None => {
                     current = Some(Episode {
                         start: state.date,
-                        reason_new: ReasonNewEpisode::Started,
+                        // A period of care that began before the record: as the record says.
+                        reason_new: first.continued.map_or(ReasonNewEpisode::Started, |c| c.reason_new),
                         legal_status: state.legal_status,
                         category_of_need: first.category_of_need,
                         placement: state.placement.clone(),
@@ -124,7 +125,7 @@ pub fn episodes(record: &ChildRecord) -> Vec<Episode> {
                         reason_ceased: None,
                         reason_place_change: None,
                         previous_permanence: first.previous_permanence,
-                        period_start: first.started,
+                        period_start: first.looked_after_since(),
                     });
                 }
                 Some(mut previous) => match reason_for(&previous, &state) {

@@ -18,7 +18,8 @@ use crate::calendar::{date_attaining_age, long_date};
 use crate::codes::{
     AdopterLegalStatus, AdopterSex, AssessmentFactor, CareLeaverAccommodation, CareLeaverActivity, CategoryOfAbuse,
     InTouch, LegalStatus, MissingType, Need, PreviousPermanence, ReasonEpisodeCeased, ReasonForClosure,
-    ReasonPlaceChange, ReasonPlacedCeased, ReferralSource, ReviewParticipation, SocialWorkerChangeReason,
+    ReasonNewEpisode, ReasonPlaceChange, ReasonPlacedCeased, ReferralSource, ReviewParticipation,
+    SocialWorkerChangeReason,
 };
 use crate::event::{Override, Reason, RecordedAt, RecordedBy, RecordedEvent, Sequence};
 use crate::identifiers::{LaChildId, Postcode};
@@ -194,9 +195,26 @@ pub struct CarePeriod {
     pub previous_permanence: Option<PreviousPermanence>,
     pub reviews: Vec<(NaiveDate, ReviewParticipation)>,
     pub placement_endings: Vec<PlacementEnding>,
+    /// Set when the period began before careful's record did (an import).
+    pub continued: Option<ContinuedCare>,
+}
+
+/// A period of care that began before careful's record did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContinuedCare {
+    /// Why the first episode careful holds began (903 `RNE`; never `S`).
+    pub reason_new: ReasonNewEpisode,
+    /// A day the child is known to have been looked after continuously since, if earlier.
+    pub looked_after_since: Option<NaiveDate>,
 }
 
 impl CarePeriod {
+    /// The earliest day the child is known to have been looked after continuously since: the
+    /// period's start, or an earlier day known from before the record began.
+    pub fn looked_after_since(&self) -> NaiveDate {
+        self.continued.and_then(|c| c.looked_after_since).map_or(self.started, |d| d.min(self.started))
+    }
+
     pub fn is_open(&self) -> bool {
         self.ended.is_none()
     }
@@ -272,6 +290,8 @@ pub struct Allocation {
     pub worker: WorkerId,
     pub team: TeamId,
     pub reason: Option<SocialWorkerChangeReason>,
+    /// The day the allocation ended with nobody allocated in its place, if it did.
+    pub ended: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -334,6 +354,8 @@ pub struct ChildRecord {
     pub care_plan_changes: Vec<CarePlanChange>,
     pub complaints: Vec<Complaint>,
     pub advocacy_offers: Vec<(NaiveDate, bool)>,
+    /// When the record learned the child had been an eligible child before it began.
+    pub eligible_before_record: Option<NaiveDate>,
     /// The events in force, in the order they happened (corrections resolved).
     pub timeline: Vec<Entry>,
     pub corrections: Vec<Correction>,
@@ -433,7 +455,7 @@ impl ChildRecord {
             .iter()
             .filter(|p| !p.is_short_breaks())
             .map(|p| {
-                let start = p.started.max(fourteen);
+                let start = p.looked_after_since().max(fourteen);
                 let end = p.end().unwrap_or(on).min(on);
                 (end - start).num_days().max(0)
             })
@@ -451,13 +473,18 @@ impl ChildRecord {
             return None;
         }
         let looked_after_now = self.care_periods.iter().any(|p| p.started <= on && p.end().is_none_or(|end| end > on));
+        let eligible_before = self.eligible_before_record.is_some_and(|d| d <= on);
         // Looked after at some time on or after the 16th birthday, outside short breaks.
-        let looked_after_after_16 =
-            self.care_periods.iter().filter(|p| !p.is_short_breaks()).any(|p| p.end().is_none_or(|end| end > sixteen));
+        let looked_after_after_16 = eligible_before
+            || self
+                .care_periods
+                .iter()
+                .filter(|p| !p.is_short_breaks())
+                .any(|p| p.end().is_none_or(|end| end > sixteen));
         if !looked_after_after_16 {
             return None;
         }
-        let eligible_history = self.days_looked_after_since_14(on) >= 91;
+        let eligible_history = eligible_before || self.days_looked_after_since_14(on) >= 91;
         match (looked_after_now, on < eighteen, eligible_history) {
             (true, true, true) => Some(CareLeaverStatus::Eligible),
             (true, _, _) => None,
@@ -474,7 +501,7 @@ impl ChildRecord {
 
     /// The allocated worker on `on`.
     pub fn allocated_worker(&self, on: NaiveDate) -> Option<&Allocation> {
-        self.allocations.iter().rev().find(|a| a.date <= on)
+        self.allocations.iter().rev().find(|a| a.date <= on).filter(|a| a.ended.is_none_or(|d| d > on))
     }
 
     /// The IRO on `on`.
@@ -602,6 +629,7 @@ pub fn fold(entries: &[Entry]) -> Result<ChildRecord, RecordError> {
         care_plan_changes: Vec::new(),
         complaints: Vec::new(),
         advocacy_offers: Vec::new(),
+        eligible_before_record: None,
         timeline: Vec::new(),
         corrections,
     };
@@ -689,6 +717,7 @@ fn allowed_before_birth(event: &ChildEvent) -> bool {
             | ChildEvent::ReviewConferenceHeld { .. }
             | ChildEvent::ChildProtectionPlanEnded {}
             | ChildEvent::WorkerAllocated { .. }
+            | ChildEvent::WorkerAllocationEnded {}
             | ChildEvent::CaseClosed { .. }
             | ChildEvent::ComplaintReceived { .. }
             | ChildEvent::ComplaintResponded { .. }
@@ -1070,6 +1099,7 @@ fn apply(r: &mut ChildRecord, e: &Entry) -> Result<(), RecordError> {
                 previous_permanence: *previous_permanence,
                 reviews: Vec::new(),
                 placement_endings: Vec::new(),
+                continued: None,
             });
         }
         ChildEvent::LegalStatusChanged { legal_status } => {
@@ -1129,6 +1159,30 @@ fn apply(r: &mut ChildRecord, e: &Entry) -> Result<(), RecordError> {
             });
             period.ended = Some((date, *reason));
         }
+        ChildEvent::CareContinuedFromBeforeRecord { reason_new, looked_after_since } => {
+            let Some(period) = r.care_periods.last_mut().filter(|p| p.is_open() && p.started == date) else {
+                return fail("date", "it qualifies a period of care recorded as beginning the same day".into());
+            };
+            if period.states.len() > 1 || period.continued.is_some() {
+                return fail("kind", "the period of care already says how it began".into());
+            }
+            if *reason_new == ReasonNewEpisode::Started {
+                return fail("reason_new", "S means care began that day; give the reason the episode began".into());
+            }
+            if looked_after_since.is_some_and(|d| d >= date) {
+                return fail(
+                    "looked_after_since",
+                    "give a day before the period of care is recorded as beginning".into(),
+                );
+            }
+            period.continued = Some(ContinuedCare { reason_new: *reason_new, looked_after_since: *looked_after_since });
+        }
+        ChildEvent::EligibleChildBeforeRecord {} => {
+            if r.eligible_before_record.is_some() {
+                return fail("kind", "the record already says the child was an eligible child".into());
+            }
+            r.eligible_before_record = Some(date);
+        }
         ChildEvent::CarerNotifiedOfEnding {} => {
             let Some(ending) = r
                 .care_periods
@@ -1163,7 +1217,7 @@ fn apply(r: &mut ChildRecord, e: &Entry) -> Result<(), RecordError> {
                     r.open_episode().is_some_and(|ep| ep.cp_plans.last().is_some_and(|p| p.span.is_open()))
                 }
                 VisitKind::LookedAfter => looked_after,
-                VisitKind::CareLeaver => !r.care_periods.is_empty(),
+                VisitKind::CareLeaver => !r.care_periods.is_empty() || r.eligible_before_record.is_some(),
             };
             if !open {
                 return fail("visit", format!("a {} needs the plan it is made under to be in place", visit.describe()));
@@ -1304,7 +1358,7 @@ fn apply(r: &mut ChildRecord, e: &Entry) -> Result<(), RecordError> {
         }
 
         ChildEvent::CareLeaverContact { in_touch, activity, accommodation, accommodation_suitable } => {
-            if r.care_periods.is_empty() {
+            if r.care_periods.is_empty() && r.eligible_before_record.is_none() {
                 return fail("date", "care leaver contact is for a child who has been looked after".into());
             }
             let in_contact = *in_touch == InTouch::Yes;
@@ -1327,7 +1381,7 @@ fn apply(r: &mut ChildRecord, e: &Entry) -> Result<(), RecordError> {
             });
         }
         ChildEvent::PathwayPlanCompleted {} | ChildEvent::PathwayPlanReviewed {} => {
-            if r.care_periods.is_empty() {
+            if r.care_periods.is_empty() && r.eligible_before_record.is_none() {
                 return fail("date", "a pathway plan is for an eligible child or a care leaver".into());
             }
             let initial = matches!(e.event, ChildEvent::PathwayPlanCompleted {});
@@ -1337,13 +1391,13 @@ fn apply(r: &mut ChildRecord, e: &Entry) -> Result<(), RecordError> {
             r.pathway_plans.push((date, initial));
         }
         ChildEvent::StayingPutAgreed {} => {
-            if r.care_periods.is_empty() {
+            if r.care_periods.is_empty() && r.eligible_before_record.is_none() {
                 return fail("date", "staying put is for a young person who has been looked after".into());
             }
             r.staying_put.push(date);
         }
         ChildEvent::PersonalAdviserAllocated { worker } => {
-            if r.care_periods.is_empty() {
+            if r.care_periods.is_empty() && r.eligible_before_record.is_none() {
                 return fail("date", "a personal adviser is for an eligible child or a care leaver".into());
             }
             r.personal_advisers.push((date, *worker));
@@ -1353,11 +1407,23 @@ fn apply(r: &mut ChildRecord, e: &Entry) -> Result<(), RecordError> {
             // The same worker may be allocated again once the case they held has closed.
             let closed_since =
                 |since: NaiveDate| r.cin_episodes.iter().any(|ep| ep.closed.is_some_and(|(d, _)| d >= since));
-            if r.allocations.last().is_some_and(|a| a.worker == *worker && a.team == *team && !closed_since(a.date)) {
+            if r.allocations
+                .last()
+                .is_some_and(|a| a.worker == *worker && a.team == *team && a.ended.is_none() && !closed_since(a.date))
+            {
                 return fail("worker", "this worker is already allocated".into());
             }
-            r.allocations.push(Allocation { date, worker: *worker, team: *team, reason: *reason });
+            r.allocations.push(Allocation { date, worker: *worker, team: *team, reason: *reason, ended: None });
         }
+        ChildEvent::WorkerAllocationEnded {} => match r.allocations.last_mut() {
+            Some(a) if a.ended.is_none() => {
+                if a.date == date {
+                    return fail("date", "an allocation cannot end on the day it was made".into());
+                }
+                a.ended = Some(date);
+            }
+            _ => return fail("kind", "no worker is allocated to the child".into()),
+        },
         ChildEvent::IroAppointed { iro } => {
             if !looked_after {
                 return fail("date", "an IRO is appointed for a looked-after child".into());

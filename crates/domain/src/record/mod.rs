@@ -17,8 +17,8 @@ use serde::{Deserialize, Serialize};
 use crate::codes::{
     AdopterLegalStatus, AdopterSex, AssessmentFactor, CareLeaverAccommodation, CareLeaverActivity, CategoryOfAbuse,
     Disability, Ethnicity, InTouch, LegalStatus, MissingType, Need, PreviousPermanence, ReasonEpisodeCeased,
-    ReasonForClosure, ReasonPlaceChange, ReasonPlacedCeased, ReferralSource, ReviewParticipation, Sex,
-    SocialWorkerChangeReason, UpnUnknown,
+    ReasonForClosure, ReasonNewEpisode, ReasonPlaceChange, ReasonPlacedCeased, ReferralSource, ReviewParticipation,
+    Sex, SocialWorkerChangeReason, UpnUnknown,
 };
 use crate::event::{EnvelopeError, EventKind, NewEvent, Payload, Reason, RecordedAt, RecordedBy};
 use crate::identifiers::{LaChildId, NhsNumber, Upn};
@@ -27,8 +27,8 @@ use crate::ids::{ChildId, EventId, TeamId, WorkerId};
 pub use chronology::ChronologyLine;
 pub use episodes::Episode;
 pub use fold::{
-    Assessment, CareLeaverStatus, CarePeriod, CareState, ChildProtectionPlan, ChildRecord, CinEpisode, Entry,
-    MissingEpisode, RecordError, Section47, Status, fold,
+    Assessment, CareLeaverStatus, CarePeriod, CareState, ChildProtectionPlan, ChildRecord, CinEpisode, ContinuedCare,
+    Entry, MissingEpisode, RecordError, Section47, Status, fold,
 };
 pub use types::{
     Address, AssessmentOutcome, CarerNotice, ComplaintFinding, ComplaintStage, ContactOutcome, HealthAssessmentKind,
@@ -170,6 +170,20 @@ pub enum ChildEvent {
         reason: ReasonPlaceChange,
         notice: Option<CarerNotice>,
     },
+    /// The period of care the child was just recorded as in began before careful's record began
+    /// (an import of another system's returns): its first episode here began for `reason_new`
+    /// (903 `RNE`, not `S`), and the child had been looked after continuously since
+    /// `looked_after_since`, when an earlier date is known (a 903 OC2 row, for example). Recorded
+    /// on the day of the `BecameLookedAfter` it qualifies.
+    CareContinuedFromBeforeRecord {
+        reason_new: ReasonNewEpisode,
+        looked_after_since: Option<NaiveDate>,
+    },
+    /// Before careful's record began, the child was an eligible child (looked after at 16 or 17,
+    /// with 13 weeks of care since 14: CA 1989 Sch 2 para 19B), so is a relevant or former
+    /// relevant child once out of care (s23A, s23C). Recorded from another system's returns (a
+    /// 903 OC3 row) when the periods of care themselves are not known.
+    EligibleChildBeforeRecord {},
     /// The child stops being looked after; the placement ends with what its carer was told.
     CeasedToBeLookedAfter {
         reason: ReasonEpisodeCeased,
@@ -253,6 +267,9 @@ pub enum ChildEvent {
         team: TeamId,
         reason: Option<SocialWorkerChangeReason>,
     },
+    /// The allocated worker's allocation ends with nobody allocated in their place (the
+    /// child moved to another council's care, or the work with them ended).
+    WorkerAllocationEnded {},
     IroAppointed {
         iro: WorkerId,
     },

@@ -852,7 +852,9 @@ fn refuses_allocation_care_plan_complaint_and_closure_mistakes() {
     let mut j = in_care();
     let worker = WorkerId::from_random_bytes([5; 16]);
     let team = TeamId::from_random_bytes([6; 16]);
+    j.refuses("2025-05-02", ChildEvent::WorkerAllocationEnded {}, "kind");
     j.at("2025-05-02", ChildEvent::WorkerAllocated { worker, team, reason: None });
+    j.refuses("2025-05-02", ChildEvent::WorkerAllocationEnded {}, "date");
     j.refuses("2025-05-03", ChildEvent::WorkerAllocated { worker, team, reason: None }, "worker");
     j.refuses("2025-05-03", ChildEvent::IroConsulted {}, "date");
     j.refuses("2025-05-03", ChildEvent::CarePlanChangeApproved { approved_by: worker }, "date");
@@ -1066,4 +1068,95 @@ fn an_override_is_kept_with_the_entry_and_shown_in_the_chronology() {
     assert_eq!(line.manager_override.as_ref().map(|o| o.manager), Some(manager));
     assert_eq!(line.reason.as_ref().map(|r| r.as_str()), Some("the carer was in hospital and could not be reached"));
     assert!(crate::event::Override::new(manager, vec![]).is_err());
+}
+
+#[test]
+fn journey_21_a_period_of_care_that_began_before_the_record() {
+    // Imported from a return: the child was already looked after; the first episode careful
+    // holds began with a move to new carers (P), and an OC2 row says they had been looked after
+    // since at least 31 March 2024.
+    let mut j = Journey::new("2024-09-02", "2015-06-01");
+    j.at("2024-09-02", looked_after(FullCareOrder, FosterOtherOther, 1));
+    j.at(
+        "2024-09-02",
+        ChildEvent::CareContinuedFromBeforeRecord {
+            reason_new: ReasonNewEpisode::PlacementAndCarerChange,
+            looked_after_since: Some(d("2024-03-31")),
+        },
+    );
+    j.at("2025-01-06", moved(FosterOtherOther, 2, Why::CarerRequestOther));
+    assert_eq!(episodes(&j), ["2024-09-02 P C2 U6 2025-01-06 X1 CREQO", "2025-01-06 P C2 U6 - - -"]);
+    let record = j.record();
+    assert_eq!(record.care_periods[0].looked_after_since(), d("2024-03-31"));
+    assert_eq!(record.episodes()[0].period_start, d("2024-03-31"));
+}
+
+#[test]
+fn refuses_care_before_the_record_mistakes() {
+    let mut j = in_care();
+    j.refuses(
+        "2025-05-02",
+        ChildEvent::CareContinuedFromBeforeRecord {
+            reason_new: ReasonNewEpisode::LegalStatusChange,
+            looked_after_since: None,
+        },
+        "date",
+    );
+    j.refuses(
+        "2025-05-01",
+        ChildEvent::CareContinuedFromBeforeRecord { reason_new: ReasonNewEpisode::Started, looked_after_since: None },
+        "reason_new",
+    );
+    j.refuses(
+        "2025-05-01",
+        ChildEvent::CareContinuedFromBeforeRecord {
+            reason_new: ReasonNewEpisode::LegalStatusChange,
+            looked_after_since: Some(d("2025-05-01")),
+        },
+        "looked_after_since",
+    );
+    j.at(
+        "2025-05-01",
+        ChildEvent::CareContinuedFromBeforeRecord {
+            reason_new: ReasonNewEpisode::LegalStatusChange,
+            looked_after_since: None,
+        },
+    );
+    j.refuses(
+        "2025-05-01",
+        ChildEvent::CareContinuedFromBeforeRecord {
+            reason_new: ReasonNewEpisode::LegalStatusChange,
+            looked_after_since: None,
+        },
+        "kind",
+    );
+    j.at("2025-05-02", ChildEvent::EligibleChildBeforeRecord {});
+    j.refuses("2025-05-03", ChildEvent::EligibleChildBeforeRecord {}, "kind");
+}
+
+#[test]
+fn an_eligible_child_before_the_record_is_a_care_leaver() {
+    // A care leaver known only from an OC3 row: no periods of care in careful's record.
+    let mut j = Journey::new("2025-01-10", "2006-05-20");
+    j.at("2025-01-10", ChildEvent::EligibleChildBeforeRecord {});
+    let record = j.record();
+    assert_eq!(record.care_leaver_status(d("2025-05-20")), Some(CareLeaverStatus::FormerRelevant));
+    assert_eq!(record.care_leaver_status(d("2025-01-09")), None);
+    assert_eq!(record.care_leaver_status(d("2031-05-20")), None, "support ends at 25");
+}
+
+#[test]
+fn an_ended_allocation_leaves_the_child_unallocated_until_the_next() {
+    let mut j = in_care();
+    let worker = WorkerId::from_random_bytes([5; 16]);
+    let team = TeamId::from_random_bytes([6; 16]);
+    j.at("2025-05-02", ChildEvent::WorkerAllocated { worker, team, reason: None });
+    j.at("2025-06-30", ChildEvent::WorkerAllocationEnded {});
+    j.refuses("2025-07-01", ChildEvent::WorkerAllocationEnded {}, "kind");
+    let r = j.record();
+    assert_eq!(r.allocated_worker(d("2025-06-29")).map(|a| a.worker), Some(worker));
+    assert_eq!(r.allocated_worker(d("2025-06-30")), None);
+    // The same worker can be allocated again.
+    j.at("2025-08-01", ChildEvent::WorkerAllocated { worker, team, reason: None });
+    assert_eq!(j.record().allocated_worker(d("2025-08-01")).map(|a| a.worker), Some(worker));
 }

@@ -11,7 +11,8 @@ use crate::rules::reviews::continuous;
 pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<Duty>) {
     let r = ctx.record;
     for run in continuous(&r.care_periods) {
-        if run.iter().all(|p| p.is_short_breaks()) {
+        // Not owed for care that began before careful's record: told then, or not, elsewhere.
+        if run.iter().all(|p| p.is_short_breaks()) || run[0].continued.is_some() {
             continue;
         }
         let started = run[0].started;

@@ -19,20 +19,22 @@ pub fn eligible_from(record: &ChildRecord) -> Option<NaiveDate> {
         (date_attaining_age(dob, 14).ok()?, date_attaining_age(dob, 16).ok()?, date_attaining_age(dob, 18).ok()?);
     let mut counted = 0i64;
     for period in record.care_periods.iter().filter(|p| !p.is_short_breaks()) {
-        let start = period.started.max(fourteen);
+        let since = period.looked_after_since();
+        let start = since.max(fourteen);
         let end = period.end().unwrap_or(NaiveDate::MAX);
         if end <= start {
             continue;
         }
         // The day this period brings the count to 91.
         let reaches = add_days(start, 91 - counted).ok()?;
-        let candidate = reaches.max(sixteen).max(period.started);
+        let candidate = reaches.max(sixteen).max(since);
         if candidate < end && candidate < eighteen {
             return Some(candidate);
         }
         counted += (end.min(eighteen) - start).num_days().max(0);
     }
-    None
+    // Known only from another system's returns to have been an eligible child.
+    record.eligible_before_record
 }
 
 pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<Duty>) {

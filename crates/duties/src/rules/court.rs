@@ -3,7 +3,7 @@
 //! proceedings are decided within 26 weeks of the application (s32, as amended by the Children
 //! and Families Act 2014 s14).
 
-use careful_domain::codes::LegalStatus;
+use careful_domain::codes::{LegalStatus, ReasonNewEpisode};
 use careful_domain::record::ChildEvent;
 
 use crate::catalogue::known;
@@ -16,8 +16,18 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<Duty>) {
         let states: Vec<_> = run.iter().flat_map(|p| &p.states).collect();
         let end = run.last().and_then(|p| p.end());
         let mut previous: Option<LegalStatus> = None;
+        // For care that began before careful's record, the first legal status began on the
+        // first day careful holds only if the episode began with a change of legal status.
+        let first_status_began = run[0].continued.is_none_or(|c| {
+            matches!(
+                c.reason_new,
+                ReasonNewEpisode::LegalStatusChange
+                    | ReasonNewEpisode::LegalStatusAndPlacementSameCarer
+                    | ReasonNewEpisode::LegalStatusPlacementAndCarer
+            )
+        });
         for (i, state) in states.iter().enumerate() {
-            let starts = previous != Some(state.legal_status);
+            let starts = previous != Some(state.legal_status) && (i > 0 || first_status_began);
             previous = Some(state.legal_status);
             if !starts {
                 continue;

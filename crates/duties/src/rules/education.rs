@@ -42,14 +42,18 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<Duty>) {
         // pep-complete (SG): a PEP within 20 working days; pep-review (SG): reviewed each term,
         // at least every 4 months (council setting).
         let first = peps.first().copied();
-        out.extend(ctx.duty(
-            rule,
-            "Write the personal education plan",
-            Trigger { event, date: from, what: what.into() },
-            Clock::WorkingDays(20),
-            first,
-            if first.is_none() { Some(end) } else { None },
-        ));
+        // The first PEP of care that began before careful's record is history held elsewhere;
+        // reviews run on from the first PEP careful holds.
+        if run[0].continued.is_none() || from > started {
+            out.extend(ctx.duty(
+                rule,
+                "Write the personal education plan",
+                Trigger { event, date: from, what: what.into() },
+                Clock::WorkingDays(20),
+                first,
+                if first.is_none() { Some(end) } else { None },
+            ));
+        }
         if let Some((first, id)) = peps.first().copied() {
             Chain {
                 rule: known("pep-review"),

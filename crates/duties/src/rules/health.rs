@@ -33,14 +33,23 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<Duty>) {
         // health-iha (S/SG): an initial health assessment within 20 working days (the
         // regulation: before the first review, which is due within 20 working days).
         let first = assessments.first().copied();
-        out.extend(ctx.duty(
-            known("health-iha"),
-            "Arrange the initial health assessment",
-            start.clone(),
-            Clock::WorkingDays(20),
-            first,
-            if first.is_none() { end } else { None },
-        ));
+        // The initial assessment of care that began before careful's record is history held
+        // elsewhere; reviews run on from the first assessment careful holds.
+        let continued = run[0].continued.is_some();
+        out.extend(
+            (!continued)
+                .then(|| {
+                    ctx.duty(
+                        known("health-iha"),
+                        "Arrange the initial health assessment",
+                        start.clone(),
+                        Clock::WorkingDays(20),
+                        first,
+                        if first.is_none() { end } else { None },
+                    )
+                })
+                .flatten(),
+        );
         // health-rha-under5 / health-rha-5plus (S/SG): reviews at least every 6 months for a
         // child under 5 and every 12 months from 5 (design note health-age-switch: the interval
         // follows the child's age at the previous assessment).
@@ -78,18 +87,35 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<Duty>) {
             continue;
         }
         let sdq_end = Some(end.map_or(seventeen, |e| e.min(seventeen)));
+        let sdqs: Vec<_> = r
+            .sdqs
+            .iter()
+            .filter(|(d, _)| within(*d))
+            .map(|(d, _)| (*d, ctx.event_on(*d, |e| matches!(e, ChildEvent::SdqRecorded { .. }))))
+            .collect();
+        if continued {
+            // Annual from the first questionnaire careful holds.
+            if let Some((date, id)) = sdqs.first().copied().filter(|(d, _)| *d >= from && *d <= ctx.as_of) {
+                Chain {
+                    rule: known("health-sdq"),
+                    owed: "Have the carer complete a Strengths and Difficulties Questionnaire",
+                    start: Trigger { event: id, date, what: "Strengths and Difficulties Questionnaire".into() },
+                    end: sdq_end,
+                    events: sdqs[1..].to_vec(),
+                    same_day_counts: false,
+                    what_event: "Strengths and Difficulties Questionnaire",
+                }
+                .run(ctx, Clock::Months(12), |_, _| Clock::Months(12), out);
+            }
+            continue;
+        }
         let what = if from == four && four > started { "Turned 4 while looked after" } else { "Became looked after" };
         Chain {
             rule: known("health-sdq"),
             owed: "Have the carer complete a Strengths and Difficulties Questionnaire",
             start: Trigger { event: if from == started { start.event } else { None }, date: from, what: what.into() },
             end: sdq_end,
-            events: r
-                .sdqs
-                .iter()
-                .filter(|(d, _)| within(*d))
-                .map(|(d, _)| (*d, ctx.event_on(*d, |e| matches!(e, ChildEvent::SdqRecorded { .. }))))
-                .collect(),
+            events: sdqs,
             same_day_counts: true,
             what_event: "Strengths and Difficulties Questionnaire",
         }

@@ -30,18 +30,28 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<Duty>) {
             date: first.started,
             what: "Became looked after".into(),
         };
+        // A period of care that began before careful's record: its first review, IRO and
+        // becoming looked after are history held elsewhere; its reviews run on from the first
+        // one careful holds.
+        let continued = first.continued.is_some();
         // iro-appoint (S; 5 working days is practice): an IRO appointed.
         let iro =
             ctx.record.iros.iter().find(|(d, _)| *d >= first.started && end.is_none_or(|e| *d < e)).map(|(d, _)| *d);
         let met = iro.map(|d| (d, ctx.event_on(d, |e| matches!(e, ChildEvent::IroAppointed { .. }))));
-        out.extend(ctx.duty(
-            known("iro-appoint"),
-            "Appoint an independent reviewing officer",
-            start.clone(),
-            Clock::WorkingDays(ctx.policy.iro_appoint_working_days),
-            met,
-            if met.is_none() { end } else { None },
-        ));
+        out.extend(
+            (!continued)
+                .then(|| {
+                    ctx.duty(
+                        known("iro-appoint"),
+                        "Appoint an independent reviewing officer",
+                        start.clone(),
+                        Clock::WorkingDays(ctx.policy.iro_appoint_working_days),
+                        met,
+                        if met.is_none() { end } else { None },
+                    )
+                })
+                .flatten(),
+        );
         // rev-1, rev-2, rev-n (S): within 20 working days of becoming looked after, then not
         // more than 3 months after the first, then not more than 6 months after the previous,
         // whenever that actually was.
@@ -51,7 +61,13 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<Duty>) {
             .map(|(d, _)| (*d, ctx.event_on(*d, |e| matches!(e, ChildEvent::StatutoryReviewHeld { .. }))))
             .collect();
         let mut anchor = start;
-        for n in 0.. {
+        let mut from = 0;
+        if continued {
+            let Some((date, id)) = reviews.first().copied().filter(|(d, _)| *d <= ctx.as_of) else { continue };
+            anchor = Trigger { event: id, date, what: "Looked-after review".into() };
+            from = 2;
+        }
+        for n in from.. {
             let (rule, clock, owed) = match n {
                 0 => (known("rev-1"), Clock::WorkingDays(20), "Hold the first looked-after review"),
                 1 => (known("rev-2"), Clock::Months(3), "Hold the second looked-after review"),

@@ -893,3 +893,48 @@ fn every_encoded_duty_has_boundary_tests() {
         );
     }
 }
+
+// ---------------------------------------------------------------------- care from before the record
+
+fn continued(reason_new: careful_domain::codes::ReasonNewEpisode, on: NaiveDate) -> Journey {
+    let mut j = in_care(FullCareOrder, FosterOtherOther, on);
+    j.on(on, ChildEvent::CareContinuedFromBeforeRecord { reason_new, looked_after_since: None });
+    j
+}
+
+#[test]
+fn care_from_before_the_record_owes_no_start_of_care_duties() {
+    use careful_domain::codes::ReasonNewEpisode;
+    let t = d("2025-04-01");
+    let mut j = continued(ReasonNewEpisode::PlacementAndCarerChange, t);
+    let all = j.duties(d("2025-09-01"));
+    for rule in ["iro-appoint", "rev-1", "rev-2", "health-iha", "adv-inform-lac", "pep-complete", "plo-26wk"] {
+        assert!(all.iter().all(|x| x.rule.id != rule), "{rule} is owed for care that began before the record");
+    }
+    // The placement began on the first day careful holds: a first visit is owed.
+    assert_eq!(j.duty("visit-first", t, d("2025-09-01")).due, d("2025-04-08"));
+    // Reviews run on, six-monthly, from the first review careful holds.
+    j.on(d("2025-06-10"), review());
+    let next = j.duty("rev-n", d("2025-06-10"), d("2025-09-01"));
+    assert_eq!(next.due, d("2025-12-10"));
+}
+
+#[test]
+fn care_from_before_the_record_in_a_placement_from_before_it_visits_from_the_first_visit() {
+    use careful_domain::codes::ReasonNewEpisode;
+    let t = d("2025-04-01");
+    let mut j = continued(ReasonNewEpisode::LegalStatusChange, t);
+    assert!(j.duties(d("2025-09-01")).iter().all(|x| !x.rule.id.starts_with("visit-")), "no visit is known yet");
+    j.on(d("2025-05-12"), visit(VisitKind::LookedAfter));
+    assert_eq!(j.duty("visit-year1", d("2025-05-12"), d("2025-06-01")).due, d("2025-06-23"));
+}
+
+#[test]
+fn an_eligible_child_before_the_record_is_owed_care_leaver_duties() {
+    let mut j = Journey::born(d("2007-02-10"));
+    j.on(d("2025-01-15"), ChildEvent::EligibleChildBeforeRecord {});
+    assert_eq!(crate::eligible_from(&j.record()), Some(d("2025-01-15")));
+    j.on(d("2025-02-01"), ChildEvent::PathwayPlanCompleted {});
+    // Not looked after: a relevant child's plan, reviewed six-monthly.
+    assert_eq!(j.duty("cl-pathway-review", d("2025-02-01"), d("2025-03-01")).due, d("2025-08-01"));
+}

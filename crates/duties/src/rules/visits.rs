@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 
 use careful_domain::EventId;
 use careful_domain::calendar::add_months;
-use careful_domain::codes::{LegalStatus, PlacementType};
+use careful_domain::codes::{LegalStatus, PlacementType, ReasonNewEpisode};
 use careful_domain::record::{CarePeriod, ChildEvent, VisitKind};
 
 use crate::catalogue::{Rule, known};
@@ -126,6 +126,22 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<Duty>) {
                 what: "Placement began".into(),
             };
             let mut first = true;
+            // Care that began before careful's record, in a placement that began before it too
+            // (the first episode began with a change of legal status only): the last visit is
+            // history held elsewhere, so visiting runs on from the first visit careful holds.
+            let placement_began_before = segment.index == 0
+                && period.continued.is_some_and(|c| c.reason_new == ReasonNewEpisode::LegalStatusChange);
+            if placement_began_before {
+                let Some((date, id)) = visits
+                    .iter()
+                    .copied()
+                    .find(|(d, _)| *d >= segment.start && segment.end.is_none_or(|e| *d < e) && *d <= ctx.as_of)
+                else {
+                    continue;
+                };
+                anchor = Trigger { event: id, date, what: "Statutory visit".into() };
+                first = false;
+            }
             while let Some((rule, clock, owed)) = regime(ctx, period, &segment, first, anchor.date) {
                 let candidate = visits
                     .iter()

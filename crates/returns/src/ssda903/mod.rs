@@ -15,7 +15,8 @@
 //! - [`RowBuilder`] and [`ReturnBuilder`]: build a return from typed data, refusing columns a
 //!   table does not have;
 //! - [`parse_date`] and [`format_date`]: DfE's `DD/MM/YYYY` dates;
-//! - [`validate`]: DfE's validation rules, run on a return.
+//! - [`validate`]: DfE's validation rules, run on a return;
+//! - [`report`]: a validation report rendered as a terminal table, CSV, JSON or HTML.
 //!
 //! # Sources for the format
 //!
@@ -29,6 +30,7 @@ mod build;
 mod date;
 mod model;
 mod read;
+pub mod report;
 pub mod validate;
 mod write;
 mod xml;

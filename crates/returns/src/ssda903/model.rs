@@ -287,6 +287,11 @@ pub struct Row<'a> {
 }
 
 impl<'a> Row<'a> {
+    /// The table the row is in.
+    pub fn table(&self) -> super::Table {
+        self.data.table
+    }
+
     /// The row's 0-based index among the table's data rows (DfE's validator reports errors by
     /// this index).
     pub fn index(&self) -> usize {

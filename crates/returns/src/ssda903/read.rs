@@ -61,6 +61,9 @@ pub enum ReadErrorKind {
     DuplicateTable,
     /// A row has more or fewer cells than the header row has columns.
     RaggedRow,
+    /// A cell opens with a double quote that is never closed, so the rest of the file would be
+    /// read into it.
+    UnclosedQuote,
     /// The XML is not well formed, or not in the `EXPSSDA903` layout.
     Xml,
     /// XML and CSV files were given together.
@@ -381,6 +384,26 @@ struct Records<R> {
     /// The current record's cells, joined, and where each ends.
     joined: Vec<u8>,
     ends: Vec<usize>,
+    /// Where the bytes consumed so far leave a cell's quoting, followed alongside the parser so
+    /// that a quote still open at the end of the file is noticed (the parser ends the record
+    /// there as if it had been closed).
+    quote: Quote,
+    /// The line on which the quoted cell last opened.
+    quote_line: u64,
+}
+
+/// Whether the input is inside a quoted cell, as `csv-core` reads quotes: a double quote opens a
+/// quoted cell only at the start of a cell, and inside one a doubled quote is a quote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quote {
+    /// At the start of a cell (or of a line).
+    CellStart,
+    /// In a cell that did not start with a quote, or after a quoted cell's closing quote.
+    Unquoted,
+    /// Inside a quoted cell.
+    Quoted,
+    /// Inside a quoted cell, just after a quote: it closed the cell unless another follows.
+    ClosingOrDoubled,
 }
 
 impl<R: Read> Records<R> {
@@ -396,6 +419,8 @@ impl<R: Read> Records<R> {
             line_end: if cr_only { b'\r' } else { b'\n' },
             joined: vec![0; 1024],
             ends: vec![0; 32],
+            quote: Quote::CellStart,
+            quote_line: 1,
         }
     }
 
@@ -418,8 +443,39 @@ impl<R: Read> Records<R> {
     fn consume(&mut self, n: usize) {
         let end = (self.pos + n).min(self.len);
         let line_end = self.line_end;
-        self.line += self.buf[self.pos..end].iter().filter(|&&b| b == line_end).count() as u64;
+        let bytes = &self.buf[self.pos..end];
+        if !bytes.contains(&b'"') {
+            // No quote opens or closes here: only the last byte decides where a cell stands.
+            self.line += bytes.iter().filter(|&&b| b == line_end).count() as u64;
+            if let Some(&last) = bytes.last()
+                && self.quote != Quote::Quoted
+            {
+                self.quote = if matches!(last, b',' | b'\r' | b'\n') { Quote::CellStart } else { Quote::Unquoted };
+            }
+        } else {
+            for &b in bytes {
+                self.quote = match (self.quote, b) {
+                    (Quote::Quoted, b'"') => Quote::ClosingOrDoubled,
+                    (Quote::Quoted, _) => Quote::Quoted,
+                    (Quote::CellStart, b'"') => {
+                        self.quote_line = self.line;
+                        Quote::Quoted
+                    }
+                    (Quote::ClosingOrDoubled, b'"') => Quote::Quoted,
+                    (_, b',' | b'\r' | b'\n') => Quote::CellStart,
+                    (Quote::CellStart | Quote::Unquoted | Quote::ClosingOrDoubled, _) => Quote::Unquoted,
+                };
+                if b == line_end {
+                    self.line += 1;
+                }
+            }
+        }
         self.pos = end;
+    }
+
+    /// The line a quoted cell opened on, if the file has ended inside it.
+    fn unclosed_quote(&self) -> Option<u64> {
+        (self.eof && self.pos == self.len && self.quote == Quote::Quoted).then_some(self.quote_line)
     }
 
     /// Reads the next record, giving the line it starts on, or `None` at the end of the file.
@@ -490,13 +546,19 @@ fn read_csv(name: &str, cr_only: bool, input: impl Read) -> Result<TableData, Ve
             ]);
         }
     };
+    if let Some(line) = records.unclosed_quote() {
+        // The header row itself runs to the end of the file.
+        return Err(vec![unclosed_quote(name, line)]);
+    }
     let (table, columns) = recognise(name, header_line, &header)?;
     let width = columns.len();
     let mut data = TableData::new(table, name, columns);
 
     let mut errors = Vec::new();
     let mut ragged = 0usize;
+    let mut last_count = count;
     while let Some((line, count)) = records.next_record().map_err(io_error)? {
+        last_count = count;
         if count != width {
             ragged += 1;
             if ragged <= MAX_ROW_ERRORS_PER_FILE {
@@ -561,6 +623,15 @@ fn read_csv(name: &str, cr_only: bool, input: impl Read) -> Result<TableData, Ve
             ]);
         }
     }
+    if let Some(line) = records.unclosed_quote() {
+        // The parser ended the last row at the end of the file as if the quote had closed, so
+        // every line after the quote would be silently read into one cell.
+        let error = unclosed_quote(name, line);
+        errors.push(match data.columns().get(last_count.wrapping_sub(1)) {
+            Some(column) => error.in_column(column),
+            None => error,
+        });
+    }
     if ragged > MAX_ROW_ERRORS_PER_FILE {
         errors.push(ReadError::new(
             name,
@@ -572,6 +643,17 @@ fn read_csv(name: &str, cr_only: bool, input: impl Read) -> Result<TableData, Ve
         ));
     }
     if errors.is_empty() { Ok(data) } else { Err(errors) }
+}
+
+fn unclosed_quote(name: &str, line: u64) -> ReadError {
+    ReadError::new(
+        name,
+        ReadErrorKind::UnclosedQuote,
+        "a cell here starts with a double quote (\") that is never closed, so the rest of the file would be read \
+         into it: close the quote, or remove it if the cell should not be quoted (a quote inside a quoted cell is \
+         written twice: \"\")",
+    )
+    .at_line(line)
 }
 
 /// The cells of a record whose joined text is `text`, ending at `ends`.

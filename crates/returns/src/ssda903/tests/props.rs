@@ -152,3 +152,158 @@ proptest! {
         let _ = parse_date(&text).map_err(|e| e.to_string());
     }
 }
+
+/// A record of a CSV file as an independent, byte-by-byte reading finds it: the line it starts
+/// on and its cells.
+#[derive(Debug)]
+struct OracleRecord {
+    line: u64,
+    cells: Vec<Vec<u8>>,
+}
+
+/// Reads CSV the way careful's reader promises to, written separately from it as a plain state
+/// machine: a double quote opens a quoted cell only at a cell's start, a doubled quote inside
+/// one is a quote, a quote after a quoted cell's closing quote is kept as text, `\r`, `\n` and
+/// `\r\n` end a record, and blank lines are no records. Lines are counted at `\n` (at `\r` in a
+/// file with no `\n`). Gives the records and whether the file ends inside a quoted cell.
+fn oracle(bytes: &[u8]) -> (Vec<OracleRecord>, bool) {
+    #[derive(Clone, Copy, PartialEq)]
+    enum S {
+        Between,
+        CellStart,
+        Unquoted,
+        Quoted,
+        QuotedQuote,
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let line_end = if bytes.contains(&b'\r') && !bytes.contains(&b'\n') { b'\r' } else { b'\n' };
+    let (mut records, mut cells, mut cell) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut line, mut start, mut state) = (1u64, 1u64, S::Between);
+    for &b in bytes {
+        let end_of_line = b == b'\r' || b == b'\n';
+        if state == S::Between {
+            if end_of_line {
+                line += u64::from(b == line_end);
+                continue;
+            }
+            start = line;
+            state = S::CellStart;
+        }
+        let end_cell = |cells: &mut Vec<Vec<u8>>, cell: &mut Vec<u8>| cells.push(std::mem::take(cell));
+        state = match (state, b) {
+            (S::Quoted, b'"') => S::QuotedQuote,
+            (S::Quoted, _) => {
+                cell.push(b);
+                S::Quoted
+            }
+            (S::CellStart, b'"') => S::Quoted,
+            (S::QuotedQuote, b'"') => {
+                cell.push(b'"');
+                S::Quoted
+            }
+            (_, b',') => {
+                end_cell(&mut cells, &mut cell);
+                S::CellStart
+            }
+            (_, _) if end_of_line => {
+                end_cell(&mut cells, &mut cell);
+                records.push(OracleRecord { line: start, cells: std::mem::take(&mut cells) });
+                S::Between
+            }
+            (_, _) => {
+                cell.push(b);
+                S::Unquoted
+            }
+        };
+        line += u64::from(b == line_end);
+    }
+    let unclosed = state == S::Quoted;
+    if state != S::Between {
+        cells.push(cell);
+        records.push(OracleRecord { line: start, cells });
+    }
+    (records, unclosed)
+}
+
+/// Reads `bytes` as one file and holds careful's reader to the oracle: either it reports
+/// errors naming the file, or it read every record after the header as a row, on the same
+/// line, with the same cells, and the file did not end inside a quoted cell.
+fn matches_oracle(bytes: &[u8]) -> Result<(), TestCaseError> {
+    let (records, unclosed) = oracle(bytes);
+    match read(&[("reviews.csv", bytes)]) {
+        Err(errors) => {
+            prop_assert!(!errors.is_empty());
+            for e in &errors {
+                prop_assert_eq!(&e.file, "reviews.csv");
+            }
+        }
+        Ok(ret) => {
+            prop_assert!(!unclosed, "a file ending inside a quoted cell was read without an error");
+            let tables: Vec<&TableData> = ret.tables().collect();
+            prop_assert_eq!(tables.len(), 1);
+            let table = tables[0];
+            prop_assert_eq!(table.len() + 1, records.len(), "rows read, against records in the file: {:?}", records);
+            for (row, record) in table.rows().zip(&records[1..]) {
+                prop_assert_eq!(row.line(), record.line, "row {} starts on another line", row.index());
+                let cells: Vec<&[u8]> = row.cells().map(|c| c.unwrap_or("").as_bytes()).collect();
+                let expected: Vec<&[u8]> = record.cells.iter().map(Vec::as_slice).collect();
+                prop_assert_eq!(cells, expected, "row {} has other cells", row.index());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A cell of a Reviews file, as written: plain, or quoted (with its quotes doubled).
+fn written_cell() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[A-Z0-9/ ]{0,8}",
+        "[A-Z0-9,\"\r\n ]{0,6}".prop_map(|text| format!("\"{}\"", text.replace('"', "\"\""))),
+    ]
+}
+
+/// A well-formed Reviews file: its header row, then rows of four cells, each line ending in
+/// `\r\n` or `\n`.
+fn reviews_file() -> impl Strategy<Value = Vec<u8>> {
+    (proptest::collection::vec(proptest::collection::vec(written_cell(), 4), 0..12), any::<bool>()).prop_map(
+        |(rows, crlf)| {
+            let end = if crlf { "\r\n" } else { "\n" };
+            let mut text = format!("CHILD,DOB,REVIEW,REVIEW_CODE{end}");
+            for row in rows {
+                text.push_str(&row.join(","));
+                text.push_str(end);
+            }
+            text.into_bytes()
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1024, ..ProptestConfig::default() })]
+
+    #[test]
+    fn well_formed_files_are_read_row_for_row(file in reviews_file()) {
+        let (records, unclosed) = oracle(&file);
+        prop_assert!(!unclosed);
+        let ret = read_ok(&[("reviews.csv", &file)]);
+        prop_assert_eq!(ret.table(Table::Reviews).map(TableData::len), Some(records.len() - 1));
+        matches_oracle(&file)?;
+    }
+
+    #[test]
+    fn mutated_files_give_errors_or_every_row_exactly(
+        file in reviews_file(),
+        mutations in proptest::collection::vec(mutation(), 1..6),
+    ) {
+        matches_oracle(&mutate(file, &mutations))?;
+    }
+
+    #[test]
+    fn arbitrary_bytes_after_a_header_give_errors_or_every_row_exactly(
+        bytes in proptest::collection::vec(prop_oneof![awkward_byte(), Just(b'A'), Just(b'1')], 0..400),
+    ) {
+        let mut file = b"CHILD,DOB,REVIEW,REVIEW_CODE\n".to_vec();
+        file.extend_from_slice(&bytes);
+        matches_oracle(&file)?;
+    }
+}

@@ -231,6 +231,39 @@ fn a_row_with_the_wrong_number_of_cells_is_an_error_never_dropped() {
 }
 
 #[test]
+fn a_quote_never_closed_is_an_error_not_rows_read_into_one_cell() {
+    // The quote opened on line 3 would take lines 4 and 5 into REVIEW_CODE, leaving a row of
+    // exactly four cells: without the check, two rows would vanish into one cell.
+    let file =
+        "CHILD,DOB,REVIEW,REVIEW_CODE\n1,01/01/2015,,PN1\n2,01/01/2015,,\"PN1\n3,01/01/2015,,PN1\n4,01/01/2015,,PN1\n";
+    let errors = read_err(&[("r.csv", file.as_bytes())]);
+    let e = only(&errors, ReadErrorKind::UnclosedQuote);
+    assert_eq!((e.line, e.column.as_deref()), (Some(3), Some("REVIEW_CODE")));
+    assert!(
+        e.to_string().starts_with("r.csv, line 3, column REVIEW_CODE: a cell here starts with a double quote"),
+        "{e}"
+    );
+
+    // In the header row itself.
+    let errors = read_err(&[("r.csv", b"CHILD,DOB,REVIEW,\"REVIEW_CODE\n1,01/01/2015,,PN1\n")]);
+    let e = only(&errors, ReadErrorKind::UnclosedQuote);
+    assert_eq!((e.line, e.column.as_deref()), (Some(1), None));
+
+    // Beside ragged rows, both are reported.
+    let errors = read_err(&[("r.csv", b"CHILD,DOB,REVIEW,REVIEW_CODE\n1,01/01/2015\n2,\"01/01/2015,,PN1\n")]);
+    let kinds: Vec<ReadErrorKind> = errors.iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, [ReadErrorKind::RaggedRow, ReadErrorKind::RaggedRow, ReadErrorKind::UnclosedQuote]);
+
+    // A quote closed on a later line is a cell holding a line break, as CSV allows; a quote
+    // inside a cell that did not start with one is text.
+    let ret =
+        read_ok(&[("r.csv", b"CHILD,DOB,REVIEW,REVIEW_CODE\n\"1\n\",0\"1,,PN1\n2,01/01/2015,,\"PN\"\"1\"\"\"\n")]);
+    let reviews = ret.table(Table::Reviews).unwrap();
+    assert_eq!(cells(reviews)[0], [Some("1\n".to_string()), Some("0\"1".into()), None, Some("PN1".into())]);
+    assert_eq!(reviews.cell(1, "REVIEW_CODE"), Some("PN\"1\""));
+}
+
+#[test]
 fn at_most_a_hundred_ragged_rows_are_listed() {
     let mut file = String::from("CHILD,DOB,REVIEW,REVIEW_CODE\n");
     for i in 0..150 {

@@ -115,9 +115,22 @@ pub fn skipped(this_year: &Return, previous_year: Option<&Return>, meta: &Metada
 
 /// [`validate`] and [`skipped`] together.
 pub fn validate_report(this_year: &Return, previous_year: Option<&Return>, meta: &Metadata) -> Report {
+    validate_report_with_progress(this_year, previous_year, meta, |_, _| {})
+}
+
+/// [`validate_report`], telling `progress(done, total)` how many of the year's rules have been
+/// dealt with (run or skipped) before each rule and once at the end, for a progress bar.
+pub fn validate_report_with_progress(
+    this_year: &Return,
+    previous_year: Option<&Return>,
+    meta: &Metadata,
+    mut progress: impl FnMut(usize, usize),
+) -> Report {
     let ctx = Ctx::new(this_year, previous_year, meta);
     let mut report = Report::default();
-    for rule in rules_of(meta) {
+    let rules = rules_of(meta);
+    for (done, rule) in rules.iter().enumerate() {
+        progress(done, rules.len());
         match missing_input(rule, &ctx) {
             Some(reason) => report.skipped.push(Skipped { code: rule.code, reason }),
             None => {
@@ -126,6 +139,7 @@ pub fn validate_report(this_year: &Return, previous_year: Option<&Return>, meta:
             }
         }
     }
+    progress(rules.len(), rules.len());
     report
 }
 

@@ -1,0 +1,281 @@
+//! Importing a council's existing SSDA903 files into careful's record, so the council sees its
+//! children's duties and figures the day it starts.
+//!
+//! The files become each child's events ([`careful_returns::to_record`]); the DfE findings on
+//! the rows each child came from are kept as data-quality flags on the child. The whole import
+//! is one transaction: it writes everything or nothing. Importing the same files again changes
+//! nothing: a child already in careful whose record the files would give again is left as it is.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+
+use careful_domain::organisation::{Employment, Service, Team, Worker, WorkerRole};
+use careful_domain::record::{ChildEvent, Entry, fold};
+use careful_domain::{
+    ChildId, CollectionYear, EventId, NewEvent, Reason, RecordedAt, RecordedBy, SystemProcess, TeamId, WorkerId,
+};
+use careful_returns::ssda903::Submission;
+use careful_returns::ssda903::validate::{Metadata, validate_report};
+use careful_returns::to_record::{self, Imported, ImportedChild, Unrepresentable, stable_bytes};
+use careful_store::{ChildRow, DutyRow, Flag};
+
+use crate::duties::{STANDARDS_SETTING, projection, standards};
+use crate::{App, AppError};
+
+/// The team careful puts social workers named in imported returns in, until someone moves them.
+pub const IMPORTED_WORKERS_TEAM: &str = "Social workers from imported returns";
+
+/// What an import did.
+#[derive(Debug, Clone, Default)]
+pub struct ImportReport {
+    pub year: Option<CollectionYear>,
+    /// Children whose records were created.
+    pub imported: usize,
+    /// Children already in careful with the record the files give: left as they were.
+    pub unchanged: usize,
+    pub events: usize,
+    /// Social workers added from `SWEpisodes`.
+    pub workers_added: usize,
+    /// DfE findings on the files, and the children they concern.
+    pub findings: usize,
+    pub flagged_children: usize,
+    /// Values careful does not hold yet, by child.
+    pub not_kept: usize,
+    /// Children left out (with `skip_unrepresentable`), and why.
+    pub left_out: Vec<Unrepresentable>,
+    /// The day from which careful assesses duties, if the import set it.
+    pub assessed_from: Option<NaiveDate>,
+}
+
+/// The flags' source label for a year's 903.
+pub fn source_label(year: CollectionYear) -> String {
+    format!("SSDA903 {year}")
+}
+
+/// An imported child, resolved to careful's IDs and ready to write.
+struct Ready {
+    child: ChildId,
+    events: Vec<NewEvent>,
+    flags: Vec<Flag>,
+    new: bool,
+}
+
+impl App {
+    /// Imports `submission` (this year's 903 for `year`, and optionally last year's). Children
+    /// with rows careful cannot represent stop the import, listing every such row, unless
+    /// `skip_unrepresentable`, when every other child is imported and those are reported.
+    pub async fn import_ssda903(
+        &self,
+        submission: &Submission,
+        year: CollectionYear,
+        skip_unrepresentable: bool,
+    ) -> Result<ImportReport, AppError> {
+        let meta = Metadata::new(year).map_err(|e| AppError::Import(e.to_string()))?;
+        let report = validate_report(&submission.this_year, submission.previous_year.as_ref(), &meta);
+        let imported = to_record::import(submission, year);
+        if !imported.refused.is_empty() && !skip_unrepresentable {
+            return Err(AppError::ImportRefused { rows: imported.refused });
+        }
+        let source = source_label(year);
+        let today = self.today();
+        let now = RecordedAt::new(self.now());
+
+        // Social workers by registration number: those careful has, and those to add.
+        let store = self.store();
+        let workers = store.workers().await?;
+        let teams = store.teams().await?;
+        let mut by_registration: HashMap<String, (WorkerId, TeamId)> =
+            workers.iter().filter_map(|w| w.registration.clone().map(|r| (r, (w.id, w.team)))).collect();
+        let existing_team = teams.iter().find(|t| t.name == IMPORTED_WORKERS_TEAM).map(|t| t.id);
+        let team = existing_team.unwrap_or_else(|| TeamId::from_random_bytes(stable_bytes("careful-import team")));
+        let mut new_workers: Vec<Worker> = Vec::new();
+        for child in &imported.children {
+            for e in &child.events {
+                if let Imported::Allocation { sw_id, .. } = &e.what
+                    && !by_registration.contains_key(sw_id)
+                {
+                    let worker = Worker {
+                        id: WorkerId::from_random_bytes(stable_bytes(&format!("careful-import worker {sw_id}"))),
+                        name: format!("Social worker {sw_id}"),
+                        role: WorkerRole::SocialWorker,
+                        team,
+                        employment: Employment::Permanent,
+                        started: None,
+                        left: None,
+                        registration: Some(sw_id.clone()),
+                    };
+                    by_registration.insert(sw_id.clone(), (worker.id, team));
+                    new_workers.push(worker);
+                }
+            }
+        }
+
+        // Findings by child, as flags.
+        let mut flags: HashMap<String, Vec<Flag>> = HashMap::new();
+        for f in &report.findings {
+            if let Some(child) = &f.child {
+                flags.entry(child.clone()).or_default().push(Flag {
+                    source: source.clone(),
+                    rule: f.code.to_string(),
+                    message: f.message.to_string(),
+                    file: submission.this_year.table(f.table).map(|t| t.file().to_string()),
+                    line: i64::try_from(f.line).ok(),
+                    fields: f.fields.join(","),
+                });
+            }
+        }
+        let mut out = ImportReport {
+            year: Some(year),
+            findings: report.findings.len(),
+            left_out: imported.refused.clone(),
+            ..ImportReport::default()
+        };
+        for child in &imported.children {
+            for n in &child.not_kept {
+                out.not_kept += 1;
+                flags.entry(child.la_child_id.to_string()).or_default().push(Flag {
+                    source: source.clone(),
+                    rule: "not kept".into(),
+                    message: n.why.clone(),
+                    file: Some(n.source.file.clone()),
+                    line: i64::try_from(n.source.line).ok(),
+                    fields: n.field.to_string(),
+                });
+            }
+        }
+
+        // Each child: new, unchanged, or in conflict with what careful already holds.
+        let mut ready: Vec<Ready> = Vec::new();
+        let mut conflicts: Vec<String> = Vec::new();
+        for child in &imported.children {
+            let la = child.la_child_id.to_string();
+            let events = envelopes(child, &by_registration, now)?;
+            let child_flags = flags.remove(&la).unwrap_or_default();
+            match store.children_by_la_id(&la).await?.as_slice() {
+                [] => ready.push(Ready {
+                    child: ChildId::from_random_bytes(stable_bytes(&format!("careful-import child {la}"))),
+                    events,
+                    flags: child_flags,
+                    new: true,
+                }),
+                [existing] => {
+                    let held = store.read_stream(*existing).await?;
+                    let same = held.len() == events.len()
+                        && held.iter().zip(&events).all(|(h, e)| {
+                            h.event.kind == e.kind
+                                && h.event.payload == e.payload
+                                && h.event.effective_date == e.effective_date
+                        });
+                    if same {
+                        ready.push(Ready { child: *existing, events: Vec::new(), flags: child_flags, new: false });
+                    } else {
+                        conflicts.push(la);
+                    }
+                }
+                _ => conflicts.push(la),
+            }
+        }
+        if !conflicts.is_empty() {
+            return Err(AppError::ImportConflict { children: conflicts });
+        }
+
+        // careful assesses duties from the day it takes over the record: earlier history was
+        // kept elsewhere, without the visits and notices the 903 does not hold.
+        let mut policy = standards(store).await?;
+        let set_standards = store.setting(STANDARDS_SETTING).await?.is_none() && ready.iter().any(|r| r.new);
+        if set_standards {
+            policy.assessed_from = today;
+            out.assessed_from = Some(today);
+        }
+
+        let mut tx = store.begin().await?;
+        if !new_workers.is_empty() && existing_team.is_none() {
+            tx.insert_team(&Team { id: team, name: IMPORTED_WORKERS_TEAM.into(), service: Service::LookedAfter })
+                .await?;
+        }
+        for w in &new_workers {
+            tx.insert_worker(w).await?;
+        }
+        out.workers_added = new_workers.len();
+        if set_standards {
+            let json = serde_json::to_string(&policy).map_err(|e| AppError::Import(e.to_string()))?;
+            tx.put_setting(STANDARDS_SETTING, &json).await?;
+        }
+        let mut projections: Vec<(ChildRow, Vec<DutyRow>)> = Vec::new();
+        let new: Vec<&Ready> = ready.iter().filter(|r| r.new).collect();
+        for chunk in new.chunks(2_000) {
+            let records: Vec<(ChildId, &[NewEvent])> = chunk.iter().map(|r| (r.child, r.events.as_slice())).collect();
+            tx.create_records(&records).await?;
+        }
+        for r in &new {
+            let entries: Vec<Entry> = r
+                .events
+                .iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    Ok(Entry {
+                        id: e.id,
+                        sequence: careful_domain::Sequence::new(i as u64 + 1),
+                        effective_date: e.effective_date,
+                        recorded_at: e.recorded_at,
+                        recorded_by: e.recorded_by,
+                        reason: e.reason.clone(),
+                        manager_override: None,
+                        event: ChildEvent::from_envelope(e).map_err(|err| AppError::Import(err.to_string()))?,
+                    })
+                })
+                .collect::<Result<_, AppError>>()?;
+            let record = fold(&entries)?;
+            let as_of = today.max(crate::duties::last_date(&record));
+            projections.push(projection(r.child, &record, &policy, as_of));
+            out.events += r.events.len();
+        }
+        tx.insert_projections(&projections).await?;
+        let mut flagged: HashSet<ChildId> = HashSet::new();
+        for r in &ready {
+            if !r.flags.is_empty() {
+                flagged.insert(r.child);
+            }
+            tx.replace_data_quality(r.child, &source, &r.flags).await?;
+        }
+        tx.commit().await?;
+        out.imported = new.len();
+        out.unchanged = ready.len() - new.len();
+        out.flagged_children = flagged.len();
+        Ok(out)
+    }
+}
+
+/// The child's events as envelopes: allocations resolved to careful's workers, each event's
+/// reason naming the file and line it came from.
+fn envelopes(
+    child: &ImportedChild,
+    workers: &HashMap<String, (WorkerId, TeamId)>,
+    now: RecordedAt,
+) -> Result<Vec<NewEvent>, AppError> {
+    child
+        .events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let event = match &e.what {
+                Imported::Event(event) => event.clone(),
+                Imported::Allocation { sw_id, reason } => {
+                    let (worker, team) = workers[sw_id];
+                    ChildEvent::WorkerAllocated { worker, team, reason: *reason }
+                }
+            };
+            let mut why = format!("Imported from {}", e.source);
+            if let Some(note) = e.note {
+                why.push_str("; ");
+                why.push_str(note);
+            }
+            let reason = Reason::parse(why).map_err(|err| AppError::Import(err.to_string()))?;
+            // The same ID each time the same row is imported.
+            let id =
+                EventId::from_random_bytes(stable_bytes(&format!("careful-import event {} {i}", child.la_child_id)));
+            Ok(event.into_envelope(id, e.date, now, RecordedBy::System(SystemProcess::Import), Some(reason))?)
+        })
+        .collect()
+}

@@ -1,0 +1,118 @@
+//! `careful import ssda903`: a council's existing SSDA903 files into careful's record.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use careful_app::{App, AppError, Settings, SystemClock};
+use careful_domain::CollectionYear;
+use careful_domain::calendar::long_date;
+use careful_returns::ssda903::{Source, read_submission};
+
+use crate::failure::Failure;
+use crate::output::say;
+use crate::validate::{files_in, missing_year};
+
+#[derive(Subcommand)]
+pub enum ImportCommand {
+    /// Import an SSDA903 return (children looked after) into careful's record.
+    ///
+    /// Turns each child's rows into the events of their record: becoming looked after, legal
+    /// status and placement changes, ceasing to be looked after, reviews, health and SDQs,
+    /// missing episodes, adoption decisions and matches, care leavers' contact and social
+    /// workers, so the council sees its children's duties and figures the day it starts. With
+    /// --previous, last year's return adds the history before this year. DfE's findings on the
+    /// files are kept as data-quality flags on each child (`careful duties --child ID` shows
+    /// them); rows with findings are still imported.
+    ///
+    /// The import is one transaction: a failed import leaves the database as it was. Importing
+    /// the same files again changes nothing. Rows careful cannot represent at all (an unreadable
+    /// date, an episode that ends before it starts, episodes that do not join up) stop the
+    /// import, every one listed with its file, line and field; with --skip-unrepresentable every
+    /// other child is imported and those children are listed.
+    ///
+    /// The 903 holds no visits, notices to carers or names: careful assesses duties from the day
+    /// of the first import (the practice standard assessed_from), so history kept elsewhere does
+    /// not show as overdue, and records each child by their ID until a worker adds their name.
+    #[command(name = "ssda903")]
+    Ssda903(Ssda903Args),
+}
+
+#[derive(Args)]
+pub struct Ssda903Args {
+    /// The folder holding this year's return: its CSV files (one per table; any file names) or
+    /// its one XML file.
+    #[arg(value_name = "DIR")]
+    dir: PathBuf,
+    /// The folder (or XML file) holding the previous year's return, for the history before this
+    /// year.
+    #[arg(long, value_name = "DIR")]
+    previous: Option<PathBuf>,
+    /// The collection year of the return, such as 2025-26.
+    #[arg(long, value_name = "YEAR")]
+    year: Option<CollectionYear>,
+    /// The database: sqlite://PATH or postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE.
+    #[arg(long, env = "DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    database: String,
+    /// Import every child careful can represent, and list the children left out, instead of
+    /// stopping.
+    #[arg(long)]
+    skip_unrepresentable: bool,
+}
+
+pub async fn run(command: ImportCommand) -> Result<(), Failure> {
+    let ImportCommand::Ssda903(args) = command;
+    let this_files = files_in(&args.dir, "this year's return")?;
+    let previous_files = args.previous.as_deref().map(|p| files_in(p, "the previous year's return")).transpose()?;
+    let this_sources: Vec<Source<'_>> = this_files.iter().map(|f| Source::path(&f.path)).collect();
+    let previous_sources: Option<Vec<Source<'_>>> =
+        previous_files.as_ref().map(|files| files.iter().map(|f| Source::path(&f.path)).collect());
+    let submission = read_submission(&this_sources, previous_sources.as_deref()).map_err(|errors| {
+        Failure::new(format!(
+            "the files cannot be read, so nothing was imported:\n{}",
+            errors.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n")
+        ))
+    })?;
+    let Some(year) = args.year else {
+        return Err(Failure::new(missing_year(&submission.this_year)));
+    };
+    let store = crate::open(&args.database).await?;
+    let app = App::new(store, Settings { council_name: String::new(), demo: false }, std::sync::Arc::new(SystemClock));
+    let report = match app.import_ssda903(&submission, year, args.skip_unrepresentable).await {
+        Ok(report) => report,
+        Err(e @ (AppError::ImportRefused { .. } | AppError::ImportConflict { .. })) => return Err(Failure::new(e.to_string())),
+        Err(e) => return Err(e.into()),
+    };
+    say!(
+        "Imported the {year} SSDA903 return{}: {} children's records created ({} events), {} already in careful and unchanged.",
+        if args.previous.is_some() { " with the previous year's" } else { "" },
+        report.imported,
+        report.events,
+        report.unchanged
+    );
+    if report.workers_added > 0 {
+        say!(
+            "Added {} social workers named in SWEpisodes, in the team \"{}\"; give them their names and teams.",
+            report.workers_added,
+            careful_app::import::IMPORTED_WORKERS_TEAM
+        );
+    }
+    say!(
+        "DfE's rules found {} issues in the files; {} children have data-quality flags ({} values careful does not hold yet).",
+        report.findings,
+        report.flagged_children,
+        report.not_kept
+    );
+    if let Some(from) = report.assessed_from {
+        say!("careful assesses duties from {}: earlier history was recorded elsewhere.", long_date(from));
+    }
+    if !report.left_out.is_empty() {
+        let mut children: Vec<&str> = report.left_out.iter().map(|r| r.child.as_str()).collect();
+        children.dedup();
+        say!("Left out {} children whose rows careful cannot represent:", children.len());
+        for row in &report.left_out {
+            say!("  {row}");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,310 @@
+//! `careful validate ssda903`: checks a council's SSDA903 files against every DfE rule of the
+//! collection year and reports the findings.
+//!
+//! Exit status: 0 when no rule that ran found anything, 1 when there are findings, 2 when the
+//! input cannot be used (a file that cannot be read, a table that is not recognised, a ragged
+//! row..., named by file, line and column) or the report cannot be written. Findings are the
+//! normal outcome of validating a real return, so they are not an error; the status lets a
+//! script tell the three apart.
+
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal};
+use std::path::{Path, PathBuf};
+use std::process::exit;
+
+use chrono::NaiveDate;
+use clap::{Args, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use careful_domain::CollectionYear;
+use careful_returns::ssda903::report::{ReportFormat, ValidationReport};
+use careful_returns::ssda903::validate::{Metadata, validate_report_with_progress};
+use careful_returns::ssda903::{Return, Source, Table, format_date, read_submission};
+
+use crate::failure::Failure;
+use crate::output::say;
+
+/// Inputs at least this large (in bytes, both years together) show a progress bar, when
+/// standard error is a terminal.
+const LARGE_INPUT: u64 = 8 * 1024 * 1024;
+
+#[derive(Subcommand)]
+pub enum ValidateCommand {
+    /// Check an SSDA903 return (children looked after) against every DfE rule of its year.
+    ///
+    /// Reads the return's CSV tables (each recognised by its header row, whatever the file is
+    /// called) or its XML file, and, with --previous, last year's return, which DfE's rules
+    /// compare it with. Reports each finding with DfE's rule code and message, the table, the
+    /// line of the file (the header row being line 1), the fields and the child ID, then the
+    /// findings by rule and by child, and the rules that could not run and why (no previous
+    /// year, no derived placement fields, no Ofsted provider list...).
+    ///
+    /// Exit status: 0 when there are no findings, 1 when there are findings, 2 when the input
+    /// cannot be used (an unreadable file, a table not recognised, a ragged row...: the message
+    /// names the file, line and column) or the report cannot be written.
+    #[command(name = "ssda903")]
+    Ssda903(Ssda903Args),
+}
+
+#[derive(Args)]
+pub struct Ssda903Args {
+    /// The folder holding this year's return: its CSV files (one per table; any file names) or
+    /// its one XML file. Every .csv and .xml file in it is read; a single file may be given
+    /// instead of a folder.
+    #[arg(value_name = "DIR")]
+    dir: PathBuf,
+    /// The folder (or XML file) holding the previous year's return. Without it, the 43 rules
+    /// that compare the two years are not run, and the report says so.
+    #[arg(long, value_name = "DIR")]
+    previous: Option<PathBuf>,
+    /// The collection year of the return, such as 2025-26 (careful has the rules of 2025-26 and
+    /// 2026-27). Required: DfE's files do not say which year they are for. If it is left out,
+    /// careful says which year the files' latest episode date falls in.
+    #[arg(long, value_name = "YEAR")]
+    year: Option<CollectionYear>,
+    /// The council's local authority code, such as E09000027. Rules 229, 411 and 1015 compare
+    /// placements with it; without it they are not run.
+    #[arg(long, value_name = "CODE")]
+    la: Option<String>,
+    /// How to write the report: a table for reading (with the findings by rule and by child),
+    /// csv or json for other tools (the findings alone, one per row or object), or html (the
+    /// table's content as a web page).
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    format: FormatArg,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    /// Plain text: what was checked, every finding, the findings by rule and by child, and the
+    /// rules not run.
+    Table,
+    /// One row per finding: rule, table, file, row, line, child, fields, message.
+    Csv,
+    /// An array with one object per finding: rule, table, file, row, line, child, fields,
+    /// message.
+    Json,
+    /// A web page with the same content as the table.
+    Html,
+}
+
+impl From<FormatArg> for ReportFormat {
+    fn from(value: FormatArg) -> Self {
+        match value {
+            FormatArg::Table => ReportFormat::Table,
+            FormatArg::Csv => ReportFormat::Csv,
+            FormatArg::Json => ReportFormat::Json,
+            FormatArg::Html => ReportFormat::Html,
+        }
+    }
+}
+
+/// Runs the command. It ends the process itself with status 1 when there are findings and 2 when
+/// the input cannot be used, so that those are never confused with careful's status 1 for
+/// other failures.
+pub fn run(command: ValidateCommand) -> Result<(), Failure> {
+    match command {
+        ValidateCommand::Ssda903(args) => match ssda903(args) {
+            Ok(Outcome::Clean) => Ok(()),
+            Ok(Outcome::Findings) => exit(1),
+            Err(unusable) => {
+                eprintln!("error: {unusable}");
+                exit(2)
+            }
+        },
+    }
+}
+
+enum Outcome {
+    Clean,
+    Findings,
+}
+
+fn ssda903(args: Ssda903Args) -> Result<Outcome, Failure> {
+    let format = ReportFormat::from(args.format);
+    let this_files = files_in(&args.dir, "this year's return")?;
+    let previous_files = args.previous.as_deref().map(|dir| files_in(dir, "the previous year's return")).transpose()?;
+
+    let bytes: u64 = this_files.iter().chain(previous_files.iter().flatten()).map(|f| f.size).sum();
+    let bar = (bytes >= LARGE_INPUT && std::io::stderr().is_terminal()).then(|| {
+        let bar = ProgressBar::new_spinner();
+        bar.set_style(ProgressStyle::with_template("{spinner} {msg} ({elapsed})").expect("a valid template"));
+        bar.enable_steady_tick(std::time::Duration::from_millis(100));
+        let count = this_files.len() + previous_files.as_ref().map_or(0, Vec::len);
+        bar.set_message(format!("Reading {count} files ({:.1} MB)", bytes as f64 / 1e6));
+        bar
+    });
+
+    let this_sources: Vec<Source<'_>> = this_files.iter().map(|f| Source::path(&f.path)).collect();
+    let previous_sources: Option<Vec<Source<'_>>> =
+        previous_files.as_ref().map(|files| files.iter().map(|f| Source::path(&f.path)).collect());
+    let submission = match read_submission(&this_sources, previous_sources.as_deref()) {
+        Ok(submission) => submission,
+        Err(errors) => {
+            if let Some(bar) = &bar {
+                bar.finish_and_clear();
+            }
+            let listed: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();
+            return Err(Failure::new(format!(
+                "the files cannot be validated until {} fixed:\n{}",
+                if errors.len() == 1 { "this problem is" } else { "these problems are" },
+                listed.join("\n")
+            )));
+        }
+    };
+
+    let Some(year) = args.year else {
+        if let Some(bar) = &bar {
+            bar.finish_and_clear();
+        }
+        return Err(Failure::new(missing_year(&submission.this_year)));
+    };
+    let mut meta = Metadata::new(year).map_err(|e| Failure::new(format!("{e}; give one of them with --year")))?;
+    if let Some(la) = &args.la {
+        if la.trim().is_empty() {
+            return Err(Failure::new("--la is empty: give the council's local authority code, such as E09000027"));
+        }
+        meta = meta.with_local_authority(la.as_str());
+    }
+
+    if let Some(bar) = &bar {
+        bar.set_style(
+            ProgressStyle::with_template("{bar:30} {pos}/{len} rules of {msg} ({elapsed})").expect("a valid template"),
+        );
+        bar.set_message(year.to_string());
+    }
+    let report = validate_report_with_progress(
+        &submission.this_year,
+        submission.previous_year.as_ref(),
+        &meta,
+        |done, total| {
+            if let Some(bar) = &bar {
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+            }
+        },
+    );
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+
+    let view = ValidationReport::new(&report, &submission.this_year, submission.previous_year.as_ref(), &meta);
+    let lists_findings_only = matches!(format, ReportFormat::Csv | ReportFormat::Json);
+    match &args.out {
+        Some(path) => {
+            write_to_file(&view, format, path)?;
+            say!("{}", view.headline());
+            if lists_findings_only {
+                for line in not_run_lines(&view) {
+                    say!("{line}");
+                }
+            }
+            say!("Wrote the report ({format}) to {}.", path.display());
+        }
+        None => {
+            let text = view.render(format);
+            say!("{}", text.trim_end_matches('\n'));
+            if lists_findings_only {
+                // The findings went to standard output for another tool; the rest goes beside
+                // them, so that rules not run are never silent.
+                eprintln!("{}", view.headline());
+                for line in not_run_lines(&view) {
+                    eprintln!("{line}");
+                }
+            }
+        }
+    }
+    Ok(if report.findings.is_empty() { Outcome::Clean } else { Outcome::Findings })
+}
+
+/// "Not run (reason): codes" for each reason some rules did not run.
+fn not_run_lines(view: &ValidationReport<'_>) -> Vec<String> {
+    view.not_run().iter().map(|g| format!("Not run ({}): {}", g.reason, g.codes.join(", "))).collect()
+}
+
+fn write_to_file(view: &ValidationReport<'_>, format: ReportFormat, path: &Path) -> Result<(), Failure> {
+    let fail = |e: std::io::Error| Failure::new(format!("cannot write the report to {}: {e}", path.display()));
+    let file = File::create(path).map_err(fail)?;
+    let mut out = BufWriter::new(file);
+    view.write(format, &mut out).map_err(fail)?;
+    out.into_inner().map_err(|e| fail(e.into_error()))?.sync_all().map_err(fail)
+}
+
+/// Why --year is needed, with the year the files' dates suggest.
+fn missing_year(this_year: &Return) -> String {
+    let mut message = "give the collection year with --year, such as --year 2025-26: DfE's SSDA903 files do not say \
+                       which year they are for (neither the CSV tables nor the XML have a return header)"
+        .to_string();
+    if let Some(latest) = latest_episode_date(this_year)
+        && let Some(year) = CollectionYear::containing(latest)
+    {
+        message
+            .push_str(&format!(". The latest episode date in these files, {}, falls in {year}", format_date(latest)));
+    }
+    message
+}
+
+/// The latest episode start or end date in the return's Episodes table.
+fn latest_episode_date(ret: &Return) -> Option<NaiveDate> {
+    let episodes = ret.table(Table::Episodes)?;
+    (0..episodes.len())
+        .flat_map(|row| ["DECOM", "DEC"].map(|column| episodes.date(row, column).ok().flatten()))
+        .flatten()
+        .max()
+}
+
+struct InputFile {
+    path: PathBuf,
+    size: u64,
+}
+
+/// The files of one year's return: every .csv and .xml file in the folder (in name order), or
+/// the one file given.
+fn files_in(path: &Path, what: &str) -> Result<Vec<InputFile>, Failure> {
+    let metadata = std::fs::metadata(path).map_err(|e| {
+        Failure::new(format!(
+            "cannot read {} ({what}): {e}; give the folder holding the return's files",
+            path.display()
+        ))
+    })?;
+    if metadata.is_file() {
+        return Ok(vec![InputFile { path: path.to_path_buf(), size: metadata.len() }]);
+    }
+    let entries = std::fs::read_dir(path)
+        .map_err(|e| Failure::new(format!("cannot read the folder {} ({what}): {e}", path.display())))?;
+    let mut files = Vec::new();
+    let mut ignored = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| Failure::new(format!("cannot read the folder {}: {e}", path.display())))?;
+        let file = entry.path();
+        let name = entry.file_name().to_string_lossy().to_string();
+        let size = match std::fs::metadata(&file) {
+            Ok(m) if m.is_file() => m.len(),
+            _ => continue,
+        };
+        let extension = file.extension().map(|e| e.to_string_lossy().to_ascii_lowercase());
+        if name.starts_with('.') {
+            continue;
+        }
+        if matches!(extension.as_deref(), Some("csv" | "xml")) {
+            files.push(InputFile { path: file, size });
+        } else {
+            ignored.push(name);
+        }
+    }
+    if files.is_empty() {
+        return Err(Failure::new(format!(
+            "the folder {} ({what}) holds no .csv or .xml files: give the folder holding the return's CSV files \
+             (one per table) or its XML file",
+            path.display()
+        )));
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    ignored.sort();
+    for name in ignored {
+        eprintln!("note: not read: {} (only .csv and .xml files are read)", path.join(name).display());
+    }
+    Ok(files)
+}
