@@ -35,6 +35,9 @@ pub enum AppError {
     /// Children already in careful whose records differ from what the files say.
     #[error("{} child(ren) are already in careful with a different record, so nothing was imported (careful does not yet import updates to records it holds): {}", .children.len(), .children.join(", "))]
     ImportConflict { children: Vec<String> },
+    /// A child's record that cannot be put into a return.
+    #[error("the return cannot be produced: {0}")]
+    Export(String),
     #[error("the council setting {key} is not usable: {detail}")]
     Settings { key: &'static str, detail: String },
     #[error("cannot write {}: {source}", path.display())]

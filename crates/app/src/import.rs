@@ -48,6 +48,14 @@ pub struct ImportReport {
     pub assessed_from: Option<NaiveDate>,
 }
 
+impl App {
+    /// The data-quality flags on a child's record: DfE's findings on the rows they were
+    /// imported from, and values careful could not keep.
+    pub async fn data_quality(&self, child: ChildId) -> Result<Vec<Flag>, AppError> {
+        Ok(self.store().data_quality(child).await?)
+    }
+}
+
 /// The flags' source label for a year's 903.
 pub fn source_label(year: CollectionYear) -> String {
     format!("SSDA903 {year}")

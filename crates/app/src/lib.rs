@@ -7,6 +7,7 @@
 mod clock;
 pub mod duties;
 mod error;
+pub mod export;
 pub mod import;
 pub mod record;
 pub mod synthetic;

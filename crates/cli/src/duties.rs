@@ -355,6 +355,19 @@ async fn explain(app: &App, id: &str, as_of: NaiveDate, format: Format) -> Resul
             for d in &duties {
                 explain_one(d, &event);
             }
+            let flags = app.data_quality(child).await?;
+            if !flags.is_empty() {
+                say!("");
+                say!("Data quality: {} flags from the files this record was imported from.", flags.len());
+                for f in &flags {
+                    let place = match (&f.file, f.line) {
+                        (Some(file), Some(line)) => format!("{file} line {line}"),
+                        (Some(file), None) => file.clone(),
+                        _ => String::new(),
+                    };
+                    say!("  {} {:<9} {place} [{}]: {}", f.source, f.rule, f.fields, f.message);
+                }
+            }
         }
     }
     Ok(())

@@ -80,7 +80,9 @@ pub async fn run(command: ImportCommand) -> Result<(), Failure> {
     let app = App::new(store, Settings { council_name: String::new(), demo: false }, std::sync::Arc::new(SystemClock));
     let report = match app.import_ssda903(&submission, year, args.skip_unrepresentable).await {
         Ok(report) => report,
-        Err(e @ (AppError::ImportRefused { .. } | AppError::ImportConflict { .. })) => return Err(Failure::new(e.to_string())),
+        Err(e @ (AppError::ImportRefused { .. } | AppError::ImportConflict { .. })) => {
+            return Err(Failure::new(e.to_string()));
+        }
         Err(e) => return Err(e.into()),
     };
     say!(

@@ -3,8 +3,10 @@
 mod bench;
 mod data_dir;
 mod duties;
+mod export;
 mod failure;
 mod generate;
+mod import;
 mod output;
 mod server;
 mod validate;
@@ -68,6 +70,12 @@ enum Command {
     /// Check a statutory return's files against DfE's validation rules.
     #[command(subcommand)]
     Validate(validate::ValidateCommand),
+    /// Bring a council's existing statutory returns into careful's record.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
+    /// Produce a statutory return from careful's record.
+    #[command(subcommand)]
+    Export(export::ExportCommand),
 }
 
 #[derive(Args)]
@@ -129,7 +137,8 @@ fn main() -> ExitCode {
 
 fn init_logging() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("CAREFUL_LOG").unwrap_or_else(|_| EnvFilter::new("warn,careful=info"));
+    let filter =
+        EnvFilter::try_from_env("CAREFUL_LOG").unwrap_or_else(|_| EnvFilter::new("warn,sqlx=error,careful=info"));
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
 }
 
@@ -144,6 +153,8 @@ async fn run(command: Command) -> Result<(), Failure> {
         Command::Duties(args) => duties::run(args, careful_domain::calendar::date_in_england(chrono::Utc::now())).await,
         Command::Bench(command) => bench::run(command).await,
         Command::Validate(command) => validate::run(command),
+        Command::Import(command) => import::run(command).await,
+        Command::Export(command) => export::run(command).await,
     }
 }
 

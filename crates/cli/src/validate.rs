@@ -233,7 +233,7 @@ fn write_to_file(view: &ValidationReport<'_>, format: ReportFormat, path: &Path)
 }
 
 /// Why --year is needed, with the year the files' dates suggest.
-fn missing_year(this_year: &Return) -> String {
+pub(crate) fn missing_year(this_year: &Return) -> String {
     let mut message = "give the collection year with --year, such as --year 2025-26: DfE's SSDA903 files do not say \
                        which year they are for (neither the CSV tables nor the XML have a return header)"
         .to_string();
@@ -255,14 +255,14 @@ fn latest_episode_date(ret: &Return) -> Option<NaiveDate> {
         .max()
 }
 
-struct InputFile {
-    path: PathBuf,
+pub(crate) struct InputFile {
+    pub(crate) path: PathBuf,
     size: u64,
 }
 
 /// The files of one year's return: every .csv and .xml file in the folder (in name order), or
 /// the one file given.
-fn files_in(path: &Path, what: &str) -> Result<Vec<InputFile>, Failure> {
+pub(crate) fn files_in(path: &Path, what: &str) -> Result<Vec<InputFile>, Failure> {
     let metadata = std::fs::metadata(path).map_err(|e| {
         Failure::new(format!(
             "cannot read {} ({what}): {e}; give the folder holding the return's files",

@@ -218,8 +218,9 @@ fn looked_after_rows(
         )?;
     }
 
-    // PrevPerm: children who started to be looked after in the year.
-    if let Some(period) = record.care_periods.iter().rev().find(|p| year.contains(p.started)) {
+    // PrevPerm: children who started to be looked after in the year (not a period of care that
+    // began before careful's record did, whose start is not known).
+    if let Some(period) = record.care_periods.iter().rev().find(|p| year.contains(p.started) && p.continued.is_none()) {
         let previous = period.previous_permanence.unwrap_or(PreviousPermanence::Unknown);
         out.push(
             RowBuilder::new(Table::PrevPerm)

@@ -454,8 +454,10 @@ impl<'a> ChildImport<'a> {
         if registered < self.dob {
             // Work began before the child was born (a social worker allocated to an unborn
             // child): registered as unborn, expected on the day they were born, then born.
-            if let Some(early) =
-                self.planned.iter().find(|p| p.date < self.dob && !matches!(p.what, Imported::Allocation { .. }))
+            if let Some(early) = self
+                .planned
+                .iter()
+                .find(|p| p.date < self.dob && !matches!(p.phase, Phase::Allocation | Phase::AllocationEnds))
             {
                 let source = early.source.clone();
                 self.refuse(&source, "date", format!("{} is before the child's date of birth", early.date));
@@ -487,7 +489,7 @@ impl<'a> ChildImport<'a> {
                 None,
             );
         }
-        self.planned.sort_by_key(|p| (p.date, p.phase));
+        self.order();
         // A care leaver known only from OC3 rows: say they were an eligible child, if the periods
         // of care imported do not show it already.
         if let Some(birthday) = self.oc3_birthday() {
@@ -511,7 +513,7 @@ impl<'a> ChildImport<'a> {
                             source,
                             note: None,
                         });
-                        self.planned.sort_by_key(|p| (p.date, p.phase));
+                        self.order();
                     }
                 }
             }
@@ -541,6 +543,39 @@ impl<'a> ChildImport<'a> {
                 .collect(),
             not_kept: self.not_kept,
         })
+    }
+
+    /// Puts the planned events in the record's order, by date and phase. What happened in a
+    /// period of care that began before the record, dated before the first episode the files
+    /// hold (a decision to place for adoption made during an earlier episode), shows the child
+    /// was looked after then: the record says so from that day ([`ChildEvent::LookedAfterBeforeRecord`]),
+    /// and the period is known to have begun by then.
+    fn order(&mut self) {
+        self.planned.sort_by_key(|p| (p.date, p.phase));
+        let Some(at) = self.planned.iter().position(|p| p.phase == Phase::Continued) else { return };
+        let start = self.planned[at].date;
+        let earliest = self.planned[..at]
+            .iter()
+            .filter(|p| {
+                !matches!(p.phase, Phase::Registration | Phase::Status | Phase::Allocation | Phase::AllocationEnds)
+            })
+            .map(|p| p.date)
+            .min();
+        let Some(earliest) = earliest.filter(|d| *d < start) else { return };
+        if let Imported::Event(ChildEvent::CareContinuedFromBeforeRecord { looked_after_since, .. }) =
+            &mut self.planned[at].what
+        {
+            *looked_after_since = Some(looked_after_since.map_or(earliest, |d| d.min(earliest)));
+        }
+        let source = self.planned[at].source.clone();
+        self.planned.push(Planned {
+            date: earliest,
+            phase: Phase::Status,
+            what: Imported::Event(ChildEvent::LookedAfterBeforeRecord {}),
+            source,
+            note: Some("the files show the child looked after on this day, before the first episode they hold"),
+        });
+        self.planned.sort_by_key(|p| (p.date, p.phase));
     }
 
     /// The child's 17th to 21st birthday in a year an OC3 row was returned for, if any.
@@ -1142,15 +1177,18 @@ impl<'a> ChildImport<'a> {
                 self.refuse(&r.source(), "SW_ID", "the social worker's registration number is blank");
                 continue;
             };
-            if last.as_deref() == Some(sw_id.as_str()) {
+            let Ok(end) = self.date(&r, "SW_DEC") else { continue };
+            // The same worker again from the day the last episode ended (or overlapping it):
+            // one allocation, which lasts to this episode's end.
+            if last.as_deref() == Some(sw_id.as_str()) && ended.as_ref().is_none_or(|(before, _)| *before >= start) {
                 self.not_kept.push(NotKept {
                     source: r.source(),
                     field: "SW_DECOM",
                     why: "the same social worker again: careful keeps one allocation until the worker changes".into(),
                 });
+                ended = end.map(|d| (d, r.source()));
                 continue;
             }
-            let Ok(end) = self.date(&r, "SW_DEC") else { continue };
             if let Some((before, source)) = ended.take().filter(|(before, _)| *before != start) {
                 self.plan(before, Phase::AllocationEnds, ChildEvent::WorkerAllocationEnded {}, &source, None);
             }

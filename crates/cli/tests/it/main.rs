@@ -7,5 +7,6 @@ mod browser;
 mod cli;
 mod duties;
 mod generate;
+mod returns;
 mod store;
 mod web;

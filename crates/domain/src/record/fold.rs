@@ -356,6 +356,9 @@ pub struct ChildRecord {
     pub advocacy_offers: Vec<(NaiveDate, bool)>,
     /// When the record learned the child had been an eligible child before it began.
     pub eligible_before_record: Option<NaiveDate>,
+    /// The day the child is known to have been looked after in a period of care whose first
+    /// episodes careful does not hold ([`ChildEvent::LookedAfterBeforeRecord`]).
+    pub looked_after_before_record: Option<NaiveDate>,
     /// The events in force, in the order they happened (corrections resolved).
     pub timeline: Vec<Entry>,
     pub corrections: Vec<Correction>,
@@ -630,6 +633,7 @@ pub fn fold(entries: &[Entry]) -> Result<ChildRecord, RecordError> {
         complaints: Vec::new(),
         advocacy_offers: Vec::new(),
         eligible_before_record: None,
+        looked_after_before_record: None,
         timeline: Vec::new(),
         corrections,
     };
@@ -777,7 +781,8 @@ fn apply(r: &mut ChildRecord, e: &Entry) -> Result<(), RecordError> {
     if !born && !allowed_before_birth(&e.event) {
         return fail("date", "the child is not yet born on this date".into());
     }
-    let looked_after = r.care_periods.last().is_some_and(CarePeriod::is_open);
+    let looked_after = r.care_periods.last().is_some_and(CarePeriod::is_open)
+        || (r.care_periods.is_empty() && r.looked_after_before_record.is_some());
 
     match &e.event {
         ChildEvent::ChildRegistered { .. } => return fail("kind", "the child is already registered".into()),
@@ -1068,7 +1073,8 @@ fn apply(r: &mut ChildRecord, e: &Entry) -> Result<(), RecordError> {
             home_postcode,
             previous_permanence,
         } => {
-            if looked_after {
+            // (Looked after before careful's record is the same care, now recorded.)
+            if r.care_periods.last().is_some_and(CarePeriod::is_open) {
                 return fail("kind", "the child is already looked after".into());
             }
             if let Some(end) = r.care_periods.last().and_then(CarePeriod::end)
@@ -1176,6 +1182,12 @@ fn apply(r: &mut ChildRecord, e: &Entry) -> Result<(), RecordError> {
                 );
             }
             period.continued = Some(ContinuedCare { reason_new: *reason_new, looked_after_since: *looked_after_since });
+        }
+        ChildEvent::LookedAfterBeforeRecord {} => {
+            if !r.care_periods.is_empty() || r.looked_after_before_record.is_some() {
+                return fail("kind", "it comes before the first period of care careful records, once".into());
+            }
+            r.looked_after_before_record = Some(date);
         }
         ChildEvent::EligibleChildBeforeRecord {} => {
             if r.eligible_before_record.is_some() {

@@ -179,6 +179,11 @@ pub enum ChildEvent {
         reason_new: ReasonNewEpisode,
         looked_after_since: Option<NaiveDate>,
     },
+    /// On this day the child was looked after, in a period of care that began before careful's
+    /// record and whose episodes careful holds only from a later day (a decision to place for
+    /// adoption made during an earlier episode, known from another system's returns). The child
+    /// counts as looked after from this day until that period's first recorded episode.
+    LookedAfterBeforeRecord {},
     /// Before careful's record began, the child was an eligible child (looked after at 16 or 17,
     /// with 13 weeks of care since 14: CA 1989 Sch 2 para 19B), so is a relevant or former
     /// relevant child once out of care (s23A, s23C). Recorded from another system's returns (a

@@ -1160,3 +1160,26 @@ fn an_ended_allocation_leaves_the_child_unallocated_until_the_next() {
     j.at("2025-08-01", ChildEvent::WorkerAllocated { worker, team, reason: None });
     assert_eq!(j.record().allocated_worker(d("2025-08-01")).map(|a| a.worker), Some(worker));
 }
+
+#[test]
+fn care_known_from_before_the_first_recorded_episode() {
+    let mut j = Journey::new("2023-04-01", "2022-01-08");
+    // Nothing that needs care is accepted before it is known.
+    j.refuses("2023-04-19", ChildEvent::AdoptionDecisionMade {}, "date");
+    j.at("2023-04-19", ChildEvent::LookedAfterBeforeRecord {});
+    j.refuses("2023-04-20", ChildEvent::LookedAfterBeforeRecord {}, "kind");
+    j.at("2023-04-19", ChildEvent::AdoptionDecisionMade {});
+    j.at("2023-11-14", looked_after(PlacementOrder, AdoptionPlacementOrderOtherCarers, 1));
+    j.at(
+        "2023-11-14",
+        ChildEvent::CareContinuedFromBeforeRecord {
+            reason_new: ReasonNewEpisode::PlacementAndCarerChange,
+            looked_after_since: Some(d("2023-04-19")),
+        },
+    );
+    let r = j.record();
+    assert_eq!(r.adoption_decisions[0].decided, d("2023-04-19"));
+    assert_eq!(r.episodes()[0].start, d("2023-11-14"));
+    assert_eq!(r.episodes()[0].period_start, d("2023-04-19"));
+    j.refuses("2023-12-01", ChildEvent::LookedAfterBeforeRecord {}, "kind");
+}

@@ -1,0 +1,58 @@
+//! `careful export ssda903`: the SSDA903 return produced from careful's record.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use careful_app::{App, Settings, SystemClock};
+use careful_domain::CollectionYear;
+
+use crate::failure::Failure;
+use crate::output::say;
+
+#[derive(Subcommand)]
+pub enum ExportCommand {
+    /// Write the SSDA903 return (children looked after) for a collection year from careful's
+    /// record.
+    ///
+    /// Writes one CSV file per table, with exactly DfE's column sets for the year (Header,
+    /// Episodes, Reviews, UASC, OC2, OC3, AD1, PlacedAdoption, PrevPerm, Missing, SWEpisodes,
+    /// and DoLo from 2026-27), named as DfE names them. Everything is derived from the record:
+    /// episodes (with RNE and REC) from legal status and placement changes, review
+    /// participation, missing episodes, adoption and care leavers' contact. Check the files with
+    /// `careful validate ssda903 DIR --previous LAST_YEAR_DIR --year YEAR` before sending them.
+    #[command(name = "ssda903")]
+    Ssda903(Ssda903Args),
+}
+
+#[derive(Args)]
+pub struct Ssda903Args {
+    /// The database: sqlite://PATH or postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE.
+    #[arg(long, env = "DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    database: String,
+    /// The collection year, such as 2025-26 (1 April 2025 to 31 March 2026).
+    #[arg(long, value_name = "YEAR")]
+    year: CollectionYear,
+    /// The folder to write the files into (made if need be; files of the same names in it are
+    /// replaced).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+}
+
+pub async fn run(command: ExportCommand) -> Result<(), Failure> {
+    let ExportCommand::Ssda903(args) = command;
+    let store = crate::open(&args.database).await?;
+    let app = App::new(store, Settings { council_name: String::new(), demo: false }, std::sync::Arc::new(SystemClock));
+    let report = app.export_ssda903(args.year, &args.out).await?;
+    say!(
+        "Wrote the {} SSDA903 return to {}: {} of careful's {} children are in it.",
+        report.year,
+        args.out.display(),
+        report.children,
+        report.records
+    );
+    for (table, rows) in &report.rows {
+        say!("  {:<16} {rows:>7} rows", table.file_name());
+    }
+    Ok(())
+}
