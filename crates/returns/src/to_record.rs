@@ -1167,6 +1167,13 @@ impl<'a> ChildImport<'a> {
         let mut last: Option<String> = None;
         // The end of the episode before, and the row that gave it.
         let mut ended: Option<(NaiveDate, Source)> = None;
+        // The latest allocation: when it began, and the return and row that gave it.
+        struct OpenAllocation {
+            start: NaiveDate,
+            year: CollectionYear,
+            source: Source,
+        }
+        let mut open_row: Option<OpenAllocation> = None;
         for r in rows {
             let (Ok(start), Ok(reason)) =
                 (self.required_date(&r, "SW_DECOM"), self.code::<SocialWorkerChangeReason>(&r, "SW_REASON"))
@@ -1187,6 +1194,9 @@ impl<'a> ChildImport<'a> {
                     why: "the same social worker again: careful keeps one allocation until the worker changes".into(),
                 });
                 ended = end.map(|d| (d, r.source()));
+                if let Some(open) = open_row.as_mut() {
+                    (open.year, open.source) = (r.year, r.source());
+                }
                 continue;
             }
             if let Some((before, source)) = ended.take().filter(|(before, _)| *before != start) {
@@ -1201,10 +1211,41 @@ impl<'a> ChildImport<'a> {
                 note: None,
             });
             ended = end.map(|d| (d, r.source()));
+            open_row = Some(OpenAllocation { start, year: r.year, source: r.source() });
         }
         // The last episode's end: nobody took over.
         if let Some((end, source)) = ended {
             self.plan(end, Phase::AllocationEnds, ChildEvent::WorkerAllocationEnded {}, &source, None);
+        } else if let Some(open) = open_row {
+            // A social worker episode still open at the end of one year that the next year's
+            // return leaves out, for a child whose care ended in that year: it ended by the
+            // time their care did (a return reports the episodes of a child's time in care).
+            let care_ended = self
+                .planned
+                .iter()
+                .filter_map(|p| match p.what {
+                    Imported::Event(ChildEvent::CeasedToBeLookedAfter { .. }) => Some(p.date),
+                    _ => None,
+                })
+                .max();
+            let later = self
+                .rows
+                .iter()
+                .filter(|r| r.table() == Table::Header && r.year > open.year && Table::SwEpisodes.exists_in(r.year))
+                .map(|r| r.year)
+                .max();
+            if let (Some(ended), Some(later)) = (care_ended, later)
+                && later.contains(ended)
+                && ended > open.start
+            {
+                self.plan(
+                    ended,
+                    Phase::AllocationEnds,
+                    ChildEvent::WorkerAllocationEnded {},
+                    &open.source,
+                    Some("the next year's return does not have this social worker episode: ended when care did"),
+                );
+            }
         }
     }
 }
