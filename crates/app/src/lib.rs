@@ -10,6 +10,7 @@ mod error;
 pub mod import;
 pub mod record;
 pub mod synthetic;
+pub mod validate;
 
 use std::sync::Arc;
 
