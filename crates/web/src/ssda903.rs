@@ -118,7 +118,7 @@ impl Form {
 
     fn add_file_errors(&mut self, field: &'static str, errors: &[ReadError]) {
         for error in errors {
-            let message = error.to_string();
+            let message = shortened(error.to_string());
             self.summary.push((field, message.clone()));
             if field == "previous-year" {
                 self.previous_year_errors.push(message);
@@ -275,6 +275,19 @@ fn return_files(title: &'static str, files: Vec<FileRead<'_>>) -> ReturnFiles {
             .into_iter()
             .map(|f| FileRow { table: f.table, file: f.file.to_string(), rows: thousands(f.rows) })
             .collect(),
+    }
+}
+
+/// The longest problem shown, in characters.
+const MAX_PROBLEM_CHARS: usize = 1_000;
+
+/// A problem cut short if it is very long. The reader quotes what it found, so a file whose
+/// "header row" is megabytes long (one with no line breaks, or not a CSV at all) would otherwise
+/// put all of it on the page, twice. The file, line and column come first, so they are kept.
+fn shortened(message: String) -> String {
+    match message.char_indices().nth(MAX_PROBLEM_CHARS) {
+        Some((cut, _)) => format!("{}… (shortened: the rest is what careful found in the file)", &message[..cut]),
+        None => message,
     }
 }
 

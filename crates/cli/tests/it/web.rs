@@ -476,6 +476,22 @@ async fn the_upload_page_explains_files_it_cannot_check() {
     assert_eq!(html.matches("<a href=\"#previous-year\">").count(), 2, "{html}");
     assert!(html.contains("id=\"previous-year-error\""));
 
+    // A file with no line breaks, megabytes long: named, and the problem cut short, not the
+    // whole file quoted back.
+    let long = format!("CHILD,{}", "x".repeat(2_000_000)).into_bytes();
+    let response =
+        post_form(&careful, &[Part::File("this_year", "one-line.csv", long), Part::Text("year", "2025-26")]).await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(html.len() < 100_000, "the page is {} bytes", html.len());
+    let errors = error_summary(&html);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("one-line.csv, line 1: the header row does not match any SSDA903 table"),
+        "{errors:?}"
+    );
+    assert!(errors[0].ends_with("… (shortened: the rest is what careful found in the file)"), "{errors:?}");
+
     // No year: careful says which year the files' dates fall in.
     let response = post_form(&careful, &file_parts("this_year", &files.this)).await;
     assert_eq!(response.status(), 422);
