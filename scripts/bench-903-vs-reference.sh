@@ -121,8 +121,10 @@ for children in $sizes; do
             --out "$out/careful-report.txt" > "$out/careful.stdout" || status=$?
         [ "$status" -le 1 ] || die "careful validate failed (status $status): $(cat "$out/careful.stdout")"
     done
-    c_s=$(awk '{print $1}' "$out/careful.time" | sort -n | sed -n 2p)
-    c_kb=$(awk '{print $2}' "$out/careful.time" | sort -n | tail -n1)
+    # (GNU time writes "Command exited with non-zero status 1" before its figures when there
+    # are findings.)
+    c_s=$(grep -v '^Command' "$out/careful.time" | awk '{print $1}' | sort -n | sed -n 2p)
+    c_kb=$(grep -v '^Command' "$out/careful.time" | awk '{print $2}' | sort -n | tail -n1)
     c_findings=$(head -n1 "$out/careful.stdout")
 
     echo "Running the reference validator (this takes a while) ..."
@@ -130,7 +132,7 @@ for children in $sizes; do
         --this "$data/$year" --prev "$data/$previous" --year "${year:0:2}${year:5:2}" --la "$la" \
         --out "$out/reference" > "$out/reference.json" 2> "$out/reference.stderr" \
         || die "the reference validator failed: $(tail -n5 "$out/reference.stderr")"
-    read -r r_s r_kb < <(tail -n1 "$out/reference.time")
+    read -r r_s r_kb < <(grep -v '^Command' "$out/reference.time" | tail -n1)
 
     {
         printf '%-10s %10s %14s  %s\n' "tool" "wall (s)" "peak RSS (MB)" "output"

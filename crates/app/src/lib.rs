@@ -11,6 +11,7 @@ pub mod export;
 pub mod import;
 pub mod record;
 pub mod synthetic;
+pub mod validate;
 
 use std::sync::Arc;
 

@@ -12,14 +12,15 @@ use std::io::{BufWriter, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::process::exit;
 
-use chrono::NaiveDate;
 use clap::{Args, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use careful_app::validate::{
+    ReportFormat, Source, Ssda903InputError, Ssda903Request, ValidationReport, check_ssda903, format_date,
+    suggested_year,
+};
 use careful_domain::CollectionYear;
-use careful_returns::ssda903::report::{ReportFormat, ValidationReport};
-use careful_returns::ssda903::validate::{Metadata, validate_report_with_progress};
-use careful_returns::ssda903::{Return, Source, Table, format_date, read_submission};
+use careful_returns::ssda903::Return;
 
 use crate::failure::Failure;
 use crate::output::say;
@@ -140,57 +141,39 @@ fn ssda903(args: Ssda903Args) -> Result<Outcome, Failure> {
     let this_sources: Vec<Source<'_>> = this_files.iter().map(|f| Source::path(&f.path)).collect();
     let previous_sources: Option<Vec<Source<'_>>> =
         previous_files.as_ref().map(|files| files.iter().map(|f| Source::path(&f.path)).collect());
-    let submission = match read_submission(&this_sources, previous_sources.as_deref()) {
-        Ok(submission) => submission,
-        Err(errors) => {
-            if let Some(bar) = &bar {
-                bar.finish_and_clear();
-            }
-            let listed: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();
-            return Err(Failure::new(format!(
-                "the files cannot be validated until {} fixed:\n{}",
-                if errors.len() == 1 { "this problem is" } else { "these problems are" },
-                listed.join("\n")
-            )));
-        }
+    if let Some(la) = &args.la
+        && la.trim().is_empty()
+    {
+        return Err(Failure::new("--la is empty: give the council's local authority code, such as E09000027"));
+    }
+    let request = Ssda903Request {
+        this_year: &this_sources,
+        previous_year: previous_sources.as_deref(),
+        year: args.year,
+        local_authority: args.la.as_deref(),
     };
-
-    let Some(year) = args.year else {
+    let mut counting = false;
+    let checked = check_ssda903(request, |done, total| {
         if let Some(bar) = &bar {
-            bar.finish_and_clear();
-        }
-        return Err(Failure::new(missing_year(&submission.this_year)));
-    };
-    let mut meta = Metadata::new(year).map_err(|e| Failure::new(format!("{e}; give one of them with --year")))?;
-    if let Some(la) = &args.la {
-        if la.trim().is_empty() {
-            return Err(Failure::new("--la is empty: give the council's local authority code, such as E09000027"));
-        }
-        meta = meta.with_local_authority(la.as_str());
-    }
-
-    if let Some(bar) = &bar {
-        bar.set_style(
-            ProgressStyle::with_template("{bar:30} {pos}/{len} rules of {msg} ({elapsed})").expect("a valid template"),
-        );
-        bar.set_message(year.to_string());
-    }
-    let report = validate_report_with_progress(
-        &submission.this_year,
-        submission.previous_year.as_ref(),
-        &meta,
-        |done, total| {
-            if let Some(bar) = &bar {
-                bar.set_length(total as u64);
-                bar.set_position(done as u64);
+            if !counting {
+                // Reading is over: the bar now counts the rules.
+                counting = true;
+                bar.set_style(
+                    ProgressStyle::with_template("{bar:30} {pos}/{len} rules of {msg} ({elapsed})")
+                        .expect("a valid template"),
+                );
+                bar.set_message(args.year.map(|y| y.to_string()).unwrap_or_default());
             }
-        },
-    );
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+    });
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
+    let checked = checked.map_err(unusable)?;
 
-    let view = ValidationReport::new(&report, &submission.this_year, submission.previous_year.as_ref(), &meta);
+    let view = checked.report();
     let lists_findings_only = matches!(format, ReportFormat::Csv | ReportFormat::Json);
     match &args.out {
         Some(path) => {
@@ -216,7 +199,7 @@ fn ssda903(args: Ssda903Args) -> Result<Outcome, Failure> {
             }
         }
     }
-    Ok(if report.findings.is_empty() { Outcome::Clean } else { Outcome::Findings })
+    Ok(if checked.is_clean() { Outcome::Clean } else { Outcome::Findings })
 }
 
 /// "Not run (reason): codes" for each reason some rules did not run.
@@ -234,25 +217,36 @@ fn write_to_file(view: &ValidationReport<'_>, format: ReportFormat, path: &Path)
 
 /// Why --year is needed, with the year the files' dates suggest.
 pub(crate) fn missing_year(this_year: &Return) -> String {
-    let mut message = "give the collection year with --year, such as --year 2025-26: DfE's SSDA903 files do not say \
-                       which year they are for (neither the CSV tables nor the XML have a return header)"
-        .to_string();
-    if let Some(latest) = latest_episode_date(this_year)
-        && let Some(year) = CollectionYear::containing(latest)
-    {
-        message
-            .push_str(&format!(". The latest episode date in these files, {}, falls in {year}", format_date(latest)));
-    }
-    message
+    unusable(Ssda903InputError::YearNeeded { latest_episode: suggested_year(this_year) }).to_string()
 }
 
-/// The latest episode start or end date in the return's Episodes table.
-fn latest_episode_date(ret: &Return) -> Option<NaiveDate> {
-    let episodes = ret.table(Table::Episodes)?;
-    (0..episodes.len())
-        .flat_map(|row| ["DECOM", "DEC"].map(|column| episodes.date(row, column).ok().flatten()))
-        .flatten()
-        .max()
+/// What stops the files being checked, in the command's words.
+fn unusable(error: Ssda903InputError) -> Failure {
+    match error {
+        Ssda903InputError::Unreadable { this_year, previous_year } => {
+            let errors: Vec<_> = this_year.into_iter().chain(previous_year).collect();
+            let listed: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();
+            Failure::new(format!(
+                "the files cannot be validated until {} fixed:\n{}",
+                if errors.len() == 1 { "this problem is" } else { "these problems are" },
+                listed.join("\n")
+            ))
+        }
+        Ssda903InputError::YearNeeded { latest_episode } => {
+            let mut message =
+                "give the collection year with --year, such as --year 2025-26: DfE's SSDA903 files do not \
+                               say which year they are for (neither the CSV tables nor the XML have a return header)"
+                    .to_string();
+            if let Some((latest, year)) = latest_episode {
+                message.push_str(&format!(
+                    ". The latest episode date in these files, {}, falls in {year}",
+                    format_date(latest)
+                ));
+            }
+            Failure::new(message)
+        }
+        Ssda903InputError::UnsupportedYear(e) => Failure::new(format!("{e}; give one of them with --year")),
+    }
 }
 
 pub(crate) struct InputFile {

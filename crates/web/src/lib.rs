@@ -5,13 +5,15 @@
 
 mod assets;
 mod health;
+mod origin;
 mod pages;
+mod ssda903;
 
 use std::future::Future;
 
-use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::routing::get;
+use axum::{Extension, Router, middleware};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
@@ -43,10 +45,14 @@ pub fn router(app: App) -> Router {
     ];
     let mut router = Router::new()
         .route("/", get(pages::start))
+        .route(ssda903::PATH, get(ssda903::form).post(ssda903::check).layer(ssda903::body_limit()))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/assets/{*path}", get(assets::serve))
         .fallback(pages::not_found)
+        .layer(Extension(ssda903::Checks::new()))
+        // Forms are refused when a browser says they were sent from another site.
+        .layer(middleware::from_fn_with_state(app.clone(), origin::refuse_cross_site))
         .with_state(app);
     for (name, value) in headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));

@@ -13,15 +13,24 @@ pub(crate) struct Layout {
     pub council_name: String,
     pub demo: bool,
     pub version: &'static str,
+    /// The service navigation item the page belongs to: `""` for none, `"ssda903"` for
+    /// checking SSDA903 files.
+    pub section: &'static str,
 }
 
 impl Layout {
-    fn for_app(app: &App) -> Layout {
+    pub(crate) fn for_app(app: &App) -> Layout {
         Layout {
             council_name: app.settings().council_name.clone(),
             demo: app.settings().demo,
             version: env!("CARGO_PKG_VERSION"),
+            section: "",
         }
+    }
+
+    /// The frame of a page in one section of the service navigation.
+    pub(crate) fn in_section(app: &App, section: &'static str) -> Layout {
+        Layout { section, ..Layout::for_app(app) }
     }
 }
 
@@ -48,7 +57,7 @@ struct ErrorPage {
     paragraphs: Vec<String>,
 }
 
-fn render(status: StatusCode, page: impl Template) -> Response {
+pub(crate) fn render(status: StatusCode, page: impl Template) -> Response {
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(error) => {
@@ -84,19 +93,22 @@ pub(crate) async fn start(State(app): State<App>) -> Response {
 }
 
 /// GOV.UK's "There is a problem with the service" page.
-fn problem(app: &App) -> Response {
-    render(
+pub(crate) fn problem(app: &App) -> Response {
+    error_page(
+        app,
         StatusCode::INTERNAL_SERVER_ERROR,
-        ErrorPage {
-            layout: Layout::for_app(app),
-            heading: "Sorry, there is a problem with the service",
-            paragraphs: vec![
-                "Try again later.".into(),
-                "Nothing you had already saved has been lost.".into(),
-                "If this keeps happening, tell your careful administrator.".into(),
-            ],
-        },
+        "Sorry, there is a problem with the service",
+        vec![
+            "Try again later.".into(),
+            "Nothing you had already saved has been lost.".into(),
+            "If this keeps happening, tell your careful administrator.".into(),
+        ],
     )
+}
+
+/// A page with a heading and a few paragraphs saying what happened and what to do.
+pub(crate) fn error_page(app: &App, status: StatusCode, heading: &'static str, paragraphs: Vec<String>) -> Response {
+    render(status, ErrorPage { layout: Layout::for_app(app), heading, paragraphs })
 }
 
 pub(crate) async fn not_found(State(app): State<App>) -> Response {

@@ -9,11 +9,11 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, ClientBuilder};
+use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
 
-use crate::support::process::Careful;
+use crate::support::process::{Careful, run, text};
 use crate::support::{Engine, TempDir, TestDb};
 
 fn find(names: &[&str]) -> Option<PathBuf> {
@@ -180,5 +180,85 @@ async fn the_start_page_is_styled_by_gov_uk_frontend_and_accessible() {
     browser.client().goto(&careful.url("/no/such/page")).await.unwrap();
     let violations = browser.accessibility_violations().await;
     assert!(violations.is_empty(), "accessibility failures on the 404 page:\n{}", violations.join("\n"));
+    browser.close().await;
+}
+
+/// Waits (up to 30 seconds) for the page to have an element matching `css`.
+async fn wait_for(browser: &Browser, css: &str) -> fantoccini::elements::Element {
+    browser
+        .client()
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no {css} on the page: {e}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ssda903_files_are_checked_in_the_browser_and_the_pages_are_accessible() {
+    let Some(browser) = Browser::start().await else { return };
+    let files = crate::web::synthetic_903("21");
+    let this = files.this.to_string_lossy().to_string();
+    let cli = run(&["validate", "ssda903", &this, "--year", "2025-26", "--la", "E09000027", "--format", "json"]);
+    let findings = serde_json::from_slice::<Value>(&cli.stdout).unwrap().as_array().unwrap().len();
+    assert!(findings > 0, "{}", text(&cli.stderr));
+
+    let db = TestDb::new(Engine::Sqlite).unwrap();
+    let careful = Careful::serve(&db.url_string());
+    let client = browser.client();
+
+    // From the start page's service navigation to the form.
+    client.goto(&careful.url("/")).await.unwrap();
+    client
+        .find(Locator::Css(".govuk-service-navigation__link[href='/returns/ssda903/validate']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let heading = wait_for(&browser, "h1").await.text().await.unwrap();
+    assert_eq!(heading, "Check SSDA903 files");
+    // GOV.UK Frontend's JavaScript has started (the error summary below relies on it).
+    wait_for(&browser, "body.govuk-frontend-supported .govuk-skip-link[data-govuk-skip-link-init]").await;
+    let violations = browser.accessibility_violations().await;
+    assert!(violations.is_empty(), "accessibility failures on the upload form:\n{}", violations.join("\n"));
+
+    // Submitting nothing: the error summary, focused, linking to the fields.
+    client.find(Locator::Css("button[value='check']")).await.unwrap().click().await.unwrap();
+    let summary = wait_for(&browser, ".govuk-error-summary").await.text().await.unwrap();
+    assert!(summary.contains("Select this year's SSDA903 files"), "{summary}");
+    assert!(summary.contains("Select the collection year of the return"), "{summary}");
+    let title = browser.eval("return document.title;").await;
+    assert!(title.as_str().unwrap().starts_with("Error: Check SSDA903 files"), "{title}");
+    let focused = browser.eval("return document.activeElement.closest('.govuk-error-summary') !== null;").await;
+    assert_eq!(focused, json!(true), "GOV.UK Frontend moves focus to the error summary");
+    let violations = browser.accessibility_violations().await;
+    assert!(violations.is_empty(), "accessibility failures on the form with errors:\n{}", violations.join("\n"));
+
+    // The files, chosen as a person would (all at once), the year and the council.
+    let paths: Vec<String> =
+        crate::web::csv_files(&files.this).iter().map(|p| p.to_string_lossy().to_string()).collect();
+    let input = client.find(Locator::Css("input#this-year[type='file'][multiple]")).await.unwrap();
+    input.send_keys(&paths.join("\n")).await.unwrap();
+    let chosen = browser.eval("return document.getElementById('this-year').files.length;").await;
+    assert_eq!(chosen, json!(paths.len()));
+    client.find(Locator::Css("label[for='year']")).await.unwrap().click().await.unwrap();
+    client.find(Locator::Css("#local-authority")).await.unwrap().send_keys("E09000027").await.unwrap();
+    client.find(Locator::Css("button[value='check']")).await.unwrap().click().await.unwrap();
+
+    let heading = wait_for(&browser, "h1#report-heading").await.text().await.unwrap();
+    assert_eq!(heading, "SSDA903 validation report: the 2025-26 return");
+    let count = client.find(Locator::Css("#findings-count")).await.unwrap().text().await.unwrap();
+    assert_eq!(count.replace(',', ""), findings.to_string());
+    // Every finding is in the page, in a closed details element that opens.
+    let rows = browser.eval("return document.querySelectorAll('#findings-table tbody tr').length;").await;
+    assert_eq!(rows, json!(findings));
+    assert!(!client.find(Locator::Css("#findings-table")).await.unwrap().is_displayed().await.unwrap());
+    for summary in client.find_all(Locator::Css(".govuk-details__summary")).await.unwrap() {
+        summary.click().await.unwrap();
+    }
+    assert!(client.find(Locator::Css("#findings-table")).await.unwrap().is_displayed().await.unwrap());
+    let violations = browser.accessibility_violations().await;
+    assert!(violations.is_empty(), "accessibility failures on the report:\n{}", violations.join("\n"));
     browser.close().await;
 }

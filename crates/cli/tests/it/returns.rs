@@ -149,13 +149,19 @@ async fn a_synthetic_councils_return_survives_export_validate_import_export(engi
             // know the child then, so there is no earlier social worker episode to report.
             "SW12STG2" => !allocated_on(&records[child], year.first_day()),
             // Born on 29 February: the law's 18th birthday in a common year is 1 March, when
-            // care ended, but DfE's rules count 28 February.
-            "359" => records[child].date_of_birth().is_some_and(|dob| {
+            // care (and UASC status) ended, but DfE's rules count 28 February.
+            "359" | "304" => records[child].date_of_birth().is_some_and(|dob| {
                 use chrono::Datelike;
                 let eighteenth = careful_domain::calendar::date_attaining_age(dob, 18).unwrap();
                 (dob.month(), dob.day()) == (2, 29)
                     && records[child].care_periods.iter().any(|p| p.ended.is_some_and(|(d, _)| d == eighteenth))
             }),
+            // Care that ended on 31 March itself: careful does not count the child as looked
+            // after at the end of the year (no OC2 row), where DfE's rules 191 (and so 187, for a
+            // child adopted that day) do.
+            "191" | "187" => {
+                records[child].care_periods.iter().any(|p| p.ended.is_some_and(|(d, _)| d == year.last_day()))
+            }
             _ => false,
         };
         assert!(explained, "finding not explained by the record: {f}");

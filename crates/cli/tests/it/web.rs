@@ -152,3 +152,438 @@ fn the_demo_explains_a_data_folder_it_cannot_create() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("cannot create the demo's data folder"), "{}", text(&out.stderr));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Checking SSDA903 files in the browser: /returns/ssda903/validate.
+
+const VALIDATE: &str = "/returns/ssda903/validate";
+
+/// A small synthetic council's 903 files for 2025-26 (in `this`) and 2024-25 (in `previous`),
+/// written by `careful generate`.
+pub(crate) struct Synthetic903 {
+    pub this: std::path::PathBuf,
+    pub previous: std::path::PathBuf,
+    _dir: TempDir,
+}
+
+pub(crate) fn synthetic_903(seed: &str) -> Synthetic903 {
+    let dir = TempDir::new();
+    let this = dir.path().join("2025-26");
+    let previous = dir.path().join("2024-25");
+    for (year, folder) in [("2025-26", &this), ("2024-25", &previous)] {
+        let folder = folder.to_string_lossy().to_string();
+        let out = run(&[
+            "generate",
+            "--population",
+            "3000",
+            "--years",
+            "2",
+            "--end",
+            "2026-03-31",
+            "--seed",
+            seed,
+            "--year",
+            year,
+            "--ssda903",
+            &folder,
+        ]);
+        assert!(out.status.success(), "careful generate failed: {}", text(&out.stderr));
+    }
+    Synthetic903 { this, previous, _dir: dir }
+}
+
+/// The CSV files in a folder, in name order.
+pub(crate) fn csv_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// One part of a multipart/form-data body: a text field, or a file with its name.
+enum Part<'a> {
+    Text(&'a str, &'a str),
+    File(&'a str, &'a str, Vec<u8>),
+}
+
+/// A multipart/form-data body, as a browser sends a form with `enctype="multipart/form-data"`
+/// (the test's HTTP client is built without multipart support, so it is written here).
+fn multipart(parts: &[Part<'_>]) -> (String, Vec<u8>) {
+    let boundary = "----careful-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for part in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match part {
+            Part::Text(name, value) => {
+                body.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes());
+                body.extend_from_slice(value.as_bytes());
+            }
+            Part::File(name, file_name, bytes) => {
+                body.extend_from_slice(
+                    format!(
+                        "Content-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\n\
+                         Content-Type: text/csv\r\n\r\n"
+                    )
+                    .as_bytes(),
+                );
+                body.extend_from_slice(bytes);
+            }
+        }
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// The files of a folder as parts of the field `name`.
+fn file_parts(name: &'static str, dir: &std::path::Path) -> Vec<Part<'static>> {
+    csv_files(dir)
+        .into_iter()
+        .map(|path| {
+            let file_name: &'static str = path.file_name().unwrap().to_string_lossy().to_string().leak();
+            Part::File(name, file_name, std::fs::read(&path).unwrap())
+        })
+        .collect()
+}
+
+/// POSTs the form, as a page of careful's own would (`Sec-Fetch-Site: same-origin`).
+async fn post_form(careful: &Careful, parts: &[Part<'_>]) -> reqwest::Response {
+    let (content_type, body) = multipart(parts);
+    reqwest::Client::new()
+        .post(careful.url(VALIDATE))
+        .header("content-type", content_type)
+        .header("sec-fetch-site", "same-origin")
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The text of the element with `id` (which holds no other elements), trimmed.
+fn text_of<'a>(html: &'a str, id: &str) -> &'a str {
+    let start = html.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("no #{id} in:\n{html}"));
+    let rest = &html[start..];
+    let open = rest.find('>').unwrap() + 1;
+    let close = rest[open..].find('<').unwrap() + open;
+    rest[open..close].trim()
+}
+
+/// The error summary's messages, as the page shows them (HTML-escaped).
+fn error_summary(html: &str) -> Vec<String> {
+    let Some(start) = html.find("govuk-error-summary__list") else { return Vec::new() };
+    let list = &html[start..start + html[start..].find("</ul>").unwrap()];
+    list.split("<li>")
+        .skip(1)
+        .map(|item| item.split('>').nth(1).unwrap().split("</a").next().unwrap().to_string())
+        .collect()
+}
+
+fn escaped(text: &str) -> String {
+    text.replace('&', "&amp;").replace('\'', "&#39;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_upload_page_gives_the_same_report_and_csv_as_the_command_line() {
+    let files = synthetic_903("11");
+    let (this, previous) = (files.this.to_string_lossy().to_string(), files.previous.to_string_lossy().to_string());
+    let cli_args = |format: &'static str| {
+        vec![
+            "validate".to_string(),
+            "ssda903".into(),
+            this.clone(),
+            "--previous".into(),
+            previous.clone(),
+            "--year".into(),
+            "2025-26".into(),
+            "--la".into(),
+            "E09000027".into(),
+            "--format".into(),
+            format.into(),
+        ]
+    };
+    let json = run(&cli_args("json").iter().map(String::as_str).collect::<Vec<_>>());
+    let findings = serde_json::from_slice::<serde_json::Value>(&json.stdout).unwrap().as_array().unwrap().len();
+    assert!(findings > 0, "the synthetic council should have some findings: {}", text(&json.stderr));
+    assert_eq!(json.status.code(), Some(1), "status 1 means findings");
+    let csv = run(&cli_args("csv").iter().map(String::as_str).collect::<Vec<_>>());
+    // The command prints the headline and the rules not run beside the CSV.
+    let cli_stderr = text(&csv.stderr);
+    let headline = cli_stderr.lines().next().unwrap().to_string();
+    assert!(headline.contains(&format!("{findings} findings for ")), "{cli_stderr}");
+    let not_run: Vec<String> = cli_stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("Not run ("))
+        .map(|l| l.split("): ").nth(1).unwrap().to_string())
+        .collect();
+    assert!(!not_run.is_empty(), "{cli_stderr}");
+
+    let db = TestDb::new(Engine::Sqlite).unwrap();
+    let careful = Careful::serve(&db.url_string());
+
+    // The form, linked from the start page and the service navigation.
+    let start = get(&careful.url("/")).await.text().await.unwrap();
+    assert!(
+        start.contains("<a class=\"govuk-link\" href=\"/returns/ssda903/validate\">Check SSDA903 files</a>"),
+        "{start}"
+    );
+    assert!(
+        start.contains("<a class=\"govuk-service-navigation__link\" href=\"/returns/ssda903/validate\">"),
+        "{start}"
+    );
+    let page = get(&careful.url(VALIDATE)).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    for expected in [
+        "<h1 class=\"govuk-heading-l\">Check SSDA903 files</h1>",
+        "method=\"post\" action=\"/returns/ssda903/validate\" enctype=\"multipart/form-data\"",
+        "class=\"govuk-file-upload\" id=\"this-year\" name=\"this_year\" type=\"file\" multiple",
+        "class=\"govuk-file-upload\" id=\"previous-year\" name=\"previous_year\" type=\"file\" multiple",
+        "name=\"year\" type=\"radio\" value=\"2025-26\"",
+        "name=\"year\" type=\"radio\" value=\"2026-27\"",
+        "name=\"local_authority\"",
+        "up to 200 MB altogether",
+        "aria-current=\"page\"",
+        "<button type=\"submit\" name=\"action\" value=\"csv\"",
+    ] {
+        assert!(html.contains(expected), "the form lacks {expected:?}:\n{html}");
+    }
+    assert!(!html.contains("govuk-error-summary"), "{html}");
+
+    // The report page: the same findings as the command's.
+    let mut parts = file_parts("this_year", &files.this);
+    parts.extend(file_parts("previous_year", &files.previous));
+    parts.extend([
+        Part::Text("year", "2025-26"),
+        Part::Text("local_authority", "E09000027"),
+        Part::Text("action", "check"),
+    ]);
+    let response = post_form(&careful, &parts).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let html = response.text().await.unwrap();
+    assert!(html.contains("SSDA903 validation report: the 2025-26 return</h1>"), "{html}");
+    assert!(html.contains(&escaped(&headline)), "the page lacks the command's headline {headline:?}:\n{html}");
+    assert_eq!(text_of(&html, "findings-count"), findings.to_string());
+    let table = &html[html.find("id=\"findings-table\"").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    assert_eq!(
+        table.matches("<tr class=\"govuk-table__row\">").count(),
+        findings + 1,
+        "a header row and one per finding"
+    );
+    for codes in &not_run {
+        assert!(html.contains(codes.as_str()), "the page lacks the rules not run {codes}");
+    }
+    assert!(html.contains("<dd class=\"govuk-summary-list__value\">E09000027</dd>"));
+    assert!(html.contains("Previous year&#39;s return"), "{html}");
+    assert!(html.contains("class=\"govuk-details\""));
+    // The form again, to download the CSV, with the year and local authority filled in.
+    assert!(html.contains("value=\"2025-26\" checked"), "{html}");
+    assert!(html.contains("value=\"E09000027\""), "{html}");
+
+    // The CSV: what the command writes, the files named as they were uploaded rather than by
+    // their paths.
+    let last = parts.len() - 1;
+    parts[last] = Part::Text("action", "csv");
+    let response = post_form(&careful, &parts).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "text/csv; charset=utf-8");
+    assert_eq!(response.headers()["content-disposition"], "attachment; filename=\"ssda903-findings-2025-26.csv\"");
+    let web_csv = response.text().await.unwrap();
+    let cli_csv = text(&csv.stdout).replace(&format!("{this}/"), "");
+    assert_eq!(web_csv, cli_csv);
+    assert_eq!(web_csv.lines().count(), findings + 1);
+
+    // Without last year's files and the local authority: the rules that need them are listed as
+    // not run, as the command lists them.
+    let cli = run(&["validate", "ssda903", &this, "--year", "2025-26", "--format", "json"]);
+    let cli_stderr = text(&cli.stderr);
+    let alone = serde_json::from_slice::<serde_json::Value>(&cli.stdout).unwrap().as_array().unwrap().len();
+    let mut parts = file_parts("this_year", &files.this);
+    parts.extend([Part::Text("year", "2025-26"), Part::Text("local_authority", "")]);
+    let html = post_form(&careful, &parts).await.text().await.unwrap();
+    assert_eq!(text_of(&html, "findings-count"), alone.to_string());
+    assert!(html.contains("<dd class=\"govuk-summary-list__value\">Not given</dd>"));
+    assert!(html.contains(&escaped(cli_stderr.lines().next().unwrap())), "{cli_stderr}\n{html}");
+    for line in cli_stderr.lines().filter_map(|l| l.strip_prefix("Not run (")) {
+        let (reason, codes) = line.split_once("): ").unwrap();
+        let mut reason = reason.to_string();
+        reason[..1].make_ascii_uppercase();
+        assert!(html.contains(&format!("{}</td>", escaped(&reason))), "the page lacks {reason:?}:\n{html}");
+        assert!(html.contains(&format!("{codes}</td>")), "the page lacks {codes:?}");
+    }
+    assert!(careful.terminate());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_upload_page_explains_files_it_cannot_check() {
+    let files = synthetic_903("12");
+    let db = TestDb::new(Engine::Sqlite).unwrap();
+    let careful = Careful::serve(&db.url_string());
+    let episodes = std::fs::read_to_string(files.this.join("Episodes.csv")).unwrap();
+
+    // No files and no year: both asked for, linked to their fields.
+    let response =
+        post_form(&careful, &[Part::File("this_year", "", Vec::new()), Part::Text("local_authority", "")]).await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("<title>Error: Check SSDA903 files"), "{html}");
+    assert_eq!(
+        error_summary(&html),
+        ["Select this year&#39;s SSDA903 files", "Select the collection year of the return"]
+    );
+    assert!(html.contains("<a href=\"#this-year\">") && html.contains("<a href=\"#year\">"));
+    assert!(html.contains("id=\"this-year-error\""));
+    assert!(html.contains("govuk-file-upload--error"));
+
+    // A ragged row: the file and line are named, and nothing is checked.
+    let mut lines: Vec<String> = episodes.lines().map(str::to_string).collect();
+    lines[2].push_str(",extra");
+    let ragged = lines.join("\r\n").into_bytes();
+    let response =
+        post_form(&careful, &[Part::File("this_year", "Episodes.csv", ragged), Part::Text("year", "2025-26")]).await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    let errors = error_summary(&html);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].starts_with("Episodes.csv, line 3: "), "{errors:?}");
+    assert!(!html.contains("validation report"));
+    // The year chosen is kept; the files must be chosen again.
+    assert!(html.contains("value=\"2025-26\" checked"), "{html}");
+
+    // A file that is not UTF-8, and a table careful does not recognise, in last year's files:
+    // each named, and linked to last year's upload.
+    let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain(episodes.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    let response = post_form(
+        &careful,
+        &[
+            Part::File("this_year", "Episodes.csv", episodes.clone().into_bytes()),
+            Part::File("previous_year", "Unicode.csv", utf16),
+            Part::File("previous_year", "notes.csv", b"NAME,COMMENT\r\nA,B\r\n".to_vec()),
+            Part::Text("year", "2025-26"),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    let errors = error_summary(&html);
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(errors[0].starts_with("Unicode.csv: the file is not UTF-8 text"), "{errors:?}");
+    assert!(errors[1].starts_with("notes.csv, line 1: the header row does not match any SSDA903 table"), "{errors:?}");
+    assert_eq!(html.matches("<a href=\"#previous-year\">").count(), 2, "{html}");
+    assert!(html.contains("id=\"previous-year-error\""));
+
+    // A file with no line breaks, megabytes long: named, and the problem cut short, not the
+    // whole file quoted back.
+    let long = format!("CHILD,{}", "x".repeat(2_000_000)).into_bytes();
+    let response =
+        post_form(&careful, &[Part::File("this_year", "one-line.csv", long), Part::Text("year", "2025-26")]).await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(html.len() < 100_000, "the page is {} bytes", html.len());
+    let errors = error_summary(&html);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("one-line.csv, line 1: the header row does not match any SSDA903 table"),
+        "{errors:?}"
+    );
+    assert!(errors[0].ends_with("… (shortened: the rest is what careful found in the file)"), "{errors:?}");
+
+    // No year: careful says which year the files' dates fall in.
+    let response = post_form(&careful, &file_parts("this_year", &files.this)).await;
+    assert_eq!(response.status(), 422);
+    let errors = error_summary(&response.text().await.unwrap());
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("Select the collection year of the return: the latest episode date in these files, ")
+    );
+    assert!(errors[0].ends_with(", falls in 2025-26"), "{errors:?}");
+
+    // A year careful has no rules for is not accepted.
+    let mut parts = file_parts("this_year", &files.this);
+    parts.push(Part::Text("year", "2019-20"));
+    let errors = error_summary(&post_form(&careful, &parts).await.text().await.unwrap());
+    assert_eq!(errors, ["Select a collection year careful has rules for"]);
+
+    // A date that cannot be read is a finding, as DfE's rules make it, not an input problem.
+    let header = std::fs::read_to_string(files.this.join("Header.csv")).unwrap();
+    let mut lines: Vec<String> = header.lines().map(str::to_string).collect();
+    let dob = lines[0].split(',').position(|c| c == "DOB").unwrap();
+    let mut cells: Vec<String> = lines[1].split(',').map(str::to_string).collect();
+    cells[dob] = "31/02/2015".into();
+    lines[1] = cells.join(",");
+    let mut parts: Vec<Part<'_>> = file_parts("this_year", &files.this)
+        .into_iter()
+        .filter(|p| !matches!(p, Part::File(_, "Header.csv", _)))
+        .collect();
+    parts.push(Part::File("this_year", "Header.csv", lines.join("\n").into_bytes()));
+    parts.extend([Part::Text("year", "2025-26"), Part::Text("action", "csv")]);
+    let response = post_form(&careful, &parts).await;
+    assert_eq!(response.status(), 200);
+    let csv = response.text().await.unwrap();
+    let child = cells[0].clone();
+    assert!(
+        csv.contains(&format!("102,Header,Header.csv,0,2,{child},DOB,Date of birth is not a valid date.")),
+        "{csv}"
+    );
+
+    // Not a multipart form.
+    let response = reqwest::Client::new()
+        .post(careful.url(VALIDATE))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("year=2025-26")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let errors = error_summary(&response.text().await.unwrap());
+    assert_eq!(errors, ["Select this year&#39;s SSDA903 files with the form on this page"]);
+    assert!(careful.terminate(), "careful did not stop cleanly: it must not have panicked");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forms_sent_from_another_site_are_refused() {
+    let db = TestDb::new(Engine::Sqlite).unwrap();
+    let careful = Careful::serve(&db.url_string());
+    let (content_type, body) = multipart(&[Part::Text("year", "2025-26")]);
+    let host = careful.base_url.trim_start_matches("http://").to_string();
+    let send = |headers: Vec<(&'static str, String)>| {
+        let mut request = reqwest::Client::new()
+            .post(careful.url(VALIDATE))
+            .header("content-type", content_type.clone())
+            .body(body.clone());
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        request.send()
+    };
+    for refused in [
+        vec![("sec-fetch-site", "cross-site".to_string())],
+        vec![("sec-fetch-site", "same-site".to_string())],
+        // Sec-Fetch-Site wins over a same-origin Origin.
+        vec![("sec-fetch-site", "cross-site".to_string()), ("origin", format!("http://{host}"))],
+        vec![("origin", "http://attacker.example".to_string())],
+        vec![("origin", "null".to_string())],
+    ] {
+        let response = send(refused.clone()).await.unwrap();
+        assert_eq!(response.status(), 403, "{refused:?}");
+        let html = response.text().await.unwrap();
+        assert!(html.contains("This form was sent from another website"), "{html}");
+    }
+    for allowed in [
+        vec![("sec-fetch-site", "same-origin".to_string())],
+        vec![("origin", format!("http://{host}"))],
+        // Not from a browser at all.
+        vec![],
+    ] {
+        let response = send(allowed.clone()).await.unwrap();
+        assert_eq!(response.status(), 422, "{allowed:?}: the form is checked, and finds no files");
+    }
+    // Reading is never refused.
+    let response =
+        reqwest::Client::new().get(careful.url(VALIDATE)).header("sec-fetch-site", "cross-site").send().await.unwrap();
+    assert_eq!(response.status(), 200);
+}

@@ -1,0 +1,163 @@
+//! Checking a council's SSDA903 files against DfE's rules: one use case, shared by
+//! `careful validate ssda903` (files on disk) and the web page `/returns/ssda903/validate`
+//! (files uploaded and held in memory), so both give the same report from the same steps.
+//!
+//! The steps: read this year's return and, if given, last year's (every problem in every file is
+//! reported by file, line and column, and nothing is validated until they are fixed); settle the
+//! collection year (DfE's files do not say which year they are for, so it must be given, and
+//! careful says which year the files' latest episode date falls in when it is not); run every
+//! rule of the year; keep the files and the findings together for the report.
+//!
+//! Nothing is stored: the files, the return read from them and the report live as long as the
+//! [`Ssda903Check`] does.
+
+use chrono::NaiveDate;
+
+use careful_domain::CollectionYear;
+use careful_returns::ssda903::validate::{Metadata, Report, SUPPORTED_YEARS, validate_report_with_progress};
+use careful_returns::ssda903::{Return, Submission, Table, read_return};
+
+pub use careful_returns::ssda903::report::{
+    ChildSummary, NotRun, ReportFormat, RuleSummary, ValidationReport, esc, thousands,
+};
+pub use careful_returns::ssda903::validate::{Finding, UnsupportedYear};
+pub use careful_returns::ssda903::{ReadError, ReadErrorKind, Source, format_date};
+
+/// The collection years careful has SSDA903 rules for, earliest first.
+pub fn ssda903_years() -> Vec<CollectionYear> {
+    SUPPORTED_YEARS.iter().filter_map(|&start| CollectionYear::starting(start)).collect()
+}
+
+/// What to check: the files of this year's return and optionally last year's (CSV tables, one
+/// file per table, or one XML file each), the collection year and the council's local authority
+/// code.
+#[derive(Debug, Clone, Copy)]
+pub struct Ssda903Request<'a> {
+    pub this_year: &'a [Source<'a>],
+    pub previous_year: Option<&'a [Source<'a>]>,
+    /// `None` when the person did not say: the check then stops with
+    /// [`Ssda903InputError::YearNeeded`], saying which year the files' dates suggest.
+    pub year: Option<CollectionYear>,
+    /// Rules 229, 411 and 1015 compare placements with it; without it (or when blank) they are
+    /// not run, and the report says so.
+    pub local_authority: Option<&'a str>,
+}
+
+/// Why the files cannot be checked: nothing is validated until this is put right.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ssda903InputError {
+    /// Problems in the files, each naming the file and, where it has them, the line and column,
+    /// kept apart by year so that a page can show each beside the upload it concerns.
+    Unreadable { this_year: Vec<ReadError>, previous_year: Vec<ReadError> },
+    /// The collection year was not given.
+    YearNeeded {
+        /// The latest episode start or end date in this year's Episodes table, and the
+        /// collection year it falls in, when there is one.
+        latest_episode: Option<(NaiveDate, CollectionYear)>,
+    },
+    /// careful has no rules for the year given.
+    UnsupportedYear(UnsupportedYear),
+}
+
+/// A return that was read and checked: the files, what was found, and what could not be run.
+pub struct Ssda903Check {
+    submission: Submission,
+    meta: Metadata,
+    report: Report,
+}
+
+/// One file of a return as it was read: the table it holds and how many rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRead<'a> {
+    pub table: &'static str,
+    pub file: &'a str,
+    pub rows: usize,
+}
+
+impl Ssda903Check {
+    /// The report, to render in any [`ReportFormat`] or to read piece by piece.
+    pub fn report(&self) -> ValidationReport<'_> {
+        ValidationReport::new(
+            &self.report,
+            &self.submission.this_year,
+            self.submission.previous_year.as_ref(),
+            &self.meta,
+        )
+    }
+
+    /// Whether no rule that ran found anything.
+    pub fn is_clean(&self) -> bool {
+        self.report.findings.is_empty()
+    }
+
+    /// The collection year the return was checked for.
+    pub fn year(&self) -> CollectionYear {
+        self.meta.year()
+    }
+
+    /// The local authority code the placement rules compared with, if one was given.
+    pub fn local_authority(&self) -> Option<&str> {
+        self.meta.local_authority()
+    }
+
+    /// The tables of this year's return, in DfE's order, with the file each came from.
+    pub fn this_year_files(&self) -> Vec<FileRead<'_>> {
+        files_read(&self.submission.this_year)
+    }
+
+    /// The tables of last year's return, if it was given.
+    pub fn previous_year_files(&self) -> Option<Vec<FileRead<'_>>> {
+        self.submission.previous_year.as_ref().map(files_read)
+    }
+}
+
+fn files_read(ret: &Return) -> Vec<FileRead<'_>> {
+    ret.tables().map(|t| FileRead { table: t.table().name(), file: t.file(), rows: t.len() }).collect()
+}
+
+/// Reads the files and checks them against every rule of the year. `progress` is told, as the
+/// rules run, how many of how many have run.
+pub fn check_ssda903(
+    request: Ssda903Request<'_>,
+    progress: impl FnMut(usize, usize),
+) -> Result<Ssda903Check, Ssda903InputError> {
+    // Each year is read on its own (as `read_submission` does) so that every problem in both
+    // years is reported at once, and each with the year it belongs to.
+    let this_year = read_return(request.this_year);
+    let previous_year = request.previous_year.map(read_return).transpose();
+    let submission = match (this_year, previous_year) {
+        (Ok(this_year), Ok(previous_year)) => Submission { this_year, previous_year },
+        (this_year, previous_year) => {
+            return Err(Ssda903InputError::Unreadable {
+                this_year: this_year.err().unwrap_or_default(),
+                previous_year: previous_year.err().unwrap_or_default(),
+            });
+        }
+    };
+    let Some(year) = request.year else {
+        let latest_episode = suggested_year(&submission.this_year);
+        return Err(Ssda903InputError::YearNeeded { latest_episode });
+    };
+    let mut meta = Metadata::new(year).map_err(Ssda903InputError::UnsupportedYear)?;
+    if let Some(la) = request.local_authority.map(str::trim).filter(|la| !la.is_empty()) {
+        meta = meta.with_local_authority(la);
+    }
+    let report =
+        validate_report_with_progress(&submission.this_year, submission.previous_year.as_ref(), &meta, progress);
+    Ok(Ssda903Check { submission, meta, report })
+}
+
+/// The latest episode date in a return and the collection year it falls in, for saying which
+/// year files seem to be for when nobody said.
+pub fn suggested_year(ret: &Return) -> Option<(NaiveDate, CollectionYear)> {
+    latest_episode_date(ret).and_then(|d| CollectionYear::containing(d).map(|y| (d, y)))
+}
+
+/// The latest episode start or end date in the return's Episodes table.
+fn latest_episode_date(ret: &Return) -> Option<NaiveDate> {
+    let episodes = ret.table(Table::Episodes)?;
+    (0..episodes.len())
+        .flat_map(|row| ["DECOM", "DEC"].map(|column| episodes.date(row, column).ok().flatten()))
+        .flatten()
+        .max()
+}
