@@ -758,10 +758,23 @@ pub(crate) fn recognise(
                 parts.push(format!("this file has no {}", list(fit.missing.iter().map(|c| c.to_string()), "or")));
             }
             if !fit.extra.is_empty() {
-                let extra = list(
-                    fit.extra.iter().map(|c| if c.is_empty() { "a column with no name".into() } else { c.clone() }),
-                    "and",
-                );
+                // At most five names of at most 30 characters: a file that is not a table at all
+                // (one enormous line) must not give an enormous message.
+                const SHOWN: usize = 5;
+                let mut names: Vec<String> = fit
+                    .extra
+                    .iter()
+                    .take(SHOWN)
+                    .map(|c| match c.char_indices().nth(30) {
+                        _ if c.is_empty() => "a column with no name".into(),
+                        Some((cut, _)) => format!("{}...", &c[..cut]),
+                        None => c.clone(),
+                    })
+                    .collect();
+                if fit.extra.len() > SHOWN {
+                    names.push(format!("{} more", fit.extra.len() - SHOWN));
+                }
+                let extra = list(names.into_iter(), "and");
                 let verb = if fit.extra.len() == 1 { "is not one of its columns" } else { "are not among its columns" };
                 parts.push(format!("{extra} {verb}"));
             }

@@ -172,6 +172,16 @@ fn an_unknown_header_names_the_closest_table_and_its_differences() {
 }
 
 #[test]
+fn a_file_that_is_no_table_gives_a_short_message() {
+    // One enormous first line with many long "columns".
+    let line: String = (0..5_000).map(|i| format!("{}{i},", "x".repeat(200))).collect();
+    let errors = read_err(&[("big.csv", line.as_bytes())]);
+    let e = only(&errors, ReadErrorKind::UnknownHeader);
+    assert!(e.to_string().len() < 2_000, "{} characters", e.to_string().len());
+    assert!(e.problem.contains("4996 more are not among its columns"), "{e}");
+}
+
+#[test]
 fn a_missing_column_is_named() {
     let file = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST\n";
     let errors = read_err(&[("eps.csv", file.as_bytes())]);
