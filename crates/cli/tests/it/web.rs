@@ -490,7 +490,8 @@ async fn the_upload_page_explains_files_it_cannot_check() {
         errors[0].starts_with("one-line.csv, line 1: the header row does not match any SSDA903 table"),
         "{errors:?}"
     );
-    assert!(errors[0].ends_with("… (shortened: the rest is what careful found in the file)"), "{errors:?}");
+    // The reader names at most a few columns, each cut short.
+    assert!(errors[0].len() < 1_000 && errors[0].contains("xxxxxx..."), "{errors:?}");
 
     // No year: careful says which year the files' dates fall in.
     let response = post_form(&careful, &file_parts("this_year", &files.this)).await;
