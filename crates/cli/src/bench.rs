@@ -247,7 +247,7 @@ async fn append(args: AppendArgs) -> Result<(), Failure> {
 fn fold(args: FoldArgs) -> Result<(), Failure> {
     use std::sync::atomic::{AtomicU64, Ordering};
 
-    use careful_domain::record::{Entry, fold};
+    use careful_domain::record::fold;
     use careful_synth::{Council, FailureRates, Options};
 
     if args.population < 1_000 {
@@ -267,21 +267,7 @@ fn fold(args: FoldArgs) -> Result<(), Failure> {
     let started = Instant::now();
     council.generate_with(
         |child| {
-            let entries: Vec<Entry> = child
-                .events
-                .iter()
-                .enumerate()
-                .map(|(i, e)| Entry {
-                    id: e.id,
-                    sequence: Sequence::new(i as u64 + 1),
-                    effective_date: e.effective_date,
-                    recorded_at: RecordedAt::new(e.recorded_at),
-                    recorded_by: e.recorded_by,
-                    reason: None,
-                    manager_override: None,
-                    event: e.event.clone(),
-                })
-                .collect();
+            let entries = child.entries();
             let begun = Instant::now();
             if fold(&entries).is_err() {
                 failures.fetch_add(1, Ordering::Relaxed);
@@ -316,7 +302,7 @@ fn duties(args: FoldArgs) -> Result<(), Failure> {
     use std::sync::atomic::{AtomicU64, Ordering};
 
     use careful_domain::WorkingDayCalendar;
-    use careful_domain::record::{Entry, fold};
+    use careful_domain::record::fold;
     use careful_duties::{Policy, duties_of};
     use careful_synth::{Council, FailureRates, Options};
 
@@ -338,21 +324,7 @@ fn duties(args: FoldArgs) -> Result<(), Failure> {
     let started = Instant::now();
     council.generate_with(
         |child| {
-            let entries: Vec<Entry> = child
-                .events
-                .iter()
-                .enumerate()
-                .map(|(i, e)| Entry {
-                    id: e.id,
-                    sequence: Sequence::new(i as u64 + 1),
-                    effective_date: e.effective_date,
-                    recorded_at: RecordedAt::new(e.recorded_at),
-                    recorded_by: e.recorded_by,
-                    reason: None,
-                    manager_override: None,
-                    event: e.event.clone(),
-                })
-                .collect();
+            let entries = child.entries();
             let begun = Instant::now();
             let Ok(record) = fold(&entries) else {
                 failures.fetch_add(1, Ordering::Relaxed);

@@ -4,8 +4,6 @@
 use std::collections::BTreeMap;
 
 use careful_domain::WorkingDayCalendar;
-use careful_domain::event::{RecordedAt, Sequence};
-use careful_domain::record::Entry;
 use careful_duties::{DutyStatus, Policy, duties};
 use careful_synth::{Council, Options};
 
@@ -24,21 +22,7 @@ fn main() {
     let mut examples: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
     council.generate_with(
         |child| {
-            let entries: Vec<Entry> = child
-                .events
-                .iter()
-                .enumerate()
-                .map(|(i, e)| Entry {
-                    id: e.id,
-                    sequence: Sequence::new(i as u64 + 1),
-                    effective_date: e.effective_date,
-                    recorded_at: RecordedAt::new(e.recorded_at),
-                    recorded_by: e.recorded_by,
-                    reason: None,
-                    manager_override: None,
-                    event: e.event.clone(),
-                })
-                .collect();
+            let entries = child.entries();
             let found = duties(&entries, calendar, &policy, end).expect("folds");
             (child, found)
         },

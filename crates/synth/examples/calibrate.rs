@@ -1,7 +1,7 @@
 //! Prints the figures a synthetic council produces against the national targets (development
 //! aid for tuning `model.rs`; `careful generate` reports the same).
-use careful_domain::record::{Entry, fold};
-use careful_domain::{CollectionYear, RecordedAt, Sequence};
+use careful_domain::CollectionYear;
+use careful_domain::record::fold;
 use careful_insight::YearFigures;
 use careful_synth::{Council, FailureRates, Options};
 use chrono::NaiveDate;
@@ -24,21 +24,7 @@ fn main() {
     let started = std::time::Instant::now();
     let simulated = council.generate_with(
         |child| {
-            let entries: Vec<Entry> = child
-                .events
-                .iter()
-                .enumerate()
-                .map(|(i, e)| Entry {
-                    id: e.id,
-                    sequence: Sequence::new(i as u64 + 1),
-                    effective_date: e.effective_date,
-                    recorded_at: RecordedAt::new(e.recorded_at),
-                    recorded_by: e.recorded_by,
-                    reason: None,
-                    manager_override: None,
-                    event: e.event.clone(),
-                })
-                .collect();
+            let entries = child.entries();
             let n = entries.len();
             let record = fold(&entries).unwrap_or_else(|e| {
                 panic!(

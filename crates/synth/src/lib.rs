@@ -18,8 +18,8 @@ pub mod rng;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 
 use careful_domain::identifiers::LaChildId;
-use careful_domain::record::ChildEvent;
-use careful_domain::{ChildId, EventId, RecordedBy};
+use careful_domain::record::{ChildEvent, Entry};
+use careful_domain::{ChildId, EventId, RecordedAt, RecordedBy, Sequence};
 
 pub use organisation::Organisation;
 
@@ -127,6 +127,26 @@ pub struct SyntheticChild {
     /// In date order.
     pub events: Vec<SyntheticEvent>,
     pub injected: Vec<InjectedFailure>,
+}
+
+impl SyntheticChild {
+    /// The child's events as the entries of a record, numbered from 1, for folding.
+    pub fn entries(&self) -> Vec<Entry> {
+        self.events
+            .iter()
+            .enumerate()
+            .map(|(i, e)| Entry {
+                id: e.id,
+                sequence: Sequence::new(i as u64 + 1),
+                effective_date: e.effective_date,
+                recorded_at: RecordedAt::new(e.recorded_at),
+                recorded_by: e.recorded_by,
+                reason: None,
+                manager_override: None,
+                event: e.event.clone(),
+            })
+            .collect()
+    }
 }
 
 /// A synthetic council being generated.

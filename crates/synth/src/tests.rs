@@ -1,6 +1,5 @@
 use super::*;
-use careful_domain::record::{Entry, fold};
-use careful_domain::{RecordedAt, Sequence};
+use careful_domain::record::fold;
 
 fn options(population: u64) -> Options {
     Options {
@@ -12,31 +11,13 @@ fn options(population: u64) -> Options {
     }
 }
 
-fn entries(child: &SyntheticChild) -> Vec<Entry> {
-    child
-        .events
-        .iter()
-        .enumerate()
-        .map(|(i, e)| Entry {
-            id: e.id,
-            sequence: Sequence::new(i as u64 + 1),
-            effective_date: e.effective_date,
-            recorded_at: RecordedAt::new(e.recorded_at),
-            recorded_by: e.recorded_by,
-            reason: None,
-            manager_override: None,
-            event: e.event.clone(),
-        })
-        .collect()
-}
-
 #[test]
 fn every_generated_record_folds() {
     let council = Council::new(options(8_000));
     let mut children = 0;
     council.generate(|child| {
         children += 1;
-        if let Err(e) = fold(&entries(&child)) {
+        if let Err(e) = fold(&child.entries()) {
             panic!(
                 "child {} does not fold: {e}\n{}",
                 child.la_child_id,
@@ -115,7 +96,7 @@ mod properties {
             let o = Options { population, years: 1, end, seed, failures: FailureRates::default() };
             let mut checked = 0;
             Council::new(o).generate(|child| {
-                let e = entries(&child);
+                let e = child.entries();
                 let first = fold(&e).unwrap_or_else(|err| panic!("seed {seed}: {}: {err}", child.la_child_id));
                 let second = fold(&e).unwrap();
                 assert_eq!(first, second);

@@ -91,21 +91,7 @@ fn a_synthetic_councils_returns_come_back_the_same_after_import() {
     let mut records = Vec::new();
     council.generate_with(
         |child| {
-            let entries: Vec<Entry> = child
-                .events
-                .iter()
-                .enumerate()
-                .map(|(i, e)| Entry {
-                    id: e.id,
-                    sequence: Sequence::new(i as u64 + 1),
-                    effective_date: e.effective_date,
-                    recorded_at: RecordedAt::new(e.recorded_at),
-                    recorded_by: e.recorded_by,
-                    reason: None,
-                    manager_override: None,
-                    event: e.event.clone(),
-                })
-                .collect();
+            let entries = child.entries();
             fold(&entries).unwrap()
         },
         |record| records.push(record),
