@@ -999,13 +999,13 @@ impl<'a> Journey<'a> {
         match band {
             0 if exit == Exit::Adoption => [FosterOtherForAdoption, FosterOtherOther][self.rng.weighted(&[0.45, 0.55])],
             0 => [FosterOtherOther, FosterRelativeOther, FamilyCentre, WithParents]
-                [self.rng.weighted(&[0.7, 0.2, 0.05, 0.05])],
+                [self.rng.weighted(&[0.67, 0.2, 0.05, 0.08])],
             1 | 2 => [FosterOtherOther, FosterRelativeOther, WithParents, ChildrensHome]
-                [self.rng.weighted(&[0.65, 0.2, 0.09, if band == 1 { 0.0 } else { 0.04 }])],
+                [self.rng.weighted(&[0.6, 0.2, 0.14, if band == 1 { 0.0 } else { 0.04 }])],
             3 => [FosterOtherOther, FosterRelativeOther, ChildrensHome, WithParents, SecureChildrensHome]
-                [self.rng.weighted(&[0.55, 0.13, 0.24, 0.07, 0.01])],
+                [self.rng.weighted(&[0.52, 0.13, 0.24, 0.10, 0.01])],
             _ => [FosterOtherOther, supported, ChildrensHome, FosterRelativeOther, WithParents]
-                [self.rng.weighted(&[0.4, 0.28, 0.12, 0.15, 0.05])],
+                [self.rng.weighted(&[0.38, 0.28, 0.12, 0.15, 0.07])],
         }
     }
 
@@ -1053,7 +1053,7 @@ impl<'a> Journey<'a> {
         let eighteen = self.birthday(18);
         let length = match exit {
             Exit::Adoption => 420 + self.rng.below(420) as i64,
-            Exit::SpecialGuardianship => 240 + self.rng.below(560) as i64,
+            Exit::SpecialGuardianship => 360 + self.rng.below(800) as i64,
             // Babies who go home do so after months, not days.
             Exit::Home if band == 0 => 240 + self.rng.below(400) as i64,
             Exit::Home => match self.rng.weighted(&[0.22, 0.38, 0.40]) {
