@@ -119,20 +119,27 @@ struct ServeArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("error: careful could not start its runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+    // Validation reads files and computes: it needs no database, network or runtime threads.
+    let result = match cli.command {
+        Command::Validate(command) => validate::run(command),
+        command => run_async(command),
     };
-    match runtime.block_on(run(cli.command)) {
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             eprintln!("error: {failure}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// Runs a command that uses the database or the network, on a multi-threaded runtime.
+fn run_async(command: Command) -> Result<(), Failure> {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => return Err(Failure::new(format!("careful could not start its runtime: {e}"))),
+    };
+    runtime.block_on(run(command))
 }
 
 fn init_logging() {

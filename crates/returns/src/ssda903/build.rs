@@ -16,7 +16,7 @@ pub enum BuildError {
     UnknownColumn { table: Table, column: String },
     /// The table is not collected in that year (SWEpisodes before 2023-24, DoLo before 2026-27).
     NotInYear { table: Table, year: CollectionYear },
-    /// The table's text passed 4 GiB.
+    /// The table's text passed 4 GiB, or a row's 64 KiB.
     TooLarge { table: Table },
     /// A row given to [`TableData::from_rows`] has more or fewer cells than columns were named.
     RowLength { table: Table, row: usize, expected: usize, found: usize },
@@ -32,7 +32,9 @@ impl fmt::Display for BuildError {
                 Some(first) => write!(f, "the {table} table is collected from {first}, so the {year} return has none"),
                 None => write!(f, "the {year} return has no {table} table"),
             },
-            BuildError::TooLarge { table } => write!(f, "the {table} table holds more than 4 GiB of text"),
+            BuildError::TooLarge { table } => {
+                write!(f, "the {table} table holds more than 4 GiB of text, or a row more than 64 KiB")
+            }
             BuildError::RowLength { table, row, expected, found } => {
                 write!(f, "row {row} of the {table} table has {found} cells for {expected} columns")
             }

@@ -53,6 +53,18 @@ impl std::error::Error for DateError {}
 /// is an error that says what is wrong, never a silent blank: DfE's rules must report an
 /// unreadable date as such.
 pub fn parse_date(text: &str) -> Result<NaiveDate, DateError> {
+    // Almost every cell is exactly `DD/MM/YYYY`: read it straight from its bytes.
+    if let &[d1, d2, b'/', m1, m2, b'/', y1, y2, y3, y4] = text.as_bytes()
+        && [d1, d2, m1, m2, y1, y2, y3, y4].iter().all(u8::is_ascii_digit)
+    {
+        let n = |b: u8| u32::from(b - b'0');
+        let (day, month) = (n(d1) * 10 + n(d2), n(m1) * 10 + n(m2));
+        let year = (n(y1) * 1000 + n(y2) * 100 + n(y3) * 10 + n(y4)) as i32;
+        if let Some(date) = NaiveDate::from_ymd_opt(year, month, day) {
+            return Ok(date);
+        }
+        // No such month or day: the general path below says which.
+    }
     let err = |problem| DateError { text: text.to_string(), problem };
     let trimmed = text.trim();
     if trimmed.is_empty() {

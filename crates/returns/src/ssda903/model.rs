@@ -22,12 +22,15 @@ pub enum Format {
 ///
 /// # Layout
 ///
-/// A table keeps all its cells' text in one string (an arena) and, for each cell, where its
-/// text ends in that string (`u32`, so 4 bytes a cell); each row also keeps its line number
-/// (`u32`). Nothing is allocated per row or per cell, so a table takes about the size of its
-/// file plus 4 bytes a cell and 4 a row, and loading is a few appends per row. A table's text
-/// is limited to 4 GiB, far beyond any council's return; the reader reports a larger file as an
-/// error.
+/// A table keeps all its cells' text in one string (an arena); for each row, where its text
+/// starts in that string (`u32`); and for each cell, where its text ends relative to the start
+/// of its row (`u16`, so 2 bytes a cell). Line numbers are kept as runs: a new run starts only
+/// where a row is not on the line after the previous row's (after a blank line, or a cell
+/// holding a line break), so a file with one line per row needs one. Nothing is allocated per
+/// row or per cell, so a table takes about the size of its file plus 2 bytes a cell and 4 a
+/// row, and loading is a few appends per row. A table's text is limited to 4 GiB and a row's to
+/// 64 KiB, far beyond any council's return (a 903 row is a few hundred bytes); the reader
+/// reports a larger file or row as an error.
 ///
 /// A blank cell (nothing between the commas, or `""`) is `None`. Anything else, including
 /// spaces, is kept exactly; [`TableData::value`] gives the trimmed value with spaces-only
@@ -37,16 +40,23 @@ pub struct TableData {
     table: Table,
     file: Box<str>,
     columns: Box<[&'static str]>,
-    /// Where each cell's text ends in `text`, row after row; a cell starts where the previous
-    /// one ends.
-    ends: Vec<u32>,
+    /// Where each row's text starts in `text`.
+    starts: Vec<u32>,
+    /// Where each cell's text ends, relative to its row's start, row after row; a cell starts
+    /// where the previous one in its row ends.
+    ends: Vec<u16>,
     text: String,
-    lines: Vec<u32>,
+    /// `(row, line)`: from data row `row` on, each row is on the line after the one before,
+    /// until the next run.
+    line_runs: Vec<(u32, u32)>,
 }
 
-/// A table's text passed 4 GiB, which the arena's offsets cannot address.
+/// A table's text passed 4 GiB, or one row's 64 KiB, more than the arena's offsets address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct TableTooLarge;
+pub(crate) enum TooLarge {
+    Table,
+    Row,
+}
 
 impl TableData {
     /// An empty table whose columns, in file order, are `columns` (DfE's names).
@@ -55,9 +65,10 @@ impl TableData {
             table,
             file: file.into(),
             columns: columns.into_boxed_slice(),
+            starts: Vec::new(),
             ends: Vec::new(),
             text: String::new(),
-            lines: Vec::new(),
+            line_runs: Vec::new(),
         }
     }
 
@@ -117,18 +128,12 @@ impl TableData {
         line: u32,
         joined: &str,
         cell_ends: impl Iterator<Item = usize>,
-    ) -> Result<(), TableTooLarge> {
-        let base = self.text.len();
-        let total = base.checked_add(joined.len()).ok_or(TableTooLarge)?;
-        if u32::try_from(total).is_err() {
-            return Err(TableTooLarge);
-        }
+    ) -> Result<(), TooLarge> {
+        let start = self.start_row(line, joined.len())?;
         self.text.push_str(joined);
-        for end in cell_ends {
-            // Bounded by `total`, checked above.
-            self.ends.push(u32::try_from(base + end).map_err(|_| TableTooLarge)?);
-        }
-        self.lines.push(line);
+        // Each end is at most `joined.len()`, checked by `start_row`.
+        self.ends.extend(cell_ends.map(|end| end as u16));
+        self.starts.push(start);
         Ok(())
     }
 
@@ -137,22 +142,56 @@ impl TableData {
     pub(crate) fn push_cells<'c>(
         &mut self,
         line: u32,
-        cells: impl IntoIterator<Item = Option<&'c str>>,
-    ) -> Result<(), TableTooLarge> {
+        cells: impl IntoIterator<Item = Option<&'c str>> + Clone,
+    ) -> Result<(), TooLarge> {
+        let length = cells.clone().into_iter().map(|c| c.map_or(0, str::len)).sum();
+        let start = self.start_row(line, length)?;
+        let mut end = 0usize;
         for cell in cells {
-            self.text.push_str(cell.unwrap_or(""));
-            let end = u32::try_from(self.text.len()).map_err(|_| TableTooLarge)?;
-            self.ends.push(end);
+            let cell = cell.unwrap_or("");
+            self.text.push_str(cell);
+            end += cell.len();
+            self.ends.push(end as u16);
         }
-        self.lines.push(line);
+        self.starts.push(start);
         Ok(())
+    }
+
+    /// Checks that a row of `length` bytes of text fits, records its line, and gives where its
+    /// text will start.
+    fn start_row(&mut self, line: u32, length: usize) -> Result<u32, TooLarge> {
+        if u16::try_from(length).is_err() {
+            return Err(TooLarge::Row);
+        }
+        let start = u32::try_from(self.text.len()).map_err(|_| TooLarge::Table)?;
+        if u32::try_from(self.text.len() + length).is_err() {
+            return Err(TooLarge::Table);
+        }
+        let row = u32::try_from(self.starts.len()).map_err(|_| TooLarge::Table)?;
+        let follows = self.line_runs.last().is_some_and(|&(r, l)| l.checked_add(row - r) == Some(line));
+        if !follows {
+            self.line_runs.push((row, line));
+        }
+        Ok(start)
+    }
+
+    /// Makes room for `bytes` more of cell text.
+    pub(crate) fn reserve_text(&mut self, bytes: usize) {
+        self.text.reserve_exact(bytes);
+    }
+
+    /// Makes room for `rows` more rows' cells and lines.
+    pub(crate) fn reserve_rows(&mut self, rows: usize) {
+        self.ends.reserve_exact(rows.saturating_mul(self.columns.len()));
+        self.starts.reserve_exact(rows);
     }
 
     /// Releases the spare capacity left by growing the arena.
     pub(crate) fn shrink_to_fit(&mut self) {
         self.text.shrink_to_fit();
+        self.starts.shrink_to_fit();
         self.ends.shrink_to_fit();
-        self.lines.shrink_to_fit();
+        self.line_runs.shrink_to_fit();
     }
 
     /// The table.
@@ -175,12 +214,12 @@ impl TableData {
 
     /// The number of data rows.
     pub fn len(&self) -> usize {
-        self.lines.len()
+        self.starts.len()
     }
 
     /// Whether the table has no data rows.
     pub fn is_empty(&self) -> bool {
-        self.lines.is_empty()
+        self.starts.is_empty()
     }
 
     /// Where `column` (DfE's name, compared without regard to ASCII case) stands in
@@ -197,9 +236,10 @@ impl TableData {
             return None;
         }
         let i = row * width + column;
-        let start = if i == 0 { 0 } else { *self.ends.get(i - 1)? as usize };
+        let row_start = *self.starts.get(row)? as usize;
+        let start = if column == 0 { 0 } else { *self.ends.get(i - 1)? as usize };
         let end = *self.ends.get(i)? as usize;
-        self.text.get(start..end).filter(|s| !s.is_empty())
+        self.text.get(row_start + start..row_start + end).filter(|s| !s.is_empty())
     }
 
     /// The cell of data row `row` (0-based) in column `column` (DfE's name, compared without
@@ -230,7 +270,12 @@ impl TableData {
     /// row 0 is line 2, as a spreadsheet numbers them. For a return read from XML, the line of
     /// the element the row was made from.
     pub fn line(&self, row: usize) -> Option<u64> {
-        self.lines.get(row).map(|&l| u64::from(l))
+        if row >= self.len() {
+            return None;
+        }
+        let run = self.line_runs.partition_point(|&(r, _)| r as usize <= row).checked_sub(1)?;
+        let (first, line) = self.line_runs[run];
+        Some(u64::from(line) + (row - first as usize) as u64)
     }
 
     /// Data row `row` (0-based).
@@ -243,9 +288,9 @@ impl TableData {
         (0..self.len()).map(move |index| Row { data: self, index })
     }
 
-    /// Bytes held by the table's arena, offsets and line numbers (for measuring).
+    /// Bytes held by the table's arena, offsets and line runs (for measuring).
     pub fn heap_size(&self) -> usize {
-        self.text.capacity() + self.ends.capacity() * 4 + self.lines.capacity() * 4
+        self.text.capacity() + self.starts.capacity() * 4 + self.ends.capacity() * 2 + self.line_runs.capacity() * 8
     }
 }
 
@@ -256,9 +301,10 @@ impl PartialEq for TableData {
     fn eq(&self, other: &Self) -> bool {
         self.table == other.table
             && self.columns == other.columns
+            && self.starts == other.starts
             && self.ends == other.ends
             && self.text == other.text
-            && self.lines == other.lines
+            && self.line_runs == other.line_runs
     }
 }
 

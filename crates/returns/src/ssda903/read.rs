@@ -6,11 +6,15 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
-use super::model::{Format, Return, Submission, TableData, TableTooLarge};
+use super::model::{Format, Return, Submission, TableData, TooLarge};
 use super::{Table, xml};
 
 /// At most this many ragged rows are reported per file; the last error says how many more.
 const MAX_ROW_ERRORS_PER_FILE: usize = 100;
+
+/// After this many rows of a CSV file, the rest of its rows are estimated from their length and
+/// room for them reserved.
+const ESTIMATE_AFTER_ROWS: usize = 64;
 
 /// How many bytes of a file are looked at to tell CSV from XML and UTF-8 from UTF-16.
 const SNIFF_LEN: usize = 8 * 1024;
@@ -172,9 +176,9 @@ pub fn read_return(files: &[Source<'_>]) -> Result<Return, Vec<ReadError>> {
 
     let mut ret = Return::new(Format::Csv);
     let mut held_by: [Option<String>; 12] = Default::default();
-    for file in opened {
-        let name = file.name.clone();
-        match file.read_csv() {
+    let names: Vec<String> = opened.iter().map(|f| f.name.clone()).collect();
+    for (name, read) in names.into_iter().zip(read_all(opened)) {
+        match read {
             Ok(data) => {
                 let table = data.table();
                 if let Some(first) = &held_by[table.index()] {
@@ -195,6 +199,38 @@ pub fn read_return(files: &[Source<'_>]) -> Result<Return, Vec<ReadError>> {
         }
     }
     if errors.is_empty() { Ok(ret) } else { Err(errors) }
+}
+
+/// Reads each CSV file on its own thread (as many at once as there are cores, at most
+/// [`super::validate::MAX_THREADS`]), giving each file's table or errors in the files' order.
+fn read_all(opened: Vec<Opened<'_>>) -> Vec<Result<TableData, Vec<ReadError>>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, super::validate::MAX_THREADS);
+    let count = opened.len();
+    let mut queue: Vec<(usize, Opened<'_>)> = opened.into_iter().enumerate().collect();
+    queue.sort_by_key(|(_, file)| file.size());
+    let queue = std::sync::Mutex::new(queue);
+    let mut results: Vec<Option<Result<TableData, Vec<ReadError>>>> = Vec::new();
+    results.resize_with(count, || None);
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        for _ in 0..threads.min(count) {
+            let (sender, queue) = (sender.clone(), &queue);
+            scope.spawn(move || {
+                // The largest files are taken first, so that no thread is left reading one big
+                // file after the others have finished.
+                while let Some((i, file)) = queue.lock().ok().and_then(|mut q| q.pop()) {
+                    if sender.send((i, file.read_csv())).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(sender);
+        for (i, read) in receiver {
+            results[i] = Some(read);
+        }
+    });
+    results.into_iter().flatten().collect()
 }
 
 /// Reads this year's return and, if given, last year's (each in the forms [`read_return`]
@@ -342,6 +378,14 @@ fn windows_1252(byte: u8) -> Option<char> {
 }
 
 impl<'a> Opened<'a> {
+    /// The file's size in bytes, as far as it is known without reading it (0 if not).
+    fn size(&self) -> u64 {
+        match &self.body {
+            Body::Bytes(bytes) => bytes.len() as u64,
+            Body::File { rest, .. } => rest.metadata().map_or(0, |m| m.len()),
+        }
+    }
+
     fn read_xml(self) -> Result<Return, Vec<ReadError>> {
         let name = self.name;
         let bytes: std::borrow::Cow<'a, [u8]> = match self.body {
@@ -357,10 +401,11 @@ impl<'a> Opened<'a> {
     }
 
     fn read_csv(self) -> Result<TableData, Vec<ReadError>> {
+        let size = self.size();
         let Opened { name, cr_only, body, .. } = self;
         match body {
-            Body::Bytes(bytes) => read_csv(&name, cr_only, bytes),
-            Body::File { head, rest } => read_csv(&name, cr_only, io::Cursor::new(head).chain(rest)),
+            Body::Bytes(bytes) => read_csv(&name, cr_only, bytes, size),
+            Body::File { head, rest } => read_csv(&name, cr_only, io::Cursor::new(head).chain(rest), size),
         }
     }
 }
@@ -390,6 +435,8 @@ struct Records<R> {
     quote: Quote,
     /// The line on which the quoted cell last opened.
     quote_line: u64,
+    /// How many bytes of the input have been parsed.
+    consumed: u64,
 }
 
 /// Whether the input is inside a quoted cell, as `csv-core` reads quotes: a double quote opens a
@@ -421,6 +468,7 @@ impl<R: Read> Records<R> {
             ends: vec![0; 32],
             quote: Quote::CellStart,
             quote_line: 1,
+            consumed: 0,
         }
     }
 
@@ -470,6 +518,7 @@ impl<R: Read> Records<R> {
                 }
             }
         }
+        self.consumed += (end - self.pos) as u64;
         self.pos = end;
     }
 
@@ -525,7 +574,10 @@ impl<R: Read> Records<R> {
 }
 
 /// Reads one CSV file as one table, streaming it from `input` into the table's arena.
-fn read_csv(name: &str, cr_only: bool, input: impl Read) -> Result<TableData, Vec<ReadError>> {
+///
+/// `size` is the file's size in bytes (0 if not known): the table's storage is reserved from it
+/// up front, so that a large table is not copied as it grows.
+fn read_csv(name: &str, cr_only: bool, input: impl Read, size: u64) -> Result<TableData, Vec<ReadError>> {
     let mut records = Records::new(input, cr_only);
     let io_error =
         |e: io::Error| vec![ReadError::new(name, ReadErrorKind::Io, format!("the file could not be read ({e})"))];
@@ -553,6 +605,11 @@ fn read_csv(name: &str, cr_only: bool, input: impl Read) -> Result<TableData, Ve
     let (table, columns) = recognise(name, header_line, &header)?;
     let width = columns.len();
     let mut data = TableData::new(table, name, columns);
+    // The cells' text is never longer than the file; the number of rows is estimated from the
+    // first rows' length once they have been read.
+    let remaining = size.saturating_sub(records.consumed);
+    data.reserve_text(usize::try_from(remaining).unwrap_or(0));
+    let header_bytes = records.consumed;
 
     let mut errors = Vec::new();
     let mut ragged = 0usize;
@@ -610,17 +667,24 @@ fn read_csv(name: &str, cr_only: bool, input: impl Read) -> Result<TableData, Ve
                 .in_column(column_at(split.saturating_sub(1))),
             ]);
         }
+        if data.len() == ESTIMATE_AFTER_ROWS {
+            let per_row = (records.consumed - header_bytes).max(1) / ESTIMATE_AFTER_ROWS as u64;
+            let rows = remaining / per_row.max(1);
+            data.reserve_rows(usize::try_from(rows + rows / 16).unwrap_or(0));
+        }
         let line32 = u32::try_from(line).unwrap_or(u32::MAX);
-        if let Err(TableTooLarge) = data.push_joined(line32, text, ends.iter().copied()) {
-            return Err(vec![
-                ReadError::new(
-                    name,
-                    ReadErrorKind::TooLarge,
+        if let Err(too_large) = data.push_joined(line32, text, ends.iter().copied()) {
+            let problem = match too_large {
+                TooLarge::Table => {
                     "the file holds more than 4 GiB of text, more than careful can hold in one table; \
-                     check it is the right file",
-                )
-                .at_line(line),
-            ]);
+                     check it is the right file"
+                }
+                TooLarge::Row => {
+                    "this row holds more than 64 KiB of text, more than careful can hold in one row (a \
+                     903 row is a few hundred bytes); check it is the right file"
+                }
+            };
+            return Err(vec![ReadError::new(name, ReadErrorKind::TooLarge, problem).at_line(line)]);
         }
     }
     if let Some(line) = records.unclosed_quote() {

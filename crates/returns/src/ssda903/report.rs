@@ -15,6 +15,7 @@
 //!   ([`ValidationReport::write_html_fragment`]) or a whole document that opens in a browser
 //!   ([`ValidationReport::write_html_document`]).
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::io::{self, Write};
@@ -352,7 +353,7 @@ impl<'a> ValidationReport<'a> {
             writeln!(out, "{title}: {}", return_size(ret))?;
             let rows: Vec<[String; 3]> = ret
                 .tables()
-                .map(|t| [t.table().name().to_string(), thousands(t.len()), terminal_safe(t.file())])
+                .map(|t| [t.table().name().to_string(), thousands(t.len()), terminal_safe(t.file()).into_owned()])
                 .collect();
             write_columns(out, &["  table", "rows", "file"], &[false, true, false], &indent(rows))?;
         }
@@ -361,26 +362,24 @@ impl<'a> ValidationReport<'a> {
 
         if !self.findings().is_empty() {
             heading(out, "Findings")?;
-            let rows: Vec<[String; 7]> = self
-                .findings()
-                .iter()
-                .map(|f| {
-                    [
-                        f.code.to_string(),
-                        f.table.name().to_string(),
-                        f.line.to_string(),
-                        f.row.to_string(),
-                        terminal_safe(f.child.as_deref().unwrap_or("-")),
-                        f.fields.join(" "),
-                        f.message.to_string(),
-                    ]
-                })
-                .collect();
-            write_columns(
+            let findings = self.findings();
+            write_columns_by(
                 out,
                 &["rule", "table", "line", "row", "child", "fields", "message"],
                 &[false, false, true, true, false, false, false],
-                &rows,
+                findings.len(),
+                |i| {
+                    let f = &findings[i];
+                    [
+                        Cow::Borrowed(f.code),
+                        Cow::Borrowed(f.table.name()),
+                        Cow::Owned(f.line.to_string()),
+                        Cow::Owned(f.row.to_string()),
+                        terminal_safe(f.child.as_deref().unwrap_or("-")),
+                        Cow::Owned(f.fields.join(" ")),
+                        Cow::Borrowed(f.message),
+                    ]
+                },
             )?;
 
             heading(out, "Findings by rule")?;
@@ -392,12 +391,15 @@ impl<'a> ValidationReport<'a> {
             write_columns(out, &["rule", "findings", "children", "message"], &[false, true, true, false], &rows)?;
 
             heading(out, "Findings by child")?;
-            let rows: Vec<[String; 3]> = self
-                .by_child
-                .iter()
-                .map(|c| [terminal_safe(c.child.unwrap_or("(no child ID)")), thousands(c.findings), c.rules.join(" ")])
-                .collect();
-            write_columns(out, &["child", "findings", "rules"], &[false, true, false], &rows)?;
+            let by_child = &self.by_child;
+            write_columns_by(out, &["child", "findings", "rules"], &[false, true, false], by_child.len(), |i| {
+                let c = &by_child[i];
+                [
+                    terminal_safe(c.child.unwrap_or("(no child ID)")),
+                    Cow::Owned(thousands(c.findings)),
+                    Cow::Owned(c.rules.join(" ")),
+                ]
+            })?;
         }
 
         let not_run = self.not_run();
@@ -653,8 +655,13 @@ fn write_json_string(out: &mut impl Write, text: &str) -> io::Result<()> {
 
 /// Text safe to print on a terminal: control characters (which could move the cursor or
 /// change colours) are shown escaped.
-fn terminal_safe(text: &str) -> String {
-    text.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+fn terminal_safe(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect(),
+    )
 }
 
 /// Rows with their first cell indented by two spaces, to sit under a title.
@@ -683,16 +690,28 @@ fn write_columns<const N: usize>(
     right: &[bool; N],
     rows: &[[String; N]],
 ) -> io::Result<()> {
+    write_columns_by(out, headers, right, rows.len(), |i| rows[i].each_ref().map(|c| Cow::Borrowed(c.as_str())))
+}
+
+/// [`write_columns`] for `count` rows made one at a time by `row(i)`, twice (once to measure the
+/// columns, once to write), so that a long report is never held in memory as text.
+fn write_columns_by<'r, const N: usize>(
+    out: &mut impl Write,
+    headers: &[&str; N],
+    right: &[bool; N],
+    count: usize,
+    row: impl Fn(usize) -> [Cow<'r, str>; N],
+) -> io::Result<()> {
     let mut widths = headers.map(|h| h.chars().count());
-    for row in rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
+    for i in 0..count {
+        for (w, cell) in widths.iter_mut().zip(row(i)) {
             *w = (*w).max(cell.chars().count());
         }
     }
-    let header_row: [String; N] = headers.map(str::to_string);
-    for row in std::iter::once(&header_row).chain(rows) {
-        let mut line = String::new();
-        for (i, cell) in row.iter().enumerate() {
+    let mut line = String::new();
+    let mut write_row = |cells: &[Cow<'_, str>; N]| {
+        line.clear();
+        for (i, cell) in cells.iter().enumerate() {
             let last = i + 1 == N;
             let pad = widths[i].saturating_sub(cell.chars().count());
             if i > 0 {
@@ -708,7 +727,11 @@ fn write_columns<const N: usize>(
                 }
             }
         }
-        writeln!(out, "{}", line.trim_end())?;
+        writeln!(out, "{}", line.trim_end())
+    };
+    write_row(&headers.map(Cow::Borrowed))?;
+    for i in 0..count {
+        write_row(&row(i))?;
     }
     Ok(())
 }

@@ -326,7 +326,11 @@ impl<'a> Parser<'a> {
             return Err(self.error(child_line, "this <CHILD> has no <HEADER>: each CHILD needs one, holding CHILDID"));
         };
         emit(&header, &episodes, tables).map_err(|()| {
-            self.error(child_line, "the file holds more than 4 GiB of text in one table, more than careful can hold")
+            self.error(
+                child_line,
+                "this <CHILD> makes a row of more than 64 KiB, or the file more than 4 GiB of text in one \
+                 table, more than careful can hold; check it is the right file",
+            )
         })
     }
 

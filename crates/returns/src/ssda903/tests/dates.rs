@@ -90,3 +90,19 @@ fn a_cell_read_as_a_date_is_blank_a_date_or_an_error() {
     assert!(row.date("DOB").is_err());
     assert_eq!(row.value("REVIEW_CODE"), Some("PN1"));
 }
+
+/// The quick path for exactly `DD/MM/YYYY` gives what the general path gives (reached here by a
+/// leading space and unpadded day and month), date or problem, for every day and month number
+/// from 0 to 32 and 0 to 13 in ordinary, leap and edge years.
+#[test]
+fn the_quick_path_for_ten_characters_agrees_with_the_general_path() {
+    for year in [0, 1900, 2000, 2023, 2024, 2025, 9999] {
+        for month in 0..=13 {
+            for day in 0..=32 {
+                let quick = parse_date(&format!("{day:02}/{month:02}/{year:04}")).map_err(|e| e.problem);
+                let general = parse_date(&format!(" {day}/{month}/{year:04}")).map_err(|e| e.problem);
+                assert_eq!(quick, general, "{day:02}/{month:02}/{year:04}");
+            }
+        }
+    }
+}

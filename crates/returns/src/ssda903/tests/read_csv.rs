@@ -404,3 +404,31 @@ fn memory_is_proportional_to_the_file() {
     assert!(reviews.heap_size() <= expected + 64, "{} > {expected}", reviews.heap_size());
     assert!(reviews.heap_size() < file.len() * 3 / 2);
 }
+
+#[test]
+fn a_row_of_more_than_64_kib_is_an_error_naming_its_line() {
+    let long = "A".repeat(70_000);
+    let file = format!("CHILD,DOB,REVIEW,REVIEW_CODE\n1,01/01/2015,,PN1\n2,01/01/2015,,{long}\n");
+    let errors = read_err(&[("r.csv", file.as_bytes())]);
+    let e = only(&errors, ReadErrorKind::TooLarge);
+    assert_eq!(e.line, Some(3));
+    assert!(e.problem.starts_with("this row holds more than 64 KiB of text"), "{e}");
+
+    // Just under the limit is read.
+    let under = "A".repeat(65_535 - "201/01/2015".len());
+    let file = format!("CHILD,DOB,REVIEW,REVIEW_CODE\n2,01/01/2015,,{under}\n");
+    let ret = read_return(&[Source::bytes("r.csv", file.as_bytes())]).expect("a row of 65,535 bytes of text is read");
+    let reviews = ret.table(Table::Reviews).expect("the Reviews table");
+    assert_eq!(reviews.cell(0, "REVIEW_CODE"), Some(under.as_str()));
+    assert_eq!(reviews.cell(0, "CHILD"), Some("2"));
+}
+
+#[test]
+fn line_numbers_follow_blank_lines_and_line_breaks_inside_cells() {
+    let file = "CHILD,DOB,REVIEW,REVIEW_CODE\n1,01/01/2015,,PN1\n\n\n2,01/01/2015,,\"PN\n1\"\n3,01/01/2015,,PN1\r\n4,01/01/2015,,PN1\n";
+    let ret = read_return(&[Source::bytes("r.csv", file.as_bytes())]).expect("readable");
+    let reviews = ret.table(Table::Reviews).expect("the Reviews table");
+    let lines: Vec<Option<u64>> = (0..5).map(|row| reviews.line(row)).collect();
+    assert_eq!(lines, [Some(2), Some(5), Some(7), Some(8), None]);
+    assert_eq!(reviews.cell(1, "REVIEW_CODE"), Some("PN\n1"));
+}

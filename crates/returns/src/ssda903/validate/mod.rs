@@ -50,6 +50,8 @@ mod pending;
 #[cfg(test)]
 mod tests;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use super::Table;
 use super::model::{Format, Return};
 use context::Ctx;
@@ -119,7 +121,11 @@ pub fn validate_report(this_year: &Return, previous_year: Option<&Return>, meta:
 }
 
 /// [`validate_report`], telling `progress(done, total)` how many of the year's rules have been
-/// dealt with (run or skipped) before each rule and once at the end, for a progress bar.
+/// dealt with (run or skipped) as they finish and once at the end, for a progress bar.
+///
+/// The rules run on every core (at most [`MAX_THREADS`]), each thread taking the next rule not
+/// yet taken; the shared caches of the indexed return are filled by whichever rule first asks.
+/// The report is the same, in the same order, however many threads ran it.
 pub fn validate_report_with_progress(
     this_year: &Return,
     previous_year: Option<&Return>,
@@ -127,21 +133,57 @@ pub fn validate_report_with_progress(
     mut progress: impl FnMut(usize, usize),
 ) -> Report {
     let ctx = Ctx::new(this_year, previous_year, meta);
-    let mut report = Report::default();
     let rules = rules_of(meta);
-    for (done, rule) in rules.iter().enumerate() {
-        progress(done, rules.len());
-        match missing_input(rule, &ctx) {
-            Some(reason) => report.skipped.push(Skipped { code: rule.code, reason }),
-            None => {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, MAX_THREADS);
+    let mut outcomes: Vec<Option<Outcome>> = Vec::new();
+    outcomes.resize_with(rules.len(), || None);
+    progress(0, rules.len());
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        for _ in 0..threads {
+            let (sender, ctx, next) = (sender.clone(), &ctx, &next);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(&rule) = rules.get(i) else { break };
+                    let outcome = match missing_input(rule, ctx) {
+                        Some(reason) => Err(Skipped { code: rule.code, reason }),
+                        None => Ok(flagged(rule, ctx)),
+                    };
+                    if sender.send((i, outcome)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(sender);
+        for (done, (i, outcome)) in receiver.into_iter().enumerate() {
+            outcomes[i] = Some(outcome);
+            progress(done + 1, rules.len());
+        }
+    });
+    // Findings are made only now, all in one list, from the rows each rule flagged.
+    let mut report = Report::default();
+    report.findings.reserve_exact(outcomes.iter().flatten().map(|o| o.as_ref().map_or(0, Vec::len)).sum());
+    for (outcome, &rule) in outcomes.into_iter().zip(rules) {
+        match outcome {
+            Some(Ok(rows)) => {
                 report.rules_run += 1;
-                run(rule, &ctx, &mut report.findings);
+                findings_of(rule, &ctx, rows, &mut report.findings);
             }
+            Some(Err(skipped)) => report.skipped.push(skipped),
+            None => {}
         }
     }
-    progress(rules.len(), rules.len());
     report
 }
+
+/// What running one rule gave: the rows it flagged, or why it could not run.
+type Outcome = Result<Vec<(Table, u32)>, Skipped>;
+
+/// The most threads one validation uses.
+pub const MAX_THREADS: usize = 8;
 
 /// Runs one rule (any version, whatever the year of `meta`), or says why it cannot run.
 pub fn run_rule(
@@ -155,7 +197,7 @@ pub fn run_rule(
         return Err(Skipped { code: rule.code, reason });
     }
     let mut findings = Vec::new();
-    run(rule, &ctx, &mut findings);
+    findings_of(rule, &ctx, flagged(rule, &ctx), &mut findings);
     Ok(findings)
 }
 
@@ -163,12 +205,20 @@ fn rules_of(meta: &Metadata) -> &'static [&'static Rule] {
     rule_set(meta.year()).unwrap_or(&[])
 }
 
-fn run(rule: &'static Rule, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+/// Runs the rule: the rows it flags, sorted by table and row, each once.
+fn flagged(rule: &'static Rule, ctx: &Ctx<'_>) -> Vec<(Table, u32)> {
     let mut flags = rule::Flags::default();
     let ran = (rule.check)(ctx, &mut flags);
     debug_assert!(ran.is_some(), "rule {} read an input its `needs` do not name", rule.code);
+    let mut rows = flags.into_sorted();
+    rows.shrink_to_fit();
+    rows
+}
+
+/// The findings of the rows the rule flagged.
+fn findings_of(rule: &'static Rule, ctx: &Ctx<'_>, rows: Vec<(Table, u32)>, out: &mut Vec<Finding>) {
     let message = rule.message();
-    for (table, row) in flags.into_sorted() {
+    for (table, row) in rows {
         let Some(view) = ctx.this.table(table) else { continue };
         let data = view.data();
         let row = row as usize;
