@@ -315,14 +315,7 @@ fn social_worker_episodes(
     let allocations = &record.allocations;
     let mut out = Vec::new();
     for (i, a) in allocations.iter().enumerate() {
-        let next = allocations.get(i + 1).map(|n| n.date);
-        let closed = record
-            .cin_episodes
-            .iter()
-            .rev()
-            .find(|c| c.referral_date <= a.date && c.end().is_none_or(|d| d > a.date))
-            .and_then(|c| c.end());
-        let until = [next, closed, a.ended].into_iter().flatten().min();
+        let until = record.allocation_until(i);
         if until == Some(a.date) {
             continue;
         }

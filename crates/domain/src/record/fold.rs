@@ -422,6 +422,29 @@ impl ChildRecord {
         self.cin_episodes.last().filter(|e| e.is_open())
     }
 
+    /// The day allocation number `index` (of [`ChildRecord::allocations`]) ended: the next
+    /// allocation, the close of the child in need episode it was made in, or its own recorded
+    /// end, whichever came first; `None` while it continues (or if there is no such
+    /// allocation).
+    pub fn allocation_until(&self, index: usize) -> Option<NaiveDate> {
+        let allocation = self.allocations.get(index)?;
+        let next = self.allocations.get(index + 1).map(|n| n.date);
+        let closed = self
+            .cin_episodes
+            .iter()
+            .rev()
+            .find(|c| c.referral_date <= allocation.date && c.end().is_none_or(|d| d > allocation.date))
+            .and_then(|c| c.end());
+        [next, closed, allocation.ended].into_iter().flatten().min()
+    }
+
+    /// The social worker allocation in force at the end of `on`, if any, as DfE's social worker
+    /// episodes count it (see [`ChildRecord::allocation_until`]).
+    pub fn allocation_on(&self, on: NaiveDate) -> Option<&Allocation> {
+        let index = self.allocations.iter().rposition(|a| a.date <= on)?;
+        self.allocation_until(index).is_none_or(|until| until > on).then(|| &self.allocations[index])
+    }
+
     /// The open period of care, if the child is looked after now.
     pub fn open_care_period(&self) -> Option<&CarePeriod> {
         self.care_periods.last().filter(|p| p.is_open())
@@ -502,7 +525,10 @@ impl ChildRecord {
         chronology::lines(self)
     }
 
-    /// The allocated worker on `on`.
+    /// The worker responsible on `on`: the latest allocation made by then, unless it was ended
+    /// with nobody in its place. Closing the case does not end it here, so that what is still
+    /// owed after closure stays with someone; [`ChildRecord::allocation_on`] is the allocation
+    /// as DfE's social worker episodes count it, ended by the closure.
     pub fn allocated_worker(&self, on: NaiveDate) -> Option<&Allocation> {
         self.allocations.iter().rev().find(|a| a.date <= on).filter(|a| a.ended.is_none_or(|d| d > on))
     }

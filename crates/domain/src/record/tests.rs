@@ -1183,3 +1183,27 @@ fn care_known_from_before_the_first_recorded_episode() {
     assert_eq!(r.episodes()[0].period_start, d("2023-04-19"));
     j.refuses("2023-12-01", ChildEvent::LookedAfterBeforeRecord {}, "kind");
 }
+
+#[test]
+fn an_allocation_ends_with_the_next_the_case_closing_or_its_own_end() {
+    let mut j = Journey::new("2025-04-01", "2015-06-01");
+    let (a, b) = (WorkerId::from_random_bytes([5; 16]), WorkerId::from_random_bytes([7; 16]));
+    let team = TeamId::from_random_bytes([6; 16]);
+    j.at(
+        "2025-04-01",
+        ChildEvent::ReferralReceived { source: ReferralSource::School, primary_need: Need::AbuseOrNeglect },
+    );
+    j.at("2025-04-02", ChildEvent::WorkerAllocated { worker: a, team, reason: None });
+    j.at("2025-05-01", ChildEvent::WorkerAllocated { worker: b, team, reason: None });
+    j.at("2025-06-02", ChildEvent::CaseClosed { reason: ReasonForClosure::OtherReason });
+    let r = j.record();
+    assert_eq!(r.allocation_until(0), Some(d("2025-05-01")));
+    assert_eq!(r.allocation_until(1), Some(d("2025-06-02")));
+    assert_eq!(r.allocation_until(2), None);
+    assert_eq!(r.allocation_on(d("2025-04-01")), None);
+    assert_eq!(r.allocation_on(d("2025-04-30")).map(|x| x.worker), Some(a));
+    assert_eq!(r.allocation_on(d("2025-06-01")).map(|x| x.worker), Some(b));
+    assert_eq!(r.allocation_on(d("2025-06-02")), None);
+    // The worker stays responsible for what is still owed after closure.
+    assert_eq!(r.allocated_worker(d("2025-06-02")).map(|x| x.worker), Some(b));
+}
