@@ -14,7 +14,9 @@
 use chrono::NaiveDate;
 
 use careful_domain::CollectionYear;
-use careful_returns::ssda903::validate::{Metadata, Report, SUPPORTED_YEARS, validate_report_with_progress};
+use careful_returns::ssda903::validate::{
+    Metadata, Report, SUPPORTED_YEARS, previous_year_tables, validate_report_with_progress,
+};
 use careful_returns::ssda903::{Return, Submission, Table, read_return};
 
 pub use careful_returns::ssda903::report::{
@@ -141,6 +143,11 @@ pub fn check_ssda903(
     let mut meta = Metadata::new(year).map_err(Ssda903InputError::UnsupportedYear)?;
     if let Some(la) = request.local_authority.map(str::trim).filter(|la| !la.is_empty()) {
         meta = meta.with_local_authority(la);
+    }
+    // The previous year's tables that no rule reads are listed in the report but not kept.
+    let mut submission = submission;
+    if let Some(previous) = submission.previous_year.as_mut() {
+        previous.release_cells_except(&previous_year_tables(year));
     }
     let report =
         validate_report_with_progress(&submission.this_year, submission.previous_year.as_ref(), &meta, progress);

@@ -175,6 +175,13 @@ impl TableData {
         Ok(start)
     }
 
+    /// Lets go of the cells' text, keeping the table, its file, its number of rows and their
+    /// lines: for a table that will be listed but never read (every cell then reads as blank).
+    pub fn release_cells(&mut self) {
+        self.text = String::new();
+        self.ends = Vec::new();
+    }
+
     /// Makes room for `bytes` more of cell text.
     pub(crate) fn reserve_text(&mut self, bytes: usize) {
         self.text.reserve_exact(bytes);
@@ -435,6 +442,16 @@ impl Return {
     /// Bytes held by all tables (for measuring).
     pub fn heap_size(&self) -> usize {
         self.tables().map(TableData::heap_size).sum()
+    }
+
+    /// Lets go of the cells of every table not in `keep` (see [`TableData::release_cells`]),
+    /// for a return of which only those tables will be read.
+    pub fn release_cells_except(&mut self, keep: &[Table]) {
+        for data in self.tables.iter_mut().flatten() {
+            if !keep.contains(&data.table()) {
+                data.release_cells();
+            }
+        }
     }
 }
 

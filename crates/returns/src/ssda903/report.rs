@@ -704,7 +704,8 @@ fn write_columns_by<'r, const N: usize>(
 ) -> io::Result<()> {
     let mut widths = headers.map(|h| h.chars().count());
     for i in 0..count {
-        for (w, cell) in widths.iter_mut().zip(row(i)) {
+        // The last column is never padded, so its width is not needed.
+        for (w, cell) in widths.iter_mut().zip(row(i)).take(N - 1) {
             *w = (*w).max(cell.chars().count());
         }
     }

@@ -6,6 +6,7 @@
 //! column parsed, the episodes of each child in date order, the children looked after for 12
 //! months. Rules never reparse what another rule has read.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
@@ -475,8 +476,9 @@ impl<'a> Ctx<'a> {
         // Most children of both years have a Header row in this year's return or last year's.
         let headers = [Some(this_year), previous_year].into_iter().flatten().filter_map(|r| r.table(Table::Header));
         let mut interner = Interner::with_capacity(headers.map(TableData::len).sum());
-        let this = index_children(this_year, &mut interner);
-        let last = previous_year.map(|r| (r, index_children(r, &mut interner)));
+        let this = index_children(this_year, &mut interner, None);
+        let read_last_year = super::previous_year_tables(meta.year());
+        let last = previous_year.map(|r| (r, index_children(r, &mut interner, Some(&read_last_year))));
         let child_count = interner.len();
         let this = YearData::new(this_year, this, child_count, meta.derived_placements());
         let last =
@@ -517,9 +519,15 @@ impl<'a> YearData<'a> {
     }
 }
 
-fn index_children<'a>(ret: &'a Return, interner: &mut Interner) -> [Option<(&'a TableData, Vec<Child>)>; 12] {
+/// Interns the children of the return's tables (only of `only`, if given: the others are left
+/// out, as if the return did not have them).
+fn index_children<'a>(
+    ret: &'a Return,
+    interner: &mut Interner<'a>,
+    only: Option<&[Table]>,
+) -> [Option<(&'a TableData, Vec<Child>)>; 12] {
     let mut out: [Option<(&'a TableData, Vec<Child>)>; 12] = Default::default();
-    for data in ret.tables() {
+    for data in ret.tables().filter(|t| only.is_none_or(|only| only.contains(&t.table()))) {
         let children = match data.column_index("CHILD") {
             Some(col) => {
                 // A child's rows usually come together, so the previous row's child is tried
@@ -546,31 +554,29 @@ fn index_children<'a>(ret: &'a Return, interner: &mut Interner) -> [Option<(&'a 
     out
 }
 
-/// Child IDs to numbers.
-#[derive(Default)]
-struct Interner {
-    ids: HashMap<Box<str>, Child, BuildHasherDefault<FxHasher>>,
+/// Child IDs to numbers. The IDs are borrowed from the returns' own text, except the few
+/// written with lower-case letters, which are kept upper-cased.
+struct Interner<'a> {
+    ids: HashMap<Cow<'a, str>, Child, BuildHasherDefault<FxHasher>>,
 }
 
-impl Interner {
-    fn with_capacity(children: usize) -> Interner {
+impl<'a> Interner<'a> {
+    fn with_capacity(children: usize) -> Interner<'a> {
         Interner { ids: HashMap::with_capacity_and_hasher(children, BuildHasherDefault::default()) }
     }
 
-    fn intern(&mut self, cell: Option<&str>) -> Child {
-        let Some(id) = cell.map(str::trim).filter(|s| !s.is_empty()) else { return NO_CHILD };
-        let upper;
+    fn intern(&mut self, cell: Option<&'a str>) -> Child {
+        let Some(id) = cell.map(trimmed).filter(|s| !s.is_empty()) else { return NO_CHILD };
         let key = if id.bytes().any(|b| b.is_ascii_lowercase()) {
-            upper = id.to_ascii_uppercase();
-            upper.as_str()
+            Cow::Owned(id.to_ascii_uppercase())
         } else {
-            id
+            Cow::Borrowed(id)
         };
-        if let Some(&c) = self.ids.get(key) {
+        if let Some(&c) = self.ids.get(key.as_ref()) {
             return c;
         }
         let c = Child::try_from(self.ids.len()).unwrap_or(NO_CHILD - 1);
-        self.ids.insert(key.into(), c);
+        self.ids.insert(key, c);
         c
     }
 

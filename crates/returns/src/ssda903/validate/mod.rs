@@ -52,6 +52,8 @@ mod tests;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use careful_domain::calendar::CollectionYear;
+
 use super::Table;
 use super::model::{Format, Return};
 use context::Ctx;
@@ -199,6 +201,25 @@ pub fn run_rule(
     let mut findings = Vec::new();
     findings_of(rule, &ctx, flagged(rule, &ctx), &mut findings);
     Ok(findings)
+}
+
+/// The tables of the previous year's return that the rules of `year` read: those a rule names
+/// as an input ([`Input::PreviousTable`]), and the Header and UASC tables, from which the rules
+/// comparing the two years ([`Input::PreviousYear`]) tell which children were unaccompanied
+/// asylum seekers last year. Rules are shown only these of the previous year's tables, so the
+/// others can be let go of once read ([`Return::release_cells_except`]).
+pub fn previous_year_tables(year: CollectionYear) -> Vec<Table> {
+    let rules = rule_set(year).unwrap_or(&[]);
+    let mut tables = vec![Table::Header, Table::Uasc];
+    for need in rules.iter().flat_map(|r| r.needs) {
+        if let Input::PreviousTable(t) = need
+            && !tables.contains(t)
+        {
+            tables.push(*t);
+        }
+    }
+    tables.sort();
+    tables
 }
 
 fn rules_of(meta: &Metadata) -> &'static [&'static Rule] {

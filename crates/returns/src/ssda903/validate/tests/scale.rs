@@ -153,3 +153,25 @@ fn validate_27000_children() {
     }
     println!("findings by rule: {by_code:?}");
 }
+
+/// The rules read only the previous year's tables `previous_year_tables` names, so letting go
+/// of the others' cells changes nothing in the report.
+#[test]
+fn releasing_the_previous_years_unread_tables_changes_no_finding() {
+    let year = CollectionYear::starting(2025).expect("a year");
+    let read = super::super::previous_year_tables(year);
+    for t in [Table::Header, Table::Uasc, Table::Episodes, Table::Missing, Table::Oc3, Table::PlacedAdoption] {
+        assert!(read.contains(&t), "{t}");
+    }
+    for t in [Table::Reviews, Table::SwEpisodes, Table::Oc2, Table::PrevPerm] {
+        assert!(!read.contains(&t), "{t}");
+    }
+    let (this, last) = (synthetic(300, 2025), synthetic(320, 2024));
+    let meta = Metadata::new(year).expect("a supported year").with_local_authority("E09000027");
+    let whole = validate_report(&this, Some(&last), &meta);
+    let mut released = last.clone();
+    released.release_cells_except(&read);
+    assert_eq!(released.table(Table::Reviews).map(|t| (t.len(), t.cell_at(0, 0))), Some((1600, None)));
+    assert_eq!(validate_report(&this, Some(&released), &meta), whole);
+    assert!(!whole.findings.is_empty() && whole.rules_run > 250, "{} rules ran", whole.rules_run);
+}
