@@ -112,9 +112,12 @@ for children in $sizes; do
     out=$work/out-$population
     rm -rf "$out"
     mkdir -p "$out"
-    # careful takes well under a second, so it runs three times; the median time and the
-    # largest peak memory are reported.
-    for run in 1 2 3; do
+    # careful takes well under a second, so it runs once untimed (as the machine settles after
+    # the build and the files come into the page cache, which the reference then also finds
+    # there), then five times; the median time and the largest peak memory are reported.
+    "$careful" validate ssda903 "$data/$year" --previous "$data/$previous" --year "$year" --la "$la" \
+        --format table --out "$out/careful-report.txt" > /dev/null || true
+    for run in 1 2 3 4 5; do
         status=0
         /usr/bin/time -a -f "%e %M" -o "$out/careful.time" "$careful" validate ssda903 "$data/$year" \
             --previous "$data/$previous" --year "$year" --la "$la" --format table \
@@ -123,7 +126,7 @@ for children in $sizes; do
     done
     # (GNU time writes "Command exited with non-zero status 1" before its figures when there
     # are findings.)
-    c_s=$(grep -v '^Command' "$out/careful.time" | awk '{print $1}' | sort -n | sed -n 2p)
+    c_s=$(grep -v '^Command' "$out/careful.time" | awk '{print $1}' | sort -n | sed -n 3p)
     c_kb=$(grep -v '^Command' "$out/careful.time" | awk '{print $2}' | sort -n | tail -n1)
     c_findings=$(head -n1 "$out/careful.stdout")
 
