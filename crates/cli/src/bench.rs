@@ -244,23 +244,27 @@ async fn append(args: AppendArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-fn fold(args: FoldArgs) -> Result<(), Failure> {
-    use std::sync::atomic::{AtomicU64, Ordering};
-
-    use careful_domain::record::fold;
-    use careful_synth::{Council, FailureRates, Options};
-
+/// The synthetic council `bench fold` and `bench duties` measure: one year to 31 March 2026.
+fn synthetic_council(args: &FoldArgs) -> Result<careful_synth::Council, Failure> {
     if args.population < 1_000 {
         return Err(Failure::new("--population must be at least 1,000"));
     }
     let end = NaiveDate::from_ymd_opt(2026, 3, 31).expect("valid date");
-    let council = Council::new(Options {
+    Ok(careful_synth::Council::new(careful_synth::Options {
         population: args.population,
         years: 1,
         end,
         seed: args.seed,
-        failures: FailureRates::default(),
-    });
+        failures: careful_synth::FailureRates::default(),
+    }))
+}
+
+fn fold(args: FoldArgs) -> Result<(), Failure> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    use careful_domain::record::fold;
+
+    let council = synthetic_council(&args)?;
     let nanos = AtomicU64::new(0);
     let failures = AtomicU64::new(0);
     let (mut children, mut events) = (0u64, 0u64);
@@ -304,19 +308,9 @@ fn duties(args: FoldArgs) -> Result<(), Failure> {
     use careful_domain::WorkingDayCalendar;
     use careful_domain::record::fold;
     use careful_duties::{Policy, duties_of};
-    use careful_synth::{Council, FailureRates, Options};
 
-    if args.population < 1_000 {
-        return Err(Failure::new("--population must be at least 1,000"));
-    }
-    let end = NaiveDate::from_ymd_opt(2026, 3, 31).expect("valid date");
-    let council = Council::new(Options {
-        population: args.population,
-        years: 1,
-        end,
-        seed: args.seed,
-        failures: FailureRates::default(),
-    });
+    let council = synthetic_council(&args)?;
+    let end = council.options.end;
     let policy = Policy::default();
     let calendar = WorkingDayCalendar::england_and_wales();
     let (fold_nanos, duty_nanos, failures) = (AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0));

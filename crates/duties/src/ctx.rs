@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use chrono::NaiveDate;
 
 use careful_domain::calendar::{CalendarError, add_days, add_months, long_date};
-use careful_domain::record::{ChildEvent, ChildRecord};
+use careful_domain::record::{ChildEvent, ChildRecord, VisitKind};
 use careful_domain::{EventId, WorkingDayCalendar};
 
 use crate::catalogue::Rule;
@@ -29,6 +29,34 @@ impl<'a> Ctx<'a> {
         as_of: NaiveDate,
     ) -> Ctx<'a> {
         Ctx { record, calendar, policy, as_of }
+    }
+
+    /// The child's visits of `kind` at which they were seen, each with its event, in date
+    /// order: what meets a plan's visiting duty.
+    pub(crate) fn seen_visits(&self, kind: VisitKind) -> Vec<(NaiveDate, Option<EventId>)> {
+        self.record
+            .visits
+            .iter()
+            .filter(|v| v.seen && v.kind == kind)
+            .map(|v| {
+                (v.date, self.event_on(v.date, |e| matches!(e, ChildEvent::VisitMade { visit, .. } if *visit == kind)))
+            })
+            .collect()
+    }
+
+    /// When a plan's visits are owed from: its start, or the child's birth if they were unborn
+    /// then; `None` if the record has no date of birth.
+    pub(crate) fn visiting_from(&self, plan_start: &Trigger) -> Option<Trigger> {
+        let born = self.record.details.date_of_birth?;
+        Some(if born > plan_start.date {
+            Trigger {
+                event: self.event_on(born, |e| matches!(e, ChildEvent::ChildBorn { .. })),
+                date: born,
+                what: "Child born".into(),
+            }
+        } else {
+            plan_start.clone()
+        })
     }
 
     /// The first event on `date` that `matches`, for naming the event that started or met a

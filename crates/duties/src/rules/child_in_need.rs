@@ -70,30 +70,9 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<Duty>) {
                 out,
             );
             // cin-visit (GP): visited at least every 20 working days.
-            let visits = r
-                .visits
-                .iter()
-                .filter(|v| v.seen && v.kind == VisitKind::ChildInNeed)
-                .map(|v| {
-                    (
-                        v.date,
-                        ctx.event_on(v.date, |e| {
-                            matches!(e, ChildEvent::VisitMade { visit: VisitKind::ChildInNeed, .. })
-                        }),
-                    )
-                })
-                .collect();
+            let visits = ctx.seen_visits(VisitKind::ChildInNeed);
             // An unborn child is visited from birth.
-            let Some(born) = r.details.date_of_birth else { continue };
-            let from = if born > plan.span.start {
-                Trigger {
-                    event: ctx.event_on(born, |e| matches!(e, ChildEvent::ChildBorn { .. })),
-                    date: born,
-                    what: "Child born".into(),
-                }
-            } else {
-                start
-            };
+            let Some(from) = ctx.visiting_from(&start) else { continue };
             if plan.span.end.is_some_and(|e| e <= from.date) {
                 continue;
             }

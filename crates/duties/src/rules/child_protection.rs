@@ -95,29 +95,8 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<Duty>) {
                 );
             }
             // cp-visit (GP): visits at least every 10 working days.
-            let visits = r
-                .visits
-                .iter()
-                .filter(|v| v.seen && v.kind == VisitKind::ChildProtection)
-                .map(|v| {
-                    (
-                        v.date,
-                        ctx.event_on(v.date, |e| {
-                            matches!(e, ChildEvent::VisitMade { visit: VisitKind::ChildProtection, .. })
-                        }),
-                    )
-                })
-                .collect();
-            if let Some(born) = r.details.date_of_birth {
-                let from = if born > plan.span.start {
-                    Trigger {
-                        event: ctx.event_on(born, |e| matches!(e, ChildEvent::ChildBorn { .. })),
-                        date: born,
-                        what: "Child born".into(),
-                    }
-                } else {
-                    start.clone()
-                };
+            let visits = ctx.seen_visits(VisitKind::ChildProtection);
+            if let Some(from) = ctx.visiting_from(&start) {
                 Chain {
                     rule: known("cp-visit"),
                     owed: "Visit the child",

@@ -126,25 +126,7 @@ fn clean_returns() -> (Return, Return) {
     );
     let episode: &[&str] =
         &["C1", "01/06/2024", "S", "C2", "N1", "U4", "PR1", "", "", "", "AB1 2CD", "AB3 4EF", "SC123456"];
-    let episodes = table(
-        Table::Episodes,
-        &[
-            "CHILD",
-            "DECOM",
-            "RNE",
-            "LS",
-            "CIN",
-            "PLACE",
-            "PLACE_PROVIDER",
-            "DEC",
-            "REC",
-            "REASON_PLACE_CHANGE",
-            "HOME_POST",
-            "PL_POST",
-            "URN",
-        ],
-        &[episode],
-    );
+    let episodes = table(Table::Episodes, Table::Episodes.columns(), &[episode]);
     let reviews = |day: &str| {
         table(Table::Reviews, &["CHILD", "DOB", "REVIEW", "REVIEW_CODE"], &[&["C1", "15/05/2012", day, "PN1"]])
     };
