@@ -1,8 +1,58 @@
 use std::path::PathBuf;
 
-use careful_domain::EnvelopeError;
+use chrono::{DateTime, Utc};
+
 use careful_domain::record::RecordError;
+use careful_domain::{ChildId, EnvelopeError};
 use careful_store::StoreError;
+
+/// One problem with what someone entered, for the field it concerns (a form shows it beside
+/// the field and in the error summary).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The form field's name.
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &'static str, message: impl Into<String>) -> FieldError {
+        FieldError { field, message: message.into() }
+    }
+}
+
+/// Why signing in did not work. The messages never say whether a username exists.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SignInFailure {
+    #[error("the username or password is not right")]
+    WrongCredentials,
+    #[error(
+        "this account is locked after too many failed sign-ins; try again after {} (UK time) or ask an administrator to unlock it",
+        uk_date_time(*until)
+    )]
+    Locked { until: DateTime<Utc> },
+    #[error("this account is disabled; ask an administrator")]
+    Disabled,
+    #[error("the code is not right: enter the 6-digit code your authenticator app shows now")]
+    WrongCode,
+    #[error("that code has already been used: wait for your authenticator app to show a new one")]
+    ReplayedCode,
+    #[error("the sign-in has expired or is not valid: sign in again")]
+    SessionInvalid,
+    #[error("the personal access token is not valid (it may have expired or been revoked)")]
+    TokenInvalid,
+    #[error("{0}")]
+    Oidc(String),
+    #[error("there is no careful account for {0}; ask an administrator to make one")]
+    NoAccount(String),
+    #[error("one-click sign-in is only for the demonstration")]
+    NotDemo,
+}
+
+/// An instant as a date and time in the UK ("5 December 2026 10:30").
+pub(crate) fn uk_date_time(at: DateTime<Utc>) -> String {
+    careful_domain::calendar::time_in_england(at).format("%-d %B %Y %H:%M").to_string()
+}
 
 /// Why a use case could not be carried out. Each message says what to do about it.
 #[derive(Debug, thiserror::Error)]
@@ -18,6 +68,26 @@ pub enum AppError {
     Unreadable { child: String, detail: String },
     #[error("{0}")]
     Synthetic(String),
+    /// Signing in did not work.
+    #[error("{0}")]
+    SignIn(SignInFailure),
+    /// Not allowed, and why.
+    #[error("you cannot {what}: {reason}")]
+    Denied { what: &'static str, reason: String },
+    /// The record is restricted: the person may open it by giving a reason (break glass).
+    #[error("this record is restricted: give a reason to open it (the manager who restricted it is told)")]
+    BreakGlassNeeded { child: ChildId },
+    /// Nothing by that name or ID.
+    #[error("{0}")]
+    NotFound(String),
+    /// What was entered is not usable; nothing was changed.
+    #[error("{}", .0.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<FieldError>),
+    /// Too many uploads in the last hour.
+    #[error(
+        "you have checked {limit} uploads in the last hour, the most careful allows; try again after {retry_after}"
+    )]
+    TooManyUploads { limit: u32, retry_after: String },
     /// The law forbids what was proposed.
     #[error("this cannot be recorded: {}", messages(.breaches))]
     Refused { breaches: Vec<careful_duties::Breach> },
@@ -52,6 +122,43 @@ pub enum AppError {
     CinWrite(#[from] careful_returns::cin::CinWriteError),
 }
 
+impl AppError {
+    /// Whether someone else changed the child's record since it was read (nothing was saved).
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, AppError::Store(e) if e.is_conflict())
+    }
+
+    /// Whether the database could not be reached or failed (try again later).
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, AppError::Store(StoreError::Database(_) | StoreError::Unreachable { .. }))
+    }
+
+    pub(crate) fn invalid(field: &'static str, message: impl Into<String>) -> AppError {
+        AppError::Invalid(vec![FieldError::new(field, message)])
+    }
+}
+
 fn messages(breaches: &[careful_duties::Breach]) -> String {
     breaches.iter().map(|b| format!("{} ({})", b.message, b.code)).collect::<Vec<_>>().join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn lock_times_are_given_in_uk_time() {
+        // 10:30 UTC in December is 10:30 in London; in July it is 11:30.
+        let winter = Utc.with_ymd_and_hms(2026, 12, 5, 10, 30, 0).unwrap();
+        assert!(SignInFailure::Locked { until: winter }.to_string().contains("5 December 2026 10:30"));
+        let summer = Utc.with_ymd_and_hms(2026, 7, 1, 10, 30, 0).unwrap();
+        assert!(SignInFailure::Locked { until: summer }.to_string().contains("1 July 2026 11:30"));
+        // The clocks go back at 01:00 UTC on 25 October 2026.
+        let before = Utc.with_ymd_and_hms(2026, 10, 25, 0, 30, 0).unwrap();
+        assert!(SignInFailure::Locked { until: before }.to_string().contains("01:30"));
+        let after = Utc.with_ymd_and_hms(2026, 10, 25, 1, 30, 0).unwrap();
+        assert!(SignInFailure::Locked { until: after }.to_string().contains("01:30"));
+    }
 }

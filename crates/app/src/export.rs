@@ -10,8 +10,10 @@ use careful_domain::record::fold;
 use careful_returns::from_record::{self, Registrations};
 use careful_returns::ssda903::{self, ReturnBuilder, Table};
 
+use crate::access::{Action, Resource};
+use crate::audit::{Event, Outcome};
 use crate::record::entries;
-use crate::{App, AppError};
+use crate::{AppError, UserHandle};
 
 /// Children read from the store at a time.
 const BATCH: usize = 1_000;
@@ -29,12 +31,13 @@ pub struct ExportReport {
     pub files: Vec<PathBuf>,
 }
 
-impl App {
+impl UserHandle {
     /// Writes the year's SSDA903 tables, with exactly DfE's column sets, into `dir` (created
     /// if need be). Rows are in order of child ID within each table, so the same record always
     /// gives the same files.
     pub async fn export_ssda903(&self, year: CollectionYear, dir: &Path) -> Result<ExportReport, AppError> {
-        let store = self.store();
+        self.decide(Action::ExportReturns, Resource::Council, None).await?;
+        let store = self.app().store();
         let registrations: Registrations =
             store.workers().await?.into_iter().filter_map(|w| w.registration.map(|r| (w.id, r))).collect();
         let ids = store.child_ids().await?;
@@ -57,6 +60,19 @@ impl App {
         let rows = ret.tables().filter(|t| t.table().exists_in(year)).map(|t| (t.table(), t.len())).collect::<Vec<_>>();
         std::fs::create_dir_all(dir).map_err(|e| AppError::Io { path: dir.to_path_buf(), source: e })?;
         let files = ssda903::write_return_to_dir(&ret, year, dir)?;
+        self.audit(
+            Event::new(
+                Action::ExportReturns.code(),
+                Outcome::Allowed,
+                format!(
+                    "Produced the SSDA903 return for {year} from {} records: {children} children, written to {}",
+                    records.len(),
+                    dir.display()
+                ),
+            )
+            .subject(format!("SSDA903 {year}")),
+        )
+        .await?;
         Ok(ExportReport { year, records: records.len(), children, rows, files })
     }
 }

@@ -11,17 +11,20 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 
 use careful_domain::organisation::{Employment, Service, Team, Worker, WorkerRole};
-use careful_domain::record::{ChildEvent, Entry, fold};
+use careful_domain::record::ChildEvent;
 use careful_domain::{
-    ChildId, CollectionYear, EventId, NewEvent, Reason, RecordedAt, RecordedBy, SystemProcess, TeamId, WorkerId,
+    ChildId, CollectionYear, EventId, Reason, RecordedAt, RecordedBy, SystemProcess, TeamId, WorkerId,
 };
 use careful_returns::ssda903::Submission;
 use careful_returns::ssda903::validate::{Metadata, validate_report};
 use careful_returns::to_record::{self, Imported, ImportedChild, Unrepresentable, stable_bytes};
-use careful_store::{ChildRow, DutyRow, Flag};
+use careful_store::Flag;
 
-use crate::duties::{STANDARDS_SETTING, projection, standards};
-use crate::{App, AppError};
+use crate::access::{Action, Resource};
+use crate::audit::{Event, Outcome};
+use crate::duties::{STANDARDS_SETTING, standards};
+use crate::write::{self, Addition, Guardrails, NewEntry};
+use crate::{AppError, UserHandle};
 
 /// The team careful puts social workers named in imported returns in, until someone moves them.
 pub const IMPORTED_WORKERS_TEAM: &str = "Social workers from imported returns";
@@ -48,14 +51,6 @@ pub struct ImportReport {
     pub assessed_from: Option<NaiveDate>,
 }
 
-impl App {
-    /// The data-quality flags on a child's record: DfE's findings on the rows they were
-    /// imported from, and values careful could not keep.
-    pub async fn data_quality(&self, child: ChildId) -> Result<Vec<Flag>, AppError> {
-        Ok(self.store().data_quality(child).await?)
-    }
-}
-
 /// The flags' source label for a year's 903.
 pub fn source_label(year: CollectionYear) -> String {
     format!("SSDA903 {year}")
@@ -64,12 +59,13 @@ pub fn source_label(year: CollectionYear) -> String {
 /// An imported child, resolved to careful's IDs and ready to write.
 struct Ready {
     child: ChildId,
-    events: Vec<NewEvent>,
+    la_child_id: String,
+    events: Vec<NewEntry>,
     flags: Vec<Flag>,
     new: bool,
 }
 
-impl App {
+impl UserHandle {
     /// Imports `submission` (this year's 903 for `year`, and optionally last year's). Children
     /// with rows careful cannot represent stop the import, listing every such row, unless
     /// `skip_unrepresentable`, when every other child is imported and those are reported.
@@ -79,6 +75,7 @@ impl App {
         year: CollectionYear,
         skip_unrepresentable: bool,
     ) -> Result<ImportReport, AppError> {
+        self.decide(Action::ImportReturns, Resource::Council, None).await?;
         let meta = Metadata::new(year).map_err(|e| AppError::Import(e.to_string()))?;
         let report = validate_report(&submission.this_year, submission.previous_year.as_ref(), &meta);
         let imported = to_record::import(submission, year);
@@ -86,11 +83,11 @@ impl App {
             return Err(AppError::ImportRefused { rows: imported.refused });
         }
         let source = source_label(year);
-        let today = self.today();
-        let now = RecordedAt::new(self.now());
+        let today = self.app().today();
+        let now = RecordedAt::new(self.app().now());
 
         // Social workers by registration number: those careful has, and those to add.
-        let store = self.store();
+        let store = self.app().store();
         let workers = store.workers().await?;
         let teams = store.teams().await?;
         let mut by_registration: HashMap<String, (WorkerId, TeamId)> =
@@ -158,25 +155,39 @@ impl App {
         let mut conflicts: Vec<String> = Vec::new();
         for child in &imported.children {
             let la = child.la_child_id.to_string();
-            let events = envelopes(child, &by_registration, now)?;
+            let events = new_entries(child, &by_registration, now)?;
             let child_flags = flags.remove(&la).unwrap_or_default();
             match store.children_by_la_id(&la).await?.as_slice() {
                 [] => ready.push(Ready {
                     child: ChildId::from_random_bytes(stable_bytes(&format!("careful-import child {la}"))),
+                    la_child_id: la,
                     events,
                     flags: child_flags,
                     new: true,
                 }),
                 [existing] => {
                     let held = store.read_stream(*existing).await?;
-                    let same = held.len() == events.len()
-                        && held.iter().zip(&events).all(|(h, e)| {
-                            h.event.kind == e.kind
-                                && h.event.payload == e.payload
-                                && h.event.effective_date == e.effective_date
-                        });
+                    let mut same = held.len() == events.len();
+                    for (h, e) in held.iter().zip(&events) {
+                        let envelope = e.event.clone().into_envelope(
+                            e.id,
+                            e.effective_date,
+                            e.recorded_at,
+                            e.recorded_by,
+                            None,
+                        )?;
+                        same &= h.event.kind == envelope.kind
+                            && h.event.payload == envelope.payload
+                            && h.event.effective_date == envelope.effective_date;
+                    }
                     if same {
-                        ready.push(Ready { child: *existing, events: Vec::new(), flags: child_flags, new: false });
+                        ready.push(Ready {
+                            child: *existing,
+                            la_child_id: la,
+                            events: Vec::new(),
+                            flags: child_flags,
+                            new: false,
+                        });
                     } else {
                         conflicts.push(la);
                     }
@@ -210,36 +221,38 @@ impl App {
             let json = serde_json::to_string(&policy).map_err(|e| AppError::Import(e.to_string()))?;
             tx.put_setting(STANDARDS_SETTING, &json).await?;
         }
-        let mut projections: Vec<(ChildRow, Vec<DutyRow>)> = Vec::new();
-        let new: Vec<&Ready> = ready.iter().filter(|r| r.new).collect();
-        for chunk in new.chunks(2_000) {
-            let records: Vec<(ChildId, &[NewEvent])> = chunk.iter().map(|r| (r.child, r.events.as_slice())).collect();
-            tx.create_records(&records).await?;
-        }
-        for r in &new {
-            let entries: Vec<Entry> = r
-                .events
-                .iter()
-                .enumerate()
-                .map(|(i, e)| {
-                    Ok(Entry {
-                        id: e.id,
-                        sequence: careful_domain::Sequence::new(i as u64 + 1),
-                        effective_date: e.effective_date,
-                        recorded_at: e.recorded_at,
-                        recorded_by: e.recorded_by,
-                        reason: e.reason.clone(),
-                        manager_override: None,
-                        event: ChildEvent::from_envelope(e).map_err(|err| AppError::Import(err.to_string()))?,
-                    })
-                })
-                .collect::<Result<_, AppError>>()?;
-            let record = fold(&entries)?;
-            let as_of = today.max(crate::duties::last_date(&record));
-            projections.push(projection(r.child, &record, &policy, as_of));
+        // Every new child through the one write path: folded (an impossible record stops the
+        // import), projected, appended. What happened before careful is history: the
+        // guardrails do not apply to it.
+        let mut checked = Vec::new();
+        for r in ready.iter().filter(|r| r.new) {
             out.events += r.events.len();
+            let addition = Addition {
+                child: r.child,
+                expected: careful_domain::Sequence::EMPTY,
+                existing: Vec::new(),
+                new: r.events.clone(),
+                guardrails: Guardrails::History,
+            };
+            checked.push(
+                write::check(addition, &policy, today)
+                    .map_err(|e| AppError::Import(format!("child {}: {e}", r.la_child_id)))?,
+            );
         }
-        tx.insert_projections(&projections).await?;
+        let imported_children = checked.len();
+        write::commit(&mut tx, checked).await?;
+        for r in ready.iter().filter(|r| r.new) {
+            self.audit_in(
+                &mut tx,
+                Event::new(
+                    Action::ImportReturns.code(),
+                    Outcome::Allowed,
+                    format!("Imported the child's record from {source} ({} events)", r.events.len()),
+                )
+                .child(r.child),
+            )
+            .await?;
+        }
         let mut flagged: HashSet<ChildId> = HashSet::new();
         for r in &ready {
             if !r.flags.is_empty() {
@@ -247,21 +260,36 @@ impl App {
             }
             tx.replace_data_quality(r.child, &source, &r.flags).await?;
         }
+        self.audit_in(
+            &mut tx,
+            Event::new(
+                Action::ImportReturns.code(),
+                Outcome::Allowed,
+                format!(
+                    "Imported {source}: {imported_children} new children, {} unchanged, {} workers added, {} DfE findings kept as flags",
+                    ready.len() - imported_children,
+                    new_workers.len(),
+                    out.findings
+                ),
+            )
+            .subject(source.clone()),
+        )
+        .await?;
         tx.commit().await?;
-        out.imported = new.len();
-        out.unchanged = ready.len() - new.len();
+        out.imported = imported_children;
+        out.unchanged = ready.len() - imported_children;
         out.flagged_children = flagged.len();
         Ok(out)
     }
 }
 
-/// The child's events as envelopes: allocations resolved to careful's workers, each event's
-/// reason naming the file and line it came from.
-fn envelopes(
+/// The child's events, ready for the write path: allocations resolved to careful's workers, each
+/// event's reason naming the file and line it came from.
+fn new_entries(
     child: &ImportedChild,
     workers: &HashMap<String, (WorkerId, TeamId)>,
     now: RecordedAt,
-) -> Result<Vec<NewEvent>, AppError> {
+) -> Result<Vec<NewEntry>, AppError> {
     child
         .events
         .iter()
@@ -283,7 +311,14 @@ fn envelopes(
             // The same ID each time the same row is imported.
             let id =
                 EventId::from_random_bytes(stable_bytes(&format!("careful-import event {} {i}", child.la_child_id)));
-            Ok(event.into_envelope(id, e.date, now, RecordedBy::System(SystemProcess::Import), Some(reason))?)
+            Ok(NewEntry {
+                id,
+                event,
+                effective_date: e.date,
+                recorded_at: now,
+                recorded_by: RecordedBy::System(SystemProcess::Import),
+                reason: Some(reason),
+            })
         })
         .collect()
 }

@@ -1,38 +1,46 @@
 //! Recording events in a child's record: every new event is checked against the child's whole
 //! history (the fold) and the law's guardrails before it is appended, so an impossible record
-//! can never be written and a forbidden one only with a named manager's override; the child's
-//! duties are brought up to date in the same transaction.
+//! can never be written and a forbidden one only with a manager's override; the child's
+//! duties are brought up to date in the same transaction, and the audit log says who recorded
+//! what.
+//!
+//! Who recorded an event is the signed-in principal's worker, never what the caller says; a
+//! manager's override is the principal's own, given by asking for it.
 
-use careful_domain::organisation::WorkerRole;
-use careful_domain::record::{ChildEvent, ChildRecord, Entry, fold};
-use careful_domain::{
-    ChildId, EventId, NewEvent, Override, Reason, RecordedAt, RecordedBy, Sequence, WorkerId, WorkingDayCalendar,
-};
 use chrono::NaiveDate;
 
-use crate::duties::{last_date, projection, standards};
-use crate::{App, AppError};
+use careful_domain::record::{ChildEvent, Entry};
+use careful_domain::{ChildId, EventId, Reason, RecordedAt, RecordedBy, Sequence};
 
-/// A child's record as read from the store: the folded state and the sequence to expect when
-/// adding to it.
-pub struct LoadedRecord {
-    pub record: ChildRecord,
-    pub sequence: Sequence,
-}
+use crate::access::Action;
+use crate::audit::{Event, Outcome};
+use crate::write::{self, Addition, Guardrails, NewEntry};
+use crate::{AppError, UserHandle};
 
 /// An event a user wants to record.
+#[derive(Debug, Clone)]
 pub struct Proposed {
     pub event: ChildEvent,
     pub effective_date: NaiveDate,
-    pub recorded_by: RecordedBy,
     pub reason: Option<Reason>,
-    /// The team manager accepting any guardrail's breach; the reason says why.
-    pub manager_override: Option<WorkerId>,
+    /// The recording manager accepts the guardrails' breaches (with the reason).
+    pub accept_breaches: bool,
 }
 
 impl Proposed {
-    pub fn new(event: ChildEvent, effective_date: NaiveDate, recorded_by: RecordedBy) -> Proposed {
-        Proposed { event, effective_date, recorded_by, reason: None, manager_override: None }
+    pub fn new(event: ChildEvent, effective_date: NaiveDate) -> Proposed {
+        Proposed { event, effective_date, reason: None, accept_breaches: false }
+    }
+
+    pub fn because(mut self, reason: Reason) -> Proposed {
+        self.reason = Some(reason);
+        self
+    }
+
+    /// As a manager, accepting the guardrails' breaches.
+    pub fn accepting_breaches(mut self) -> Proposed {
+        self.accept_breaches = true;
+        self
     }
 }
 
@@ -46,94 +54,144 @@ pub(crate) fn entries(events: &[careful_domain::RecordedEvent]) -> Result<Vec<En
         .collect()
 }
 
-impl App {
-    /// Reads and folds a child's record.
-    pub async fn load_record(&self, child: ChildId) -> Result<Option<LoadedRecord>, AppError> {
-        let events = self.store().read_stream(child).await?;
-        let Some(last) = events.last() else { return Ok(None) };
-        let sequence = last.sequence;
-        let record = fold(&entries(&events)?)?;
-        Ok(Some(LoadedRecord { record, sequence }))
-    }
-
+impl UserHandle {
     /// Records `proposed` in the child's record, provided the record still ends at `expected`,
     /// the events make sense after everything already recorded, and the guardrails allow them
-    /// (or a team manager overrides them, with a reason). The child's duties are recomputed in
-    /// the same transaction. Returns the new sequence.
+    /// (or the recording manager accepts them, with a reason). Returns the new sequence.
     pub async fn record(
         &self,
         child: ChildId,
         expected: Sequence,
         proposed: Vec<Proposed>,
     ) -> Result<Sequence, AppError> {
-        let existing = self.store().read_stream(child).await?;
-        let mut all = entries(&existing)?;
-        let policy = standards(self.store()).await?;
-        let calendar = WorkingDayCalendar::england_and_wales();
-        let now = RecordedAt::new(self.now());
-        let mut envelopes: Vec<NewEvent> = Vec::with_capacity(proposed.len());
-        let mut record = if all.is_empty() { None } else { Some(fold(&all)?) };
-        for (i, p) in proposed.into_iter().enumerate() {
-            let breaches = match &record {
-                Some(r) => careful_duties::check(r, p.effective_date, &p.event, calendar, &policy),
-                None => Vec::new(),
-            };
-            let manager_override = self.accept(&breaches, &p).await?;
-            let id = EventId::new();
-            all.push(Entry {
-                id,
-                sequence: expected.advanced_by(i + 1),
-                effective_date: p.effective_date,
-                recorded_at: now,
-                recorded_by: p.recorded_by,
-                reason: p.reason.clone(),
-                manager_override: manager_override.clone(),
-                event: p.event.clone(),
+        let p = self.principal();
+        let Some(worker) = p.worker() else {
+            return Err(AppError::Denied {
+                what: "record in children's records",
+                reason: "this account is not linked to a worker; ask an administrator to link it".into(),
             });
-            record = Some(fold(&all)?);
-            let mut envelope = p.event.into_envelope(id, p.effective_date, now, p.recorded_by, p.reason)?;
-            envelope.manager_override = manager_override;
-            envelopes.push(envelope);
-        }
-        let Some(record) = record else { return Ok(expected) };
-        let as_of = self.today().max(last_date(&record));
-        let (row, duties) = projection(child, &record, &policy, as_of);
-        let mut tx = self.store().begin().await?;
-        let outcome = tx.append(child, expected, &envelopes).await?;
-        tx.replace_projection(&row, &duties).await?;
-        tx.commit().await?;
-        Ok(outcome.sequence)
-    }
-
-    /// Decides what the guardrails' breaches allow: refused outright, or accepted only on a team
-    /// manager's override with a reason, which is returned for the event's envelope.
-    async fn accept(&self, breaches: &[careful_duties::Breach], p: &Proposed) -> Result<Option<Override>, AppError> {
-        let refused: Vec<_> = breaches.iter().filter(|b| !b.overridable).cloned().collect();
-        if !refused.is_empty() {
-            return Err(AppError::Refused { breaches: refused });
-        }
-        if breaches.is_empty() {
-            return match p.manager_override {
-                Some(_) => Err(AppError::Override("nothing needs overriding: record the event without one".into())),
-                None => Ok(None),
-            };
-        }
-        let Some(manager) = p.manager_override else {
-            return Err(AppError::NeedsOverride { breaches: breaches.to_vec() });
         };
-        if p.reason.is_none() {
-            return Err(AppError::Override("give the reason the manager accepted it".into()));
-        }
-        match self.store().worker(manager).await? {
-            Some(w) if w.role == WorkerRole::TeamManager && w.left.is_none_or(|left| left > p.effective_date) => {}
-            Some(w) => {
+        let accepting = proposed.iter().any(|e| e.accept_breaches);
+        let store = self.app().store();
+        let manager = if accepting {
+            let in_post = match store.worker(worker).await? {
+                Some(w) => proposed.iter().all(|e| w.in_post(e.effective_date)),
+                None => false,
+            };
+            if !p.role().is_manager() || !in_post {
                 return Err(AppError::Override(format!(
-                    "{} is not a team manager in post on that day; only a team manager may accept a breach",
-                    w.name
+                    "{} is not a team or service manager in post on that day; only a manager may accept a breach",
+                    p.display_name()
                 )));
             }
-            None => return Err(AppError::Override(format!("there is no worker with ID {manager}"))),
+            Some(worker)
+        } else {
+            None
+        };
+        let policy = crate::duties::standards(store).await?;
+        let mut tx = Some(store.begin().await?);
+        self.authorise_child(&mut tx, child, Action::RecordForChild).await?;
+        let mut t = tx.take().expect("a transaction");
+        let events = t.read_stream(child).await?;
+        let current = events.last().map_or(Sequence::EMPTY, |e| e.sequence);
+        if current != expected {
+            return Err(AppError::Store(careful_store::StoreError::Conflict { child, expected, current }));
         }
-        Ok(Some(Override::new(manager, breaches.iter().map(|b| b.code.to_string()).collect())?))
+        let now = RecordedAt::new(self.app().now());
+        let titles: Vec<&'static str> = proposed.iter().map(|e| e.event.title()).collect();
+        let reason = proposed.iter().find_map(|e| e.reason.clone());
+        let new = proposed
+            .into_iter()
+            .map(|e| NewEntry {
+                id: EventId::new(),
+                event: e.event,
+                effective_date: e.effective_date,
+                recorded_at: now,
+                recorded_by: RecordedBy::Worker(worker),
+                reason: e.reason,
+            })
+            .collect();
+        let checked = write::check(
+            Addition { child, expected, existing: entries(&events)?, new, guardrails: Guardrails::Apply { manager } },
+            &policy,
+            self.app().today(),
+        )?;
+        let sequences = write::commit(&mut t, vec![checked]).await?;
+        let detail = format!(
+            "Recorded {}{}",
+            titles.join(", "),
+            if manager.is_some() { ", accepting the guardrails' breaches as manager" } else { "" }
+        );
+        self.audit_in(
+            &mut t,
+            Event::new(Action::RecordForChild.code(), Outcome::Allowed, detail)
+                .child(child)
+                .reason(reason.map(|r| r.as_str().to_string())),
+        )
+        .await?;
+        t.commit().await?;
+        Ok(sequences[0])
+    }
+
+    /// Starts a new child's record with `proposed` (the first event registers the child). The
+    /// record is checked like any other; nothing is refused for being new except an impossible
+    /// record. Returns the child's ID and the record's sequence.
+    pub async fn register_child(&self, proposed: Vec<Proposed>) -> Result<(ChildId, Sequence), AppError> {
+        self.decide(Action::RegisterChild, crate::access::Resource::Council, None).await?;
+        let Some(worker) = self.principal().worker() else {
+            return Err(AppError::Denied {
+                what: "start a new child's record",
+                reason: "this account is not linked to a worker; ask an administrator to link it".into(),
+            });
+        };
+        if !matches!(proposed.first().map(|p| &p.event), Some(ChildEvent::ChildRegistered { .. })) {
+            return Err(AppError::invalid("event", "A new record starts with the child's registration"));
+        }
+        let store = self.app().store();
+        let policy = crate::duties::standards(store).await?;
+        let child = ChildId::new();
+        let now = RecordedAt::new(self.app().now());
+        let new = proposed
+            .into_iter()
+            .map(|e| NewEntry {
+                id: EventId::new(),
+                event: e.event,
+                effective_date: e.effective_date,
+                recorded_at: now,
+                recorded_by: RecordedBy::Worker(worker),
+                reason: e.reason,
+            })
+            .collect();
+        let checked = write::check(
+            Addition {
+                child,
+                expected: Sequence::EMPTY,
+                existing: Vec::new(),
+                new,
+                guardrails: Guardrails::Apply { manager: None },
+            },
+            &policy,
+            self.app().today(),
+        )?;
+        let la = checked.record().la_child_id.to_string();
+        let mut tx = store.begin().await?;
+        let sequences = write::commit(&mut tx, vec![checked]).await?;
+        self.audit_in(
+            &mut tx,
+            Event::new(Action::RegisterChild.code(), Outcome::Allowed, format!("Started the record of child {la}"))
+                .child(child),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((child, sequences[0]))
+    }
+
+    /// A child's record as read now, with the sequence to expect when adding to it.
+    pub async fn load_record(
+        &self,
+        child: ChildId,
+    ) -> Result<(careful_domain::record::ChildRecord, Sequence), AppError> {
+        let opened = self.open_child(child, Action::ViewChild, "Read the record").await?;
+        Ok((opened.record, opened.sequence))
     }
 }

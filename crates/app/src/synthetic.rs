@@ -1,8 +1,10 @@
 //! Writing a synthetic council: into a database through the event log, and as the 903 and CIN
 //! census files a council would send DfE.
 //!
-//! Generation runs on blocking threads (it is pure computation); each child's record is checked
-//! by the fold before it is written, exactly as a worker's entries are.
+//! Generation runs on blocking threads (it is pure computation); each child's record goes
+//! through the same write path as a worker's entries ([`crate::write`]), checked on every core
+//! and committed by one writer, as the synthetic council's administrator, with an audit entry
+//! for each batch.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -10,16 +12,18 @@ use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use careful_domain::record::{ChildRecord, Entry, fold};
-use careful_domain::{ChildId, CollectionYear, NewEvent, RecordedAt, Sequence};
+use careful_domain::record::{ChildRecord, fold};
+use careful_domain::{CollectionYear, RecordedAt, Sequence};
 use careful_duties::Policy;
 use careful_insight::{Figure, YearFigures};
 use careful_returns::from_record::{self, Registrations};
 use careful_returns::{cin, ssda903};
-use careful_store::{ChildRow, DutyRow, Store};
 use careful_synth::{Council, InjectedFailure, Options, SyntheticChild};
 
-use crate::AppError;
+use crate::access::{Action, Resource};
+use crate::audit::{Event, Outcome};
+use crate::write::{self, Addition, Checked, Guardrails, NewEntry};
+use crate::{App, AppError};
 
 /// The setting that records which synthetic council a database holds.
 pub const SYNTHETIC_COUNCIL_SETTING: &str = "synthetic_council";
@@ -27,8 +31,10 @@ pub const SYNTHETIC_COUNCIL_SETTING: &str = "synthetic_council";
 /// Where to put a synthetic council.
 pub struct GenerateRequest {
     pub options: Options,
-    /// A store to write into; it must hold no records yet.
-    pub store: Option<Store>,
+    /// A careful to write into; its database must hold no records, teams or accounts yet. The
+    /// council is written as its synthetic administrator (made first), through the same write
+    /// path as every record, and audited.
+    pub app: Option<App>,
     /// A folder for the 903 CSV tables.
     pub ssda903_dir: Option<PathBuf>,
     /// A file for the CIN census XML.
@@ -56,36 +62,66 @@ pub struct GenerateReport {
 /// Children are written to the database this many at a time, each batch one transaction.
 const BATCH: usize = 2_000;
 
-struct Prepared {
-    id: ChildId,
-    events: Vec<NewEvent>,
-    record: ChildRecord,
-    injected: Vec<InjectedFailure>,
-    /// The child's projection rows, when writing to a database.
-    projection: Option<(ChildRow, Vec<DutyRow>)>,
+/// A synthetic child, checked: through the write path when going into a database, folded only
+/// when going into files. (Not boxed: each is moved once, from the generating thread to the
+/// writer.)
+#[allow(clippy::large_enum_variant)]
+enum Prepared {
+    Checked { checked: Checked, injected: Vec<InjectedFailure> },
+    Folded { record: ChildRecord, events: usize, injected: Vec<InjectedFailure> },
 }
 
-/// A child's events, folded and checked, and (for a database) their duties as of `as_of`.
-fn prepare(child: SyntheticChild, duties: Option<(&Policy, NaiveDate)>) -> Result<Prepared, AppError> {
-    let mut events = Vec::with_capacity(child.events.len());
-    let mut entries = Vec::with_capacity(child.events.len());
-    for (i, e) in child.events.into_iter().enumerate() {
-        let recorded_at = RecordedAt::new(e.recorded_at);
-        entries.push(Entry {
-            id: e.id,
-            sequence: Sequence::new(i as u64 + 1),
-            effective_date: e.effective_date,
-            recorded_at,
-            recorded_by: e.recorded_by,
-            reason: None,
-            manager_override: None,
-            event: e.event.clone(),
-        });
-        events.push(e.event.into_envelope(e.id, e.effective_date, recorded_at, e.recorded_by, None)?);
+impl Prepared {
+    fn record(&self) -> &ChildRecord {
+        match self {
+            Prepared::Checked { checked, .. } => checked.record(),
+            Prepared::Folded { record, .. } => record,
+        }
     }
-    let record = fold(&entries).map_err(|e| AppError::Synthetic(format!("child {}: {e}", child.la_child_id)))?;
-    let projection = duties.map(|(policy, as_of)| crate::duties::projection(child.id, &record, policy, as_of));
-    Ok(Prepared { id: child.id, events, record, injected: child.injected, projection })
+
+    fn events(&self) -> usize {
+        match self {
+            Prepared::Checked { checked, .. } => checked.events(),
+            Prepared::Folded { events, .. } => *events,
+        }
+    }
+}
+
+/// A child's events, folded and checked, and (for a database) through the write path's check
+/// with their duties as of `as_of`.
+fn prepare(child: SyntheticChild, duties: Option<(&Policy, NaiveDate)>) -> Result<Prepared, AppError> {
+    let la = child.la_child_id.to_string();
+    let named = |e: AppError| AppError::Synthetic(format!("child {la}: {e}"));
+    match duties {
+        Some((policy, as_of)) => {
+            let new = child
+                .events
+                .into_iter()
+                .map(|e| NewEntry {
+                    id: e.id,
+                    event: e.event,
+                    effective_date: e.effective_date,
+                    recorded_at: RecordedAt::new(e.recorded_at),
+                    recorded_by: e.recorded_by,
+                    reason: None,
+                })
+                .collect();
+            let addition = Addition {
+                child: child.id,
+                expected: Sequence::EMPTY,
+                existing: Vec::new(),
+                new,
+                guardrails: Guardrails::History,
+            };
+            let checked = write::check(addition, policy, as_of).map_err(named)?;
+            Ok(Prepared::Checked { checked, injected: child.injected })
+        }
+        None => {
+            let entries = child.entries();
+            let record = fold(&entries).map_err(|e| named(e.into()))?;
+            Ok(Prepared::Folded { record, events: entries.len(), injected: child.injected })
+        }
+    }
 }
 
 /// Generates a synthetic council and writes it where asked. `progress` is told how many
@@ -95,33 +131,46 @@ pub async fn generate(
     progress: Arc<dyn Fn(u64) + Send + Sync>,
 ) -> Result<GenerateReport, AppError> {
     let council = Arc::new(Council::new(request.options.clone()));
-    if let Some(store) = &request.store {
-        let counts = store.counts().await?;
-        if counts.children > 0 || counts.teams > 0 {
-            return Err(AppError::Synthetic(format!(
-                "the database already holds {} children's records and {} teams; a synthetic council is written only into an empty database",
-                counts.children, counts.teams
-            )));
+    let admin = match &request.app {
+        Some(app) => {
+            let handle = app.synthetic_administrator_for_empty_database(&request.options).await?;
+            handle.decide(Action::GenerateSyntheticCouncil, Resource::Council, None).await?;
+            let mut tx = app.store().begin().await?;
+            for team in &council.organisation.teams {
+                tx.insert_team(team).await?;
+            }
+            for worker in &council.organisation.workers {
+                tx.insert_worker(worker).await?;
+            }
+            tx.put_setting(SYNTHETIC_COUNCIL_SETTING, &marker(&request.options, false)).await?;
+            handle
+                .audit_in(
+                    &mut tx,
+                    Event::new(
+                        Action::GenerateSyntheticCouncil.code(),
+                        Outcome::Allowed,
+                        format!(
+                            "Began writing a synthetic council ({}): {} teams and {} workers",
+                            marker(&request.options, false),
+                            council.organisation.teams.len(),
+                            council.organisation.workers.len()
+                        ),
+                    ),
+                )
+                .await?;
+            tx.commit().await?;
+            Some(handle)
         }
-        let mut tx = store.begin().await?;
-        for team in &council.organisation.teams {
-            tx.insert_team(team).await?;
-        }
-        for worker in &council.organisation.workers {
-            tx.insert_worker(worker).await?;
-        }
-        tx.put_setting(SYNTHETIC_COUNCIL_SETTING, &marker(&request.options, false)).await?;
-        tx.commit().await?;
-    }
+        None => None,
+    };
 
-    type Batch = Vec<(ChildId, Vec<NewEvent>, Option<(ChildRow, Vec<DutyRow>)>)>;
-    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Batch>(4);
-    let policy = match &request.store {
-        Some(store) => crate::duties::standards(store).await?,
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<Checked>>(4);
+    let policy = match &request.app {
+        Some(app) => crate::duties::standards(app.store()).await?,
         None => Policy::default(),
     };
     let end = request.options.end;
-    let wants_db = request.store.is_some();
+    let wants_db = request.app.is_some();
     let year = request.year;
     let ssda903_dir = request.ssda903_dir.clone();
     let cin_file = request.cin_file.clone();
@@ -157,24 +206,27 @@ pub async fn generate(
                     let result = (|| -> Result<(), AppError> {
                         let p = prepared?;
                         report.children += 1;
-                        report.events += p.events.len() as u64;
-                        figures.add(year, &p.record);
+                        report.events += p.events() as u64;
+                        figures.add(year, p.record());
                         if let Some(builder) = returns.as_mut() {
-                            from_record::ssda903_rows(&p.record, year, &registrations, builder).map_err(|e| {
-                                AppError::Synthetic(format!("903 row for {}: {e}", p.record.la_child_id))
+                            from_record::ssda903_rows(p.record(), year, &registrations, builder).map_err(|e| {
+                                AppError::Synthetic(format!("903 row for {}: {e}", p.record().la_child_id))
                             })?;
                         }
                         if let Some(writer) = census.as_mut()
-                            && let Some(child) = from_record::cin_child(&p.record, year)
+                            && let Some(child) = from_record::cin_child(p.record(), year)
                         {
                             writer.write_child(&child)?;
                         }
-                        report.injected.extend(p.injected);
-                        if wants_db {
-                            batch.push((p.id, p.events, p.projection));
-                            if batch.len() >= BATCH && sender.blocking_send(std::mem::take(&mut batch)).is_err() {
-                                return Err(AppError::Synthetic("the database writer stopped".into()));
+                        match p {
+                            Prepared::Checked { checked, injected } => {
+                                report.injected.extend(injected);
+                                batch.push(checked);
+                                if batch.len() >= BATCH && sender.blocking_send(std::mem::take(&mut batch)).is_err() {
+                                    return Err(AppError::Synthetic("the database writer stopped".into()));
+                                }
                             }
+                            Prepared::Folded { injected, .. } => report.injected.extend(injected),
                         }
                         if report.children.is_multiple_of(500) {
                             progress(report.children);
@@ -210,22 +262,46 @@ pub async fn generate(
         })
     };
 
-    if let Some(store) = &request.store {
+    if let (Some(app), Some(admin)) = (&request.app, &admin) {
+        let mut written = 0u64;
         while let Some(batch) = receiver.recv().await {
-            let mut tx = store.begin().await?;
-            let records: Vec<(ChildId, &[NewEvent])> = batch.iter().map(|(c, e, _)| (*c, e.as_slice())).collect();
-            tx.create_records(&records).await?;
-            let projections: Vec<(ChildRow, Vec<DutyRow>)> = batch.into_iter().filter_map(|(_, _, p)| p).collect();
-            tx.insert_projections(&projections).await?;
+            let mut tx = app.store().begin().await?;
+            let children = batch.len();
+            let events: usize = batch.iter().map(Checked::events).sum();
+            write::commit(&mut tx, batch).await?;
+            written += children as u64;
+            admin
+                .audit_in(
+                    &mut tx,
+                    Event::new(
+                        Action::GenerateSyntheticCouncil.code(),
+                        Outcome::Allowed,
+                        format!("Wrote {children} synthetic children's records ({events} events; {written} so far)"),
+                    ),
+                )
+                .await?;
             tx.commit().await?;
         }
     } else {
         while receiver.recv().await.is_some() {}
     }
     let (report, _) = generator.await.map_err(|e| AppError::Synthetic(format!("the generator failed: {e}")))??;
-    if let Some(store) = &request.store {
-        let mut tx = store.begin().await?;
+    if let (Some(app), Some(admin)) = (&request.app, &admin) {
+        let mut tx = app.store().begin().await?;
         tx.put_setting(SYNTHETIC_COUNCIL_SETTING, &marker(&request.options, true)).await?;
+        admin
+            .audit_in(
+                &mut tx,
+                Event::new(
+                    Action::GenerateSyntheticCouncil.code(),
+                    Outcome::Allowed,
+                    format!(
+                        "Finished writing the synthetic council: {} children, {} events",
+                        report.children, report.events
+                    ),
+                ),
+            )
+            .await?;
         tx.commit().await?;
     }
     let mut report = report;

@@ -168,3 +168,37 @@ fn latest_episode_date(ret: &Return) -> Option<NaiveDate> {
         .flatten()
         .max()
 }
+
+impl crate::UserHandle {
+    /// Before checking uploaded SSDA903 files in the browser: the principal must be allowed to
+    /// check returns (performance analysts and managers) and within the per-person limit on
+    /// uploads an hour ([`crate::Security::uploads_per_hour`]); the upload is audited (its
+    /// files' names and sizes; careful never keeps the files).
+    pub async fn start_ssda903_check(&self, files: &[(&str, usize)]) -> Result<(), crate::AppError> {
+        use crate::access::{Action, Resource};
+        use crate::audit::{Event, Outcome};
+        self.decide(Action::CheckReturns, Resource::Council, None).await?;
+        let limit = self.app().settings().security.uploads_per_hour;
+        let now = self.app().now();
+        {
+            let mut uploads = self.app().uploads().lock().unwrap_or_else(|e| e.into_inner());
+            let mine = uploads.entry(self.principal().account()).or_default();
+            mine.retain(|at| now - *at < chrono::Duration::hours(1));
+            if mine.len() >= limit as usize {
+                let retry = mine.iter().min().copied().unwrap_or(now) + chrono::Duration::hours(1);
+                return Err(crate::AppError::TooManyUploads { limit, retry_after: crate::error::uk_date_time(retry) });
+            }
+            mine.push(now);
+        }
+        let list: Vec<String> = files.iter().map(|(name, size)| format!("{name} ({size} bytes)")).collect();
+        self.audit(
+            Event::new(
+                Action::CheckReturns.code(),
+                Outcome::Allowed,
+                format!("Checked uploaded SSDA903 files against DfE's rules: {}", list.join(", ")),
+            )
+            .subject("SSDA903 upload"),
+        )
+        .await
+    }
+}

@@ -7,9 +7,9 @@ use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 
 use careful_app::duties::{Whose, WorklistEntry};
-use careful_app::{App, Settings, SystemClock};
+use careful_app::{App, Settings, SystemClock, UserHandle};
 use careful_domain::calendar::long_date;
-use careful_domain::{ChildId, TeamId, WorkerId, WorkingDayCalendar};
+use careful_domain::{TeamId, WorkerId, WorkingDayCalendar};
 use careful_duties::{Duty, DutyStatus};
 
 use crate::failure::Failure;
@@ -56,6 +56,8 @@ pub struct DutiesArgs {
     /// Print the rule catalogue with how careful implements each rule (docs/duties.md), and exit.
     #[arg(long, conflicts_with_all = ["database", "whose", "status"])]
     catalogue: bool,
+    #[command(flatten)]
+    signin: crate::signin::SignInArgs,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -95,8 +97,8 @@ pub async fn run(args: DutiesArgs, today: NaiveDate) -> Result<(), Failure> {
         return Ok(());
     }
     let url = args.database.as_deref().ok_or_else(|| Failure::new("give the database with --database URL"))?;
-    let store = crate::open(url).await?;
-    let app = App::new(store, Settings { council_name: String::new(), demo: false }, std::sync::Arc::new(SystemClock));
+    let app = App::open(url, Settings::command_line(), std::sync::Arc::new(SystemClock)).await?;
+    let app = crate::signin::sign_in(&app, &args.signin).await?;
     let as_of = args.as_of.unwrap_or(today);
     if let Some(id) = &args.child {
         return explain(&app, id, as_of, args.format).await;
@@ -115,7 +117,7 @@ pub async fn run(args: DutiesArgs, today: NaiveDate) -> Result<(), Failure> {
         app.worklist(whose, open_only, due_by, as_of).await?
     } else {
         let all = app.worklist_as_of(whose, as_of).await?;
-        if wanted.is_empty() { all.into_iter().filter(|e| e.item.duty.open).collect() } else { all }
+        if wanted.is_empty() { all.into_iter().filter(|e| e.duty.open).collect() } else { all }
     };
     let entries: Vec<WorklistEntry> =
         entries.into_iter().filter(|e| wanted.is_empty() || wanted.contains(&e.status.code())).collect();
@@ -127,12 +129,12 @@ pub async fn run(args: DutiesArgs, today: NaiveDate) -> Result<(), Failure> {
                 "child,child_name,rule,status,days,due,due_at,met_on,owed,trigger,trigger_date,worker,team,iro,citation"
             );
             for e in &entries {
-                let d = &e.item.duty;
+                let d = &e.duty;
                 let rule = careful_duties::catalogue::rule(&d.rule);
                 say!(
                     "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-                    csv(&e.item.la_child_id),
-                    csv(&e.item.child_name),
+                    csv(&e.la_child_id),
+                    csv(&e.child_name),
                     csv(&d.rule),
                     e.status.code(),
                     days(&e.status).map(|n| n.to_string()).unwrap_or_default(),
@@ -156,14 +158,14 @@ pub async fn run(args: DutiesArgs, today: NaiveDate) -> Result<(), Failure> {
             }
             say!("{:<10}  {:<22}  {:<10}  {:<22}  {:<26}  {}", "Due", "Status", "Child", "Rule", "Worker", "Owed");
             for e in &entries {
-                let d = &e.item.duty;
+                let d = &e.duty;
                 let status =
                     if e.status.is_open() && !d.open { format!("{} (missed)", e.status) } else { e.status.to_string() };
                 say!(
                     "{:<10}  {:<22}  {:<10}  {:<22}  {:<26}  {}",
                     d.due,
                     status,
-                    e.item.la_child_id,
+                    e.la_child_id,
                     d.rule,
                     names.worker(d.worker),
                     d.owed
@@ -191,12 +193,9 @@ struct Names {
 }
 
 impl Names {
-    async fn load(app: &App) -> Result<Names, Failure> {
-        let (workers, teams) = app.organisation().await?;
-        Ok(Names {
-            workers: workers.into_iter().map(|w| (w.id, w.name)).collect(),
-            teams: teams.into_iter().map(|t| (t.id, t.name)).collect(),
-        })
+    async fn load(app: &UserHandle) -> Result<Names, Failure> {
+        let (workers, teams) = app.staff_names().await?;
+        Ok(Names { workers, teams })
     }
 
     fn worker(&self, id: Option<WorkerId>) -> String {
@@ -239,7 +238,7 @@ fn json_opt(text: Option<String>) -> String {
 fn json_array(entries: &[WorklistEntry], names: &Names) -> String {
     let mut out = String::from("[");
     for (i, e) in entries.iter().enumerate() {
-        let d = &e.item.duty;
+        let d = &e.duty;
         let rule = careful_duties::catalogue::rule(&d.rule);
         if i > 0 {
             out.push(',');
@@ -247,8 +246,8 @@ fn json_array(entries: &[WorklistEntry], names: &Names) -> String {
         let _ = write!(
             out,
             "\n  {{\"child\": {}, \"child_name\": {}, \"rule\": {}, \"citation\": {}, \"owed\": {}, \"due\": \"{}\", \"due_at\": {}, \"status\": \"{}\", \"days\": {}, \"met_on\": {}, \"trigger\": {}, \"trigger_date\": \"{}\", \"can_still_be_done\": {}, \"worker\": {}, \"team\": {}, \"iro\": {}, \"working\": {}}}",
-            json_string(&e.item.la_child_id),
-            json_string(&e.item.child_name),
+            json_string(&e.la_child_id),
+            json_string(&e.child_name),
             json_string(&d.rule),
             json_opt(rule.map(|r| r.citation.to_string())),
             json_string(&d.owed),
@@ -274,26 +273,9 @@ fn json_array(entries: &[WorklistEntry], names: &Names) -> String {
 }
 
 /// One child's duties, each with the events and dates that decided it.
-async fn explain(app: &App, id: &str, as_of: NaiveDate, format: Format) -> Result<(), Failure> {
-    let mut found = app.find_child(id).await?;
-    if found.is_empty()
-        && let Ok(child) = id.parse::<ChildId>()
-    {
-        found.push(child);
-    }
-    let child = match found.as_slice() {
-        [one] => *one,
-        [] => return Err(Failure::new(format!("no child has the ID {id}"))),
-        many => {
-            return Err(Failure::new(format!(
-                "{} children have the council ID {id}: give careful's ID instead",
-                many.len()
-            )));
-        }
-    };
-    let Some((record, duties)) = app.child_duties(child, as_of).await? else {
-        return Err(Failure::new(format!("no child has the ID {id}")));
-    };
+async fn explain(app: &UserHandle, id: &str, as_of: NaiveDate, format: Format) -> Result<(), Failure> {
+    let child = crate::sar::resolve(app, id).await?;
+    let (record, duties, flags) = app.child_duties(child, as_of).await?;
     let titles: HashMap<_, _> = record.timeline.iter().map(|e| (e.id, e.event.title())).collect();
     let event = |id: Option<careful_domain::EventId>| {
         id.map(|e| format!("{} (event {e})", titles.get(&e).copied().unwrap_or("event")))
@@ -355,7 +337,6 @@ async fn explain(app: &App, id: &str, as_of: NaiveDate, format: Format) -> Resul
             for d in &duties {
                 explain_one(d, &event);
             }
-            let flags = app.data_quality(child).await?;
             if !flags.is_empty() {
                 say!("");
                 say!("Data quality: {} flags from the files this record was imported from.", flags.len());

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 
 use careful_app::{App, Settings, SystemClock};
+
+use crate::signin::{SignInArgs, sign_in};
 use careful_domain::CollectionYear;
 
 use crate::failure::Failure;
@@ -37,13 +39,15 @@ pub struct Ssda903Args {
     /// replaced).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    #[command(flatten)]
+    signin: SignInArgs,
 }
 
 pub async fn run(command: ExportCommand) -> Result<(), Failure> {
     let ExportCommand::Ssda903(args) = command;
-    let store = crate::open(&args.database).await?;
-    let app = App::new(store, Settings { council_name: String::new(), demo: false }, std::sync::Arc::new(SystemClock));
-    let report = app.export_ssda903(args.year, &args.out).await?;
+    let app = App::open(&args.database, Settings::command_line(), std::sync::Arc::new(SystemClock)).await?;
+    let handle = sign_in(&app, &args.signin).await?;
+    let report = handle.export_ssda903(args.year, &args.out).await?;
     say!(
         "Wrote the {} SSDA903 return to {}: {} of careful's {} children are in it.",
         report.year,

@@ -3,7 +3,6 @@
 use std::fmt;
 
 use careful_app::AppError;
-use careful_store::StoreError;
 
 /// A command that could not finish. Its message is printed after "error: " and careful exits
 /// with status 1.
@@ -21,12 +20,6 @@ impl Failure {
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
-    }
-}
-
-impl From<StoreError> for Failure {
-    fn from(error: StoreError) -> Self {
-        Failure::new(error.to_string())
     }
 }
 

@@ -9,8 +9,8 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use careful_app::synthetic::{GenerateReport, GenerateRequest, generate};
+use careful_app::{App, Settings, SystemClock};
 use careful_domain::CollectionYear;
-use careful_store::{DatabaseUrl, Store};
 use careful_synth::{FailureRates, Options, model};
 
 use crate::failure::Failure;
@@ -89,13 +89,8 @@ pub async fn run(args: GenerateArgs, today: NaiveDate) -> Result<(), Failure> {
             if containing.last_day() == end { containing } else { containing.previous() }
         }
     };
-    let store = match &args.database {
-        Some(url) => {
-            let url: DatabaseUrl = url.parse()?;
-            let store = Store::connect(&url).await?;
-            store.migrate().await?;
-            Some(store)
-        }
+    let app = match &args.database {
+        Some(url) => Some(App::open(url, Settings::command_line(), Arc::new(SystemClock)).await?),
         None => None,
     };
     let options = Options {
@@ -119,7 +114,7 @@ pub async fn run(args: GenerateArgs, today: NaiveDate) -> Result<(), Failure> {
     let report = generate(
         GenerateRequest {
             options,
-            store: store.clone(),
+            app: app.clone(),
             ssda903_dir: args.ssda903.clone(),
             cin_file: args.cin.clone(),
             year,
@@ -129,10 +124,17 @@ pub async fn run(args: GenerateArgs, today: NaiveDate) -> Result<(), Failure> {
     )
     .await?;
     bar.finish_and_clear();
-    if let Some(store) = store {
-        store.close().await;
+    if let Some(app) = &app {
+        app.close().await;
     }
     print_report(&report, args.population, started.elapsed().as_secs_f64());
+    if app.is_some() {
+        say!();
+        say!(
+            "The council was written as its synthetic administrator ({}). To sign in to it, make an administrator with careful admin bootstrap, or try it with careful demo.",
+            careful_app::demo::SYNTHETIC_ADMINISTRATOR
+        );
+    }
     Ok(())
 }
 

@@ -58,6 +58,8 @@ pub struct Ssda903Args {
     /// stopping.
     #[arg(long)]
     skip_unrepresentable: bool,
+    #[command(flatten)]
+    signin: crate::signin::SignInArgs,
 }
 
 pub async fn run(command: ImportCommand) -> Result<(), Failure> {
@@ -76,9 +78,9 @@ pub async fn run(command: ImportCommand) -> Result<(), Failure> {
     let Some(year) = args.year else {
         return Err(Failure::new(missing_year(&submission.this_year)));
     };
-    let store = crate::open(&args.database).await?;
-    let app = App::new(store, Settings { council_name: String::new(), demo: false }, std::sync::Arc::new(SystemClock));
-    let report = match app.import_ssda903(&submission, year, args.skip_unrepresentable).await {
+    let app = App::open(&args.database, Settings::command_line(), std::sync::Arc::new(SystemClock)).await?;
+    let handle = crate::signin::sign_in(&app, &args.signin).await?;
+    let report = match handle.import_ssda903(&submission, year, args.skip_unrepresentable).await {
         Ok(report) => report,
         Err(e @ (AppError::ImportRefused { .. } | AppError::ImportConflict { .. })) => {
             return Err(Failure::new(e.to_string()));

@@ -1,5 +1,8 @@
 //! `careful`: the command line.
 
+#![forbid(unsafe_code)]
+
+mod admin;
 mod bench;
 mod data_dir;
 mod duties;
@@ -8,7 +11,10 @@ mod failure;
 mod generate;
 mod import;
 mod output;
+mod retention;
+mod sar;
 mod server;
+mod signin;
 mod validate;
 
 use crate::output::say;
@@ -18,9 +24,8 @@ use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 
-use careful_app::synthetic::{GenerateRequest, SYNTHETIC_COUNCIL_SETTING};
-use careful_app::{App, Settings, SystemClock};
-use careful_store::{DatabaseUrl, Store};
+use careful_app::synthetic::GenerateRequest;
+use careful_app::{App, OidcSettings, Security, Settings, SystemClock};
 
 use crate::failure::Failure;
 
@@ -48,7 +53,11 @@ enum Command {
     /// SIGTERM), finishing the requests in flight.
     Serve(ServeArgs),
     /// Bring a database's schema up to date, then exit.
-    Migrate(DatabaseArgs),
+    ///
+    /// When this careful works out the record's projections (the children list and duties)
+    /// differently from the one that wrote them, they are rebuilt from the event log; --rebuild
+    /// rebuilds them anyway.
+    Migrate(MigrateArgs),
     /// Generate a synthetic council, calibrated to England's figures.
     ///
     /// Writes it into a database through the event log (--database) and/or as the 903 tables
@@ -76,6 +85,34 @@ enum Command {
     /// Produce a statutory return from careful's record.
     #[command(subcommand)]
     Export(export::ExportCommand),
+    /// Manage accounts and the organisation (administrators): make the first administrator,
+    /// add accounts, change roles, unlock, reset second factors, add teams and workers.
+    #[command(subcommand)]
+    Admin(admin::AdminCommand),
+    /// Personal access tokens for the command line and scripts.
+    #[command(subcommand)]
+    Token(admin::TokenCommand),
+    /// The audit log: verify its hash chain, list entries.
+    #[command(subcommand)]
+    Audit(admin::AuditCommand),
+    /// Export everything careful holds about a child, for a subject access request.
+    ///
+    /// Writes index.html (the record, the whole chronology with who recorded what and why, the
+    /// documents held, data-quality flags and every access to the record from the audit log) and
+    /// record.json (the record as stored). Producing it is audited.
+    Sar(sar::SarArgs),
+    /// List children's records due for review under the council's retention periods (a
+    /// looked-after child's record is kept until their 75th birthday). Nothing is deleted.
+    Retention(retention::RetentionArgs),
+}
+
+#[derive(Args)]
+struct MigrateArgs {
+    #[command(flatten)]
+    database: DatabaseArgs,
+    /// Rebuild every child's projections (children list and duties) from the event log.
+    #[arg(long)]
+    rebuild: bool,
 }
 
 #[derive(Args)]
@@ -114,6 +151,67 @@ struct ServeArgs {
     /// The council's name, shown at the top of every page.
     #[arg(long, env = "CAREFUL_COUNCIL_NAME", default_value = "Children's services", value_name = "NAME")]
     council_name: String,
+    /// The address people reach careful at, such as https://careful.example.gov.uk. With
+    /// https, cookies are marked Secure; it is also the base of the OIDC callback.
+    #[arg(long, env = "CAREFUL_BASE_URL", value_name = "URL")]
+    base_url: Option<String>,
+    /// A session ends after this many minutes without a request.
+    #[arg(long, env = "CAREFUL_SESSION_IDLE_MINUTES", default_value_t = 30, value_name = "MINUTES")]
+    session_idle_minutes: u64,
+    /// A session ends this many hours after sign-in, however busy.
+    #[arg(long, env = "CAREFUL_SESSION_HOURS", default_value_t = 10, value_name = "HOURS")]
+    session_hours: u64,
+    /// SSDA903 uploads one person may check in an hour.
+    #[arg(long, env = "CAREFUL_UPLOADS_PER_HOUR", default_value_t = 30, value_name = "N")]
+    uploads_per_hour: u32,
+    #[command(flatten)]
+    oidc: OidcArgs,
+}
+
+/// Sign-in through the council's identity provider (OpenID Connect: Microsoft Entra ID or any
+/// standard provider). All of issuer, client ID and --base-url are needed to turn it on.
+#[derive(Args)]
+struct OidcArgs {
+    /// The provider's issuer, exactly as its discovery document states it, such as
+    /// https://login.microsoftonline.com/TENANT/v2.0.
+    #[arg(long, env = "CAREFUL_OIDC_ISSUER", value_name = "URL", requires = "oidc_client_id")]
+    oidc_issuer: Option<String>,
+    /// careful's application (client) ID at the provider.
+    #[arg(long, env = "CAREFUL_OIDC_CLIENT_ID", value_name = "ID", requires = "oidc_issuer")]
+    oidc_client_id: Option<String>,
+    /// careful's client secret at the provider (best given in the environment).
+    #[arg(long, env = "CAREFUL_OIDC_CLIENT_SECRET", value_name = "SECRET", hide_env_values = true)]
+    oidc_client_secret: Option<String>,
+    /// The callback registered at the provider [default: BASE_URL/sign-in/oidc/callback].
+    #[arg(long, env = "CAREFUL_OIDC_REDIRECT_URL", value_name = "URL")]
+    oidc_redirect_url: Option<String>,
+    /// The ID token claim that names the careful account (its username).
+    #[arg(long, env = "CAREFUL_OIDC_USERNAME_CLAIM", default_value = "preferred_username", value_name = "CLAIM")]
+    oidc_username_claim: String,
+}
+
+impl OidcArgs {
+    fn settings(&self, base_url: Option<&str>) -> Result<Option<OidcSettings>, Failure> {
+        let (Some(issuer), Some(client_id)) = (&self.oidc_issuer, &self.oidc_client_id) else {
+            return Ok(None);
+        };
+        let redirect_url = match (&self.oidc_redirect_url, base_url) {
+            (Some(url), _) => url.clone(),
+            (None, Some(base)) => format!("{}/sign-in/oidc/callback", base.trim_end_matches('/')),
+            (None, None) => {
+                return Err(Failure::new(
+                    "sign-in through OIDC needs careful's own address: give --base-url (or --oidc-redirect-url)",
+                ));
+            }
+        };
+        Ok(Some(OidcSettings {
+            issuer: issuer.clone(),
+            client_id: client_id.clone(),
+            client_secret: self.oidc_client_secret.clone(),
+            redirect_url,
+            username_claim: self.oidc_username_claim.clone(),
+        }))
+    }
 }
 
 fn main() -> ExitCode {
@@ -162,14 +260,14 @@ async fn run(command: Command) -> Result<(), Failure> {
         Command::Validate(command) => validate::run(command),
         Command::Import(command) => import::run(command).await,
         Command::Export(command) => export::run(command).await,
+        Command::Admin(command) => admin::run(command).await,
+        Command::Token(command) => admin::token(command).await,
+        Command::Audit(command) => admin::audit(command).await,
+        Command::Sar(args) => sar::run(args).await,
+        Command::Retention(args) => {
+            retention::run(args, careful_domain::calendar::date_in_england(chrono::Utc::now())).await
+        }
     }
-}
-
-async fn open(url: &str) -> Result<Store, Failure> {
-    let url: DatabaseUrl = url.parse()?;
-    let store = Store::connect(&url).await?;
-    store.migrate().await?;
-    Ok(store)
 }
 
 async fn demo(args: DemoArgs) -> Result<(), Failure> {
@@ -184,17 +282,22 @@ async fn demo(args: DemoArgs) -> Result<(), Failure> {
         ))
     })?;
     let path = dir.join("careful-demo.db");
-    let url = DatabaseUrl::sqlite_file(&path);
+    let url = format!("sqlite://{}", path.display());
     let today = careful_domain::calendar::date_in_england(chrono::Utc::now());
-    let mut store = Store::connect(&url).await?;
-    store.migrate().await?;
-    let marker = store.setting(SYNTHETIC_COUNCIL_SETTING).await?;
+    let settings = Settings {
+        council_name: careful_synth::COUNCIL_NAME.to_string(),
+        demo: true,
+        base_url: None,
+        security: Security::default(),
+        oidc: None,
+    };
+    let mut app = App::open(&url, settings.clone(), Arc::new(SystemClock)).await?;
+    let marker = app.synthetic_marker().await?;
     let reusable = marker.as_deref().is_some_and(|m| m.starts_with("careful-synth v2;") && m.ends_with("; complete"));
-    let counts = store.counts().await?;
-    if !reusable && (counts.children > 0 || counts.teams > 0 || marker.is_some()) {
+    if !reusable && (marker.is_some() || app.children_count().await? > 0) {
         // An older or unfinished demo: start again (demo data is synthetic and disposable).
         say!("The demo database in {} is from an older or unfinished demo; making a new one.", path.display());
-        store.close().await;
+        app.close().await;
         for suffix in ["", "-wal", "-shm"] {
             let file = dir.join(format!("careful-demo.db{suffix}"));
             if file.exists() {
@@ -202,11 +305,10 @@ async fn demo(args: DemoArgs) -> Result<(), Failure> {
                     .map_err(|e| Failure::new(format!("cannot remove {}: {e}", file.display())))?;
             }
         }
-        store = Store::connect(&url).await?;
-        store.migrate().await?;
+        app = App::open(&url, settings, Arc::new(SystemClock)).await?;
     }
     if reusable {
-        say!("Using the demo database in {} ({} children).", path.display(), store.counts().await?.children);
+        say!("Using the demo database in {} ({} children).", path.display(), app.children_count().await?);
     } else {
         say!("Creating the synthetic {} in {} ...", careful_synth::COUNCIL_NAME, path.display());
         let options =
@@ -216,7 +318,7 @@ async fn demo(args: DemoArgs) -> Result<(), Failure> {
         let report = careful_app::synthetic::generate(
             GenerateRequest {
                 options,
-                store: Some(store.clone()),
+                app: Some(app.clone()),
                 ssda903_dir: None,
                 cin_file: None,
                 year,
@@ -232,27 +334,40 @@ async fn demo(args: DemoArgs) -> Result<(), Failure> {
             report.events
         );
     }
-    let app = App::new(
-        store,
-        Settings { council_name: careful_synth::COUNCIL_NAME.to_string(), demo: true },
-        Arc::new(SystemClock),
-    );
+    let accounts = app.prepare_demo_accounts().await?;
+    say!("Sign in with one click as any of these synthetic people (the sign-in page lists them):");
+    for a in &accounts {
+        say!("  {:<36} {:<24} {}", a.role.describe(), a.username, a.description);
+    }
     let listener = server::bind("127.0.0.1".parse().expect("an IP address"), args.port).await?;
     server::run(listener, app).await
 }
 
 async fn serve(args: ServeArgs) -> Result<(), Failure> {
-    let store = open(&args.database.database).await?;
-    let app = App::new(store, Settings { council_name: args.council_name, demo: false }, Arc::new(SystemClock));
+    let oidc = args.oidc.settings(args.base_url.as_deref())?;
+    let settings = Settings {
+        council_name: args.council_name,
+        demo: false,
+        base_url: args.base_url,
+        security: Security {
+            session_idle: std::time::Duration::from_secs(args.session_idle_minutes.max(1) * 60),
+            session_absolute: std::time::Duration::from_secs(args.session_hours.max(1) * 3600),
+            uploads_per_hour: args.uploads_per_hour,
+            ..Security::default()
+        },
+        oidc,
+    };
+    let app = App::open(&args.database.database, settings, Arc::new(SystemClock)).await?;
     let listener = server::bind(args.bind, args.port).await?;
     server::run(listener, app).await
 }
 
-async fn migrate(args: DatabaseArgs) -> Result<(), Failure> {
-    let url: DatabaseUrl = args.database.parse()?;
-    let store = Store::connect(&url).await?;
-    store.migrate().await?;
-    store.close().await;
-    say!("The database at {url} is up to date.");
+async fn migrate(args: MigrateArgs) -> Result<(), Failure> {
+    let report = App::migrate(&args.database.database, args.rebuild, Arc::new(SystemClock)).await?;
+    let shown = careful_app::redacted_database_url(&args.database.database);
+    say!("The database at {shown} is up to date.");
+    if report.rebuilt > 0 {
+        say!("Rebuilt the projections of {} children from the event log.", report.rebuilt);
+    }
     Ok(())
 }

@@ -216,6 +216,11 @@ fn is_weekend(date: NaiveDate) -> bool {
 /// (from 01:00 UTC on the last Sunday in March to 01:00 UTC on the last Sunday in October, under
 /// the Summer Time Order 2002). A duty due "today" is due on this date, not the UTC date.
 pub fn date_in_england(at: DateTime<Utc>) -> NaiveDate {
+    time_in_england(at).date()
+}
+
+/// The date and time on a clock in England at the instant `at` (see [`date_in_england`]).
+pub fn time_in_england(at: DateTime<Utc>) -> chrono::NaiveDateTime {
     let year = at.year();
     let last_sunday = |month: u32| {
         let last = NaiveDate::from_ymd_opt(year, month, 31).expect("March and October have 31 days");
@@ -223,7 +228,7 @@ pub fn date_in_england(at: DateTime<Utc>) -> NaiveDate {
     };
     let starts = last_sunday(3).and_hms_opt(1, 0, 0).expect("valid time").and_utc();
     let ends = last_sunday(10).and_hms_opt(1, 0, 0).expect("valid time").and_utc();
-    if at >= starts && at < ends { (at + chrono::Duration::hours(1)).date_naive() } else { at.date_naive() }
+    if at >= starts && at < ends { (at + chrono::Duration::hours(1)).naive_utc() } else { at.naive_utc() }
 }
 
 /// `date` plus `months` calendar months, clamped to the end of a shorter month (31 August + 6

@@ -99,6 +99,12 @@ typed_id!(
 );
 
 typed_id!(
+    /// An account: someone who signs in to careful (usually linked to a worker).
+    AccountId,
+    "account ID"
+);
+
+typed_id!(
     /// A relative, parent or other person in a child's life (not a child with a record).
     PersonId,
     "person ID"

@@ -4,6 +4,8 @@
 //! Everything here is pure (no IO, no clocks, no randomness of its own), so every rule can be
 //! tested exhaustively at its boundaries.
 
+#![forbid(unsafe_code)]
+
 pub mod calendar;
 pub mod codes;
 pub mod event;
@@ -17,4 +19,4 @@ pub use event::{
     EnvelopeError, EventKind, NewEvent, Override, Payload, Reason, RecordedAt, RecordedBy, RecordedEvent, Sequence,
     SystemProcess,
 };
-pub use ids::{CarerId, ChildId, EventId, PersonId, TeamId, WorkerId};
+pub use ids::{AccountId, CarerId, ChildId, EventId, PersonId, TeamId, WorkerId};

@@ -3,7 +3,7 @@
 
 use careful_domain::ChildId;
 
-use crate::{Store, StoreError, Transaction, on_pool, on_tx};
+use crate::{Db, Store, StoreError, Transaction, on_db, on_pool, on_tx};
 
 /// One flag.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,22 +56,34 @@ impl Transaction {
     }
 }
 
+async fn data_quality(db: Db<'_>, child: ChildId) -> Result<Vec<Flag>, StoreError> {
+    type Row = (String, String, String, Option<String>, Option<i64>, String);
+    let mut db = db;
+    let rows: Vec<Row> = on_db!(&mut db, |exec| {
+        sqlx::query_as(
+            "SELECT source, rule, message, file, line, fields FROM data_quality WHERE child_id = $1 ORDER BY source, n",
+        )
+        .bind(*child.as_uuid())
+        .fetch_all(exec)
+        .await
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|(source, rule, message, file, line, fields)| Flag { source, rule, message, file, line, fields })
+        .collect())
+}
+
+impl Transaction {
+    /// As [`Store::data_quality`], inside this transaction.
+    pub async fn data_quality(&mut self, child: ChildId) -> Result<Vec<Flag>, StoreError> {
+        data_quality(Db::Tx(self), child).await
+    }
+}
+
 impl Store {
     /// The child's flags, by source and order.
     pub async fn data_quality(&self, child: ChildId) -> Result<Vec<Flag>, StoreError> {
-        type Row = (String, String, String, Option<String>, Option<i64>, String);
-        let rows: Vec<Row> = on_pool!(self, |pool| {
-            sqlx::query_as(
-                "SELECT source, rule, message, file, line, fields FROM data_quality WHERE child_id = $1 ORDER BY source, n",
-            )
-            .bind(*child.as_uuid())
-            .fetch_all(pool)
-            .await
-        })?;
-        Ok(rows
-            .into_iter()
-            .map(|(source, rule, message, file, line, fields)| Flag { source, rule, message, file, line, fields })
-            .collect())
+        data_quality(Db::Pool(self), child).await
     }
 
     /// How many children have flags from `source`, and how many flags.

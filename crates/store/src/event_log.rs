@@ -16,7 +16,7 @@ use careful_domain::{
     ChildId, EventId, EventKind, NewEvent, Override, Reason, RecordedAt, RecordedBy, RecordedEvent, Sequence,
 };
 
-use crate::{Store, StoreError, Transaction, on_pool, on_tx};
+use crate::{Db, Store, StoreError, Transaction, on_db, on_pool, on_tx};
 
 /// Rows per INSERT statement: 10 parameters each keeps well under both engines' limits.
 const ROWS_PER_INSERT: usize = 500;
@@ -88,35 +88,9 @@ impl EventRow {
 }
 
 impl Store {
-    /// Appends `events` to the child's record in one transaction, provided the record still ends
-    /// at `expected`. Returns the new sequence. On a stale `expected` nothing is written and the
-    /// error names the current sequence.
-    pub async fn append(
-        &self,
-        child: ChildId,
-        expected: Sequence,
-        events: &[NewEvent],
-    ) -> Result<AppendOutcome, StoreError> {
-        let mut tx = self.begin().await?;
-        let outcome = tx.append(child, expected, events).await?;
-        tx.commit().await?;
-        Ok(outcome)
-    }
-
     /// The child's whole record, in order. A child with no events has an empty record.
     pub async fn read_stream(&self, child: ChildId) -> Result<Vec<RecordedEvent>, StoreError> {
-        let rows: Vec<EventRow> = on_pool!(self, |pool| {
-            sqlx::query_as::<_, EventRow>(
-                "SELECT position, id, child_id, sequence, kind, payload, effective_date, recorded_at, \
-                 recorded_by, reason, manager_override FROM events WHERE child_id = $1 ORDER BY sequence",
-            )
-            .bind(*child.as_uuid())
-            .fetch_all(pool)
-            .await
-        })?;
-        let events = rows.into_iter().map(EventRow::into_event).collect::<Result<Vec<_>, _>>()?;
-        gapless(child, &events)?;
-        Ok(events)
+        read_stream(Db::Pool(self), child).await
     }
 
     /// The whole records of several children at once (for reading every child in batches,
@@ -202,6 +176,22 @@ impl Store {
     }
 }
 
+async fn read_stream(db: Db<'_>, child: ChildId) -> Result<Vec<RecordedEvent>, StoreError> {
+    let mut db = db;
+    let rows: Vec<EventRow> = on_db!(&mut db, |exec| {
+        sqlx::query_as::<_, EventRow>(
+            "SELECT position, id, child_id, sequence, kind, payload, effective_date, recorded_at, \
+             recorded_by, reason, manager_override FROM events WHERE child_id = $1 ORDER BY sequence",
+        )
+        .bind(*child.as_uuid())
+        .fetch_all(exec)
+        .await
+    })?;
+    let events = rows.into_iter().map(EventRow::into_event).collect::<Result<Vec<_>, _>>()?;
+    gapless(child, &events)?;
+    Ok(events)
+}
+
 /// Checks a child's events run 1, 2, 3... with no gap.
 fn gapless(child: ChildId, events: &[RecordedEvent]) -> Result<(), StoreError> {
     for (index, event) in events.iter().enumerate() {
@@ -218,7 +208,17 @@ fn gapless(child: ChildId, events: &[RecordedEvent]) -> Result<(), StoreError> {
 }
 
 impl Transaction {
-    /// As [`Store::append`], inside this transaction.
+    /// As [`Store::read_stream`], inside this transaction.
+    pub async fn read_stream(&mut self, child: ChildId) -> Result<Vec<RecordedEvent>, StoreError> {
+        read_stream(Db::Tx(self), child).await
+    }
+
+    /// Appends `events` to the child's record, provided the record still ends at `expected`.
+    /// Returns the new sequence. On a stale `expected` nothing is written and the error names
+    /// the current sequence; the transaction must then be rolled back.
+    ///
+    /// Only `careful-app`'s one write path calls this, after folding the record with the new
+    /// events, applying the guardrails and computing the projection it writes alongside.
     pub async fn append(
         &mut self,
         child: ChildId,

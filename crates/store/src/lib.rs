@@ -1,5 +1,5 @@
-//! careful's storage: the append-only event log (and, as later issues add them, projections,
-//! users, sessions and the audit log) on SQLite or PostgreSQL.
+//! careful's storage: the append-only event log, its projections, accounts and sessions, access
+//! grants and the hash-chained audit log, on SQLite or PostgreSQL.
 //!
 //! One API over two engines. Queries are written once in portable SQL and run on whichever pool
 //! is configured ([`Store::Sqlite`] or [`Store::Postgres`]); only the migrations differ, because
@@ -7,7 +7,12 @@
 //! that compares the resulting schemas). The store holds no business rules: it keeps what it is
 //! given, in order, and refuses to let anything already written change.
 
+#![forbid(unsafe_code)]
+
+mod access;
+mod accounts;
 pub mod admin;
+mod audit;
 mod data_quality;
 mod error;
 mod event_log;
@@ -21,6 +26,9 @@ use std::time::Duration;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
+pub use access::{AlertRow, CaseloadQuery, CaseloadRow, ChildAccessRow, GrantRow, RestrictionRow};
+pub use accounts::{AccountRow, NewAccount, RoleRow, SessionRow, TokenRow};
+pub use audit::{AuditFilter, AuditHead, AuditRow};
 pub use data_quality::Flag;
 pub use error::StoreError;
 pub use event_log::{AppendOutcome, LogPosition};
@@ -53,7 +61,35 @@ macro_rules! on_tx {
     };
 }
 
-pub(crate) use {on_pool, on_tx};
+/// Runs the same code on a pool or inside a transaction, for reads that use cases make both
+/// ways. `$exec` is the pool or the transaction's connection.
+macro_rules! on_db {
+    ($db:expr, |$exec:ident| $body:expr) => {
+        match $db {
+            $crate::Db::Pool($crate::Store::Sqlite($exec)) => $body,
+            $crate::Db::Pool($crate::Store::Postgres($exec)) => $body,
+            $crate::Db::Tx(tx) => match &mut tx.inner {
+                $crate::TxInner::Sqlite(t) => {
+                    let $exec = &mut **t;
+                    $body
+                }
+                $crate::TxInner::Postgres(t) => {
+                    let $exec = &mut **t;
+                    $body
+                }
+            },
+        }
+    };
+}
+
+pub(crate) use {on_db, on_pool, on_tx};
+
+/// Where a read runs: on the pool, or inside a transaction (so that what is read and the audit
+/// entry saying it was read are committed together).
+pub(crate) enum Db<'a> {
+    Pool(&'a Store),
+    Tx(&'a mut Transaction),
+}
 
 /// A connection pool to careful's database.
 #[derive(Clone, Debug)]

@@ -53,6 +53,49 @@ impl Transaction {
     }
 }
 
+impl Transaction {
+    /// Renames a team.
+    pub async fn rename_team(&mut self, team: TeamId, name: &str) -> Result<bool, StoreError> {
+        let n = on_tx!(self, |conn| sqlx::query("UPDATE teams SET name = $1 WHERE id = $2")
+            .bind(name)
+            .bind(*team.as_uuid())
+            .execute(&mut *conn)
+            .await
+            .map(|r| r.rows_affected()))
+        .map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Organisation { detail: format!("there is already a team called {name:?}") }
+            }
+            _ => StoreError::Database(e),
+        })?;
+        Ok(n == 1)
+    }
+
+    /// Records the day a worker left (or clears it).
+    pub async fn set_worker_left(&mut self, worker: WorkerId, left: Option<NaiveDate>) -> Result<bool, StoreError> {
+        let n = on_tx!(self, |conn| sqlx::query("UPDATE workers SET left_on = $1 WHERE id = $2")
+            .bind(left)
+            .bind(*worker.as_uuid())
+            .execute(&mut *conn)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    /// As [`Store::worker`], inside this transaction.
+    pub async fn worker(&mut self, id: WorkerId) -> Result<Option<Worker>, StoreError> {
+        let row: Option<WorkerRow> = on_tx!(self, |conn| {
+            sqlx::query_as(
+            "SELECT id, name, role, team_id, employment, started_on, left_on, registration FROM workers WHERE id = $1",
+        )
+        .bind(*id.as_uuid())
+        .fetch_optional(&mut *conn)
+        .await
+        })?;
+        row.map(worker_from_row).transpose()
+    }
+}
+
 impl Store {
     /// Every team, by name.
     pub async fn teams(&self) -> Result<Vec<Team>, StoreError> {

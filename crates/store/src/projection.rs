@@ -13,11 +13,11 @@ use uuid::Uuid;
 
 use careful_domain::{ChildId, TeamId, WorkerId};
 
-use crate::{Store, StoreError, Transaction, on_pool, on_tx};
+use crate::{Db, Store, StoreError, Transaction, on_db, on_pool, on_tx};
 
 /// Rows per INSERT: 17 parameters each keeps well under both engines' limits.
 const DUTIES_PER_INSERT: usize = 400;
-/// Children per INSERT: 9 parameters each.
+/// Children per INSERT: 12 parameters each.
 const CHILDREN_PER_INSERT: usize = 500;
 
 /// A child as lists show them.
@@ -34,6 +34,13 @@ pub struct ChildRow {
     pub worker: Option<WorkerId>,
     pub team: Option<TeamId>,
     pub iro: Option<WorkerId>,
+    /// A care leaver's personal adviser.
+    pub adviser: Option<WorkerId>,
+    /// At the front door: a contact awaiting a decision, or an open referral with nobody
+    /// allocated.
+    pub front_door: bool,
+    /// A complaint has been made about the child's care.
+    pub complaint: bool,
 }
 
 /// One duty owed to a child, as the projection keeps it.
@@ -182,11 +189,13 @@ impl Transaction {
             .map(|_| ()))?;
         on_tx!(self, |conn| {
             sqlx::query(
-            "INSERT INTO children (child_id, la_child_id, given_name, family_name, date_of_birth, status, worker_id, team_id, iro_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+            "INSERT INTO children (child_id, la_child_id, given_name, family_name, date_of_birth, status, worker_id, team_id, iro_id, \
+             adviser_id, front_door, complaint) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
              ON CONFLICT (child_id) DO UPDATE SET la_child_id = excluded.la_child_id, given_name = excluded.given_name, \
              family_name = excluded.family_name, date_of_birth = excluded.date_of_birth, status = excluded.status, \
-             worker_id = excluded.worker_id, team_id = excluded.team_id, iro_id = excluded.iro_id"
+             worker_id = excluded.worker_id, team_id = excluded.team_id, iro_id = excluded.iro_id, \
+             adviser_id = excluded.adviser_id, front_door = excluded.front_door, complaint = excluded.complaint"
         )
         .bind(id)
         .bind(child.la_child_id.as_str())
@@ -197,6 +206,9 @@ impl Transaction {
         .bind(child.worker.map(|w| *w.as_uuid()))
         .bind(child.team.map(|t| *t.as_uuid()))
         .bind(child.iro.map(|w| *w.as_uuid()))
+        .bind(child.adviser.map(|w| *w.as_uuid()))
+        .bind(i16::from(child.front_door))
+        .bind(i16::from(child.complaint))
         .execute(&mut *conn)
         .await
         .map(|_| ())
@@ -221,7 +233,8 @@ impl Transaction {
         for chunk in children.chunks(CHILDREN_PER_INSERT) {
             on_tx!(self, |conn| {
                 let mut insert = QueryBuilder::new(
-                    "INSERT INTO children (child_id, la_child_id, given_name, family_name, date_of_birth, status, worker_id, team_id, iro_id) ",
+                    "INSERT INTO children (child_id, la_child_id, given_name, family_name, date_of_birth, status, worker_id, team_id, \
+                     iro_id, adviser_id, front_door, complaint) ",
                 );
                 insert.push_values(chunk.iter(), |mut row, (c, _)| {
                     row.push_bind(*c.child.as_uuid())
@@ -232,7 +245,10 @@ impl Transaction {
                         .push_bind(c.status.as_str())
                         .push_bind(c.worker.map(|w| *w.as_uuid()))
                         .push_bind(c.team.map(|t| *t.as_uuid()))
-                        .push_bind(c.iro.map(|w| *w.as_uuid()));
+                        .push_bind(c.iro.map(|w| *w.as_uuid()))
+                        .push_bind(c.adviser.map(|w| *w.as_uuid()))
+                        .push_bind(i16::from(c.front_door))
+                        .push_bind(i16::from(c.complaint));
                 });
                 insert.build().execute(&mut *conn).await.map(|_| ())
             })?;
@@ -302,27 +318,7 @@ impl Store {
 
     /// The child's row in the projection.
     pub async fn child_row(&self, child: ChildId) -> Result<Option<ChildRow>, StoreError> {
-        type Row = (Uuid, String, String, String, Option<NaiveDate>, String, Option<Uuid>, Option<Uuid>, Option<Uuid>);
-        let row: Option<Row> = on_pool!(self, |pool| {
-            sqlx::query_as(
-                "SELECT child_id, la_child_id, given_name, family_name, date_of_birth, status, worker_id, team_id, iro_id \
-                 FROM children WHERE child_id = $1",
-            )
-            .bind(*child.as_uuid())
-            .fetch_optional(pool)
-            .await
-        })?;
-        Ok(row.map(|r| ChildRow {
-            child: ChildId::from_uuid(r.0),
-            la_child_id: r.1,
-            given_name: r.2,
-            family_name: r.3,
-            date_of_birth: r.4,
-            status: r.5,
-            worker: r.6.map(WorkerId::from_uuid),
-            team: r.7.map(TeamId::from_uuid),
-            iro: r.8.map(WorkerId::from_uuid),
-        }))
+        child_row(Db::Pool(self), child).await
     }
 
     /// The children with this council child ID (normally one; an import may briefly hold two).
@@ -334,5 +330,54 @@ impl Store {
                 .await
         })?;
         Ok(ids.into_iter().map(ChildId::from_uuid).collect())
+    }
+}
+
+type ChildTuple = (
+    Uuid,
+    String,
+    String,
+    String,
+    Option<NaiveDate>,
+    String,
+    Option<Uuid>,
+    Option<Uuid>,
+    Option<Uuid>,
+    Option<Uuid>,
+    i16,
+    i16,
+);
+
+async fn child_row(db: Db<'_>, child: ChildId) -> Result<Option<ChildRow>, StoreError> {
+    let mut db = db;
+    let row: Option<ChildTuple> = on_db!(&mut db, |exec| {
+        sqlx::query_as(
+            "SELECT child_id, la_child_id, given_name, family_name, date_of_birth, status, worker_id, team_id, iro_id, \
+             adviser_id, front_door, complaint FROM children WHERE child_id = $1",
+        )
+        .bind(*child.as_uuid())
+        .fetch_optional(exec)
+        .await
+    })?;
+    Ok(row.map(|r| ChildRow {
+        child: ChildId::from_uuid(r.0),
+        la_child_id: r.1,
+        given_name: r.2,
+        family_name: r.3,
+        date_of_birth: r.4,
+        status: r.5,
+        worker: r.6.map(WorkerId::from_uuid),
+        team: r.7.map(TeamId::from_uuid),
+        iro: r.8.map(WorkerId::from_uuid),
+        adviser: r.9.map(WorkerId::from_uuid),
+        front_door: r.10 != 0,
+        complaint: r.11 != 0,
+    }))
+}
+
+impl Transaction {
+    /// As [`Store::child_row`], inside this transaction.
+    pub async fn child_row(&mut self, child: ChildId) -> Result<Option<ChildRow>, StoreError> {
+        child_row(Db::Tx(self), child).await
     }
 }

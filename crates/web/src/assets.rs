@@ -1,18 +1,11 @@
 //! Static assets (GOV.UK Frontend, MOJ Frontend, careful's own CSS and JavaScript), built into
-//! the binary by `build.rs` from the npm registry.
+//! the binary by `careful-npm` from the npm registry.
 
 use axum::extract::Path;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-pub(crate) struct Asset {
-    pub path: &'static str,
-    pub content_type: &'static str,
-    pub etag: &'static str,
-    pub bytes: &'static [u8],
-}
-
-include!(concat!(env!("OUT_DIR"), "/assets.rs"));
+use careful_npm::ASSETS;
 
 /// The path under `/assets/` of every embedded asset.
 pub fn asset_paths() -> impl Iterator<Item = &'static str> {

@@ -1,34 +1,131 @@
 //! careful's web server: pages on the GOV.UK Design System and MOJ Frontend.
 //!
-//! Routes turn requests into calls on the [`App`] and render the answers; they hold no business
-//! rules. Every page works without JavaScript.
+//! Routes turn requests into calls on `careful-app`'s use cases, as the signed-in principal,
+//! and render the answers; they hold no business rules and no store. Every route is declared
+//! with the access it needs ([`routes::Access`]); [`routes`] lists them. Every page works
+//! without JavaScript.
 
+#![forbid(unsafe_code)]
+
+mod account;
+mod admin;
 mod assets;
+mod children;
 mod health;
 mod origin;
 mod pages;
+mod routes;
+mod session;
+mod sign_in;
 mod ssda903;
+pub mod subject_access;
 
 use std::future::Future;
+use std::net::SocketAddr;
 
 use axum::http::{HeaderName, HeaderValue, header};
-use axum::routing::get;
 use axum::{Extension, Router, middleware};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use careful_app::App;
+use careful_app::{Action, App};
 
 pub use assets::asset_paths;
+pub use routes::{Access, RouteInfo};
 
 /// Where the test suite finds axe-core, installed from npm with the other front-end packages
 /// but never served.
-pub const AXE_CORE_JS: &str = env!("CAREFUL_AXE_CORE_JS");
+pub const AXE_CORE_JS: &str = careful_npm::AXE_CORE_JS;
 
 /// Every page may load only careful's own files: no inline script, no third-party hosts.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
      img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; \
      form-action 'self'; frame-ancestors 'none'";
+
+fn table(app: &App) -> (Router<App>, Vec<RouteInfo>) {
+    use Access::*;
+    routes::Routes::new(app.clone())
+        .get("/", Public, "Start page (the home page when signed in)", pages::start)
+        .get("/healthz", Public, "The process is up", health::healthz)
+        .get("/readyz", Public, "The database answers", health::readyz)
+        .get("/assets/{*path}", Public, "Static files", assets::serve)
+        .get("/sign-in", Public, "Sign in", sign_in::form)
+        .post("/sign-in", Public, "Sign in with a username and password", sign_in::submit)
+        .get("/sign-in/two-factor", Public, "Enter the code from an authenticator app", sign_in::two_factor_form)
+        .post("/sign-in/two-factor", Public, "Check the code", sign_in::two_factor_submit)
+        .get("/sign-in/two-factor/set-up", Public, "Set up an authenticator app", sign_in::set_up_form)
+        .post("/sign-in/two-factor/set-up", Public, "Confirm the authenticator app", sign_in::set_up_submit)
+        .post("/sign-in/demo", Public, "One-click sign-in (the demonstration only)", sign_in::demo)
+        .get("/sign-in/oidc", Public, "Sign in with the council's identity provider", sign_in::oidc_begin)
+        .get("/sign-in/oidc/callback", Public, "The identity provider's answer", sign_in::oidc_callback)
+        .post("/sign-out", SignedIn, "Sign out", sign_in::sign_out)
+        .get("/account", SignedIn, "Your account", account::page)
+        .post("/account/password", SignedIn, "Change your password", account::change_password)
+        .post("/account/tokens", SignedIn, "Make a personal access token", account::create_token)
+        .post("/account/tokens/{token}/revoke", SignedIn, "Revoke a personal access token", account::revoke_token)
+        .post("/account/sign-out-everywhere", SignedIn, "Sign out everywhere", account::sign_out_everywhere)
+        .get("/alerts", SignedIn, "Your alerts", account::alerts)
+        .get("/caseload", Council(Action::ViewCaseload), "Your caseload", children::caseload)
+        .get("/children/{child}", Child(Action::ViewChild), "A child's record", children::summary)
+        .post(
+            "/children/{child}/break-glass",
+            Child(Action::ViewChild),
+            "Open a restricted record (break glass)",
+            children::break_glass,
+        )
+        .post("/children/{child}/restrict", Child(Action::RestrictChild), "Restrict a record", children::restrict)
+        .post("/children/{child}/unrestrict", Child(Action::RestrictChild), "Lift a restriction", children::unrestrict)
+        .post("/children/{child}/grants", Child(Action::GrantAccess), "Grant time-limited access", children::grant)
+        .post(
+            "/children/{child}/grants/{grant}/revoke",
+            Child(Action::GrantAccess),
+            "Revoke a grant",
+            children::revoke_grant,
+        )
+        .get(ssda903::PATH, Council(Action::CheckReturns), "Check SSDA903 files", ssda903::form)
+        .upload(ssda903::PATH, Council(Action::CheckReturns), "Check uploaded SSDA903 files", ssda903::check)
+        .get("/admin/accounts", Council(Action::ManageAccounts), "Accounts", admin::accounts)
+        .get("/admin/accounts/new", Council(Action::ManageAccounts), "Add an account", admin::new_form)
+        .post("/admin/accounts", Council(Action::ManageAccounts), "Add an account", admin::create)
+        .get("/admin/accounts/{account}", Council(Action::ManageAccounts), "One account", admin::account)
+        .post("/admin/accounts/{account}/role", Council(Action::ManageAccounts), "Change a role", admin::set_role)
+        .post("/admin/accounts/{account}/worker", Council(Action::ManageAccounts), "Link a worker", admin::link_worker)
+        .post("/admin/accounts/{account}/unlock", Council(Action::ManageAccounts), "Unlock an account", admin::unlock)
+        .post(
+            "/admin/accounts/{account}/disable",
+            Council(Action::ManageAccounts),
+            "Disable an account",
+            admin::disable,
+        )
+        .post("/admin/accounts/{account}/enable", Council(Action::ManageAccounts), "Enable an account", admin::enable)
+        .post(
+            "/admin/accounts/{account}/reset-two-factor",
+            Council(Action::ManageAccounts),
+            "Reset the second factor",
+            admin::reset_two_factor,
+        )
+        .post(
+            "/admin/accounts/{account}/reset-password",
+            Council(Action::ManageAccounts),
+            "Set a new password",
+            admin::reset_password,
+        )
+        .post(
+            "/admin/accounts/{account}/end-sessions",
+            Council(Action::ManageAccounts),
+            "End an account's sessions",
+            admin::end_sessions,
+        )
+        .get("/admin/audit", Council(Action::ViewAudit), "The audit log", admin::audit)
+        .post("/admin/audit/verify", Council(Action::ViewAudit), "Verify the audit chain", admin::verify)
+        .get("/admin/retention", Council(Action::ViewRetention), "Records due for review", admin::retention)
+        .finish()
+}
+
+/// Every route, with the access it needs.
+pub fn routes(app: &App) -> Vec<RouteInfo> {
+    table(app).1
+}
 
 /// The whole web application.
 pub fn router(app: App) -> Router {
@@ -43,14 +140,12 @@ pub fn router(app: App) -> Router {
         // set their own caching.
         (header::CACHE_CONTROL, "no-store"),
     ];
-    let mut router = Router::new()
-        .route("/", get(pages::start))
-        .route(ssda903::PATH, get(ssda903::form).post(ssda903::check).layer(ssda903::body_limit()))
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
-        .route("/assets/{*path}", get(assets::serve))
+    let (routes, _) = table(&app);
+    let mut router = routes
         .fallback(pages::not_found)
         .layer(Extension(ssda903::Checks::new()))
+        // Who is asking, and their form token on every unsafe request.
+        .layer(middleware::from_fn_with_state(app.clone(), session::identify))
         // Forms are refused when a browser says they were sent from another site.
         .layer(middleware::from_fn_with_state(app.clone(), origin::refuse_cross_site))
         .with_state(app);
@@ -67,5 +162,7 @@ pub async fn serve(
     app: App,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(app)).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, router(app).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }

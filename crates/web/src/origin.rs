@@ -2,8 +2,8 @@
 //! change something or start work (any method but GET, HEAD, OPTIONS and TRACE) when a browser
 //! says it was sent from another website.
 //!
-//! careful has no sessions yet, so there is no session for a token to be bound to; instead it
-//! relies on what browsers themselves say about where a request came from, as Go's
+//! This check comes first, before the session's form token (`session.rs`) is checked: it relies
+//! on what browsers themselves say about where a request came from, as Go's
 //! `net/http.CrossOriginProtection` and the OWASP cheat sheet's "Fetch Metadata" defence do:
 //!
 //! 1. `Sec-Fetch-Site`, which every current browser sends and no web page can set or change:
@@ -15,8 +15,8 @@
 //! 3. A request with neither header did not come from a browser page (curl, a script, the
 //!    test suite): it is allowed, since forgery needs a victim's browser to send it.
 //!
-//! Form tokens can be added on top when sign-in arrives; this check stays, since it also covers
-//! forms posted before a session exists.
+//! The form token is checked as well, so a request from a browser that sends neither header
+//! (an old one) is still refused without the session's token.
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -40,7 +40,7 @@ pub(crate) async fn refuse_cross_site(State(app): State<App>, request: Request, 
         "refused a request sent from another site"
     );
     pages::error_page(
-        &app,
+        &pages::Layout::signed_out(&app),
         StatusCode::FORBIDDEN,
         "This form was sent from another website",
         vec![

@@ -1,36 +1,109 @@
-//! The pages.
+//! The frame every page shares, the start page, and the pages that explain what went wrong.
 
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
-use careful_app::App;
+use careful_app::{Action, App, AppError, FieldError};
 use careful_domain::calendar::long_date;
+
+use crate::session::{Anyone, Visitor};
+
+/// A link in the service navigation.
+pub(crate) struct NavItem {
+    pub href: &'static str,
+    pub label: String,
+    pub active: bool,
+}
 
 /// What every page's frame needs.
 pub(crate) struct Layout {
     pub council_name: String,
     pub demo: bool,
     pub version: &'static str,
-    /// The service navigation item the page belongs to: `""` for none, `"ssda903"` for
-    /// checking SSDA903 files.
-    pub section: &'static str,
+    /// The service navigation, for the signed-in.
+    pub nav: Vec<NavItem>,
+    /// The signed-in person's name and role, if signed in.
+    pub user: Option<(String, String)>,
+    /// The form token every form on the page carries.
+    pub csrf: String,
 }
 
 impl Layout {
-    pub(crate) fn for_app(app: &App) -> Layout {
+    /// The frame for `visitor`, with `section` (a navigation link's address) marked current.
+    pub(crate) fn new(app: &App, visitor: &Visitor, section: &str) -> Layout {
+        let mut nav = Vec::new();
+        let mut user = None;
+        if let Some(handle) = visitor.handle(app) {
+            let p = handle.principal();
+            user = Some((p.display_name().to_string(), p.role().describe().to_string()));
+            let mut link = |href: &'static str, label: &str| {
+                nav.push(NavItem { href, label: label.to_string(), active: section == href });
+            };
+            if handle.may(Action::ViewCaseload) {
+                link("/caseload", "Caseload");
+            }
+            if handle.may(Action::CheckReturns) {
+                link(crate::ssda903::PATH, "Check SSDA903 files");
+            }
+            if handle.may(Action::ManageAccounts) {
+                link("/admin/accounts", "Accounts");
+            }
+            if handle.may(Action::ViewAudit) {
+                link("/admin/audit", "Audit log");
+            }
+            if handle.may(Action::ViewRetention) {
+                link("/admin/retention", "Records due for review");
+            }
+            link("/alerts", "Alerts");
+            link("/account", "Your account");
+        }
         Layout {
             council_name: app.settings().council_name.clone(),
             demo: app.settings().demo,
             version: env!("CARGO_PKG_VERSION"),
-            section: "",
+            nav,
+            user,
+            csrf: visitor.csrf().to_string(),
         }
     }
 
-    /// The frame of a page in one section of the service navigation.
-    pub(crate) fn in_section(app: &App, section: &'static str) -> Layout {
-        Layout { section, ..Layout::for_app(app) }
+    /// The frame for a visitor who has not signed in.
+    pub(crate) fn signed_out(app: &App) -> Layout {
+        Layout {
+            council_name: app.settings().council_name.clone(),
+            demo: app.settings().demo,
+            version: env!("CARGO_PKG_VERSION"),
+            nav: Vec::new(),
+            user: None,
+            csrf: String::new(),
+        }
+    }
+}
+
+/// A form's problems, for the GOV.UK error summary and each field's error message.
+#[derive(Default, Clone)]
+pub(crate) struct Errors(pub Vec<FieldError>);
+
+impl Errors {
+    pub(crate) fn any(&self) -> bool {
+        !self.0.is_empty()
+    }
+
+    /// The message for a field, if it has one.
+    pub(crate) fn get(&self, field: &str) -> Option<&str> {
+        self.0.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+    }
+
+    /// The (anchor, message) pairs, for the error summary: each links to its field, whose id
+    /// is its name with hyphens.
+    pub(crate) fn list(&self) -> Vec<(String, &str)> {
+        self.0.iter().map(|e| (e.field.replace('_', "-"), e.message.as_str())).collect()
+    }
+
+    pub(crate) fn one(field: &'static str, message: impl Into<String>) -> Errors {
+        Errors(vec![FieldError::new(field, message)])
     }
 }
 
@@ -38,6 +111,7 @@ impl Layout {
 #[template(path = "start.html")]
 struct StartPage {
     layout: Layout,
+    signed_in: bool,
     children: u64,
     events: u64,
     workers: u64,
@@ -47,13 +121,15 @@ struct StartPage {
     calendar_to: String,
     today: String,
     today_holiday: Option<String>,
+    links: Vec<(&'static str, &'static str, &'static str)>,
+    unread_alerts: i64,
 }
 
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {
     layout: Layout,
-    heading: &'static str,
+    heading: String,
     paragraphs: Vec<String>,
 }
 
@@ -68,34 +144,84 @@ pub(crate) fn render(status: StatusCode, page: impl Template) -> Response {
     }
 }
 
-pub(crate) async fn start(State(app): State<App>) -> Response {
-    match app.overview().await {
-        Ok(overview) => render(
+/// The start page: what careful is and how to sign in; once signed in, the figures (aggregates
+/// only) and where to go.
+pub(crate) async fn start(State(app): State<App>, Anyone(visitor): Anyone) -> Response {
+    let layout = Layout::new(&app, &visitor, "");
+    let Some(handle) = visitor.handle(&app) else {
+        return render(
             StatusCode::OK,
             StartPage {
-                layout: Layout::for_app(&app),
-                children: overview.counts.children,
-                events: overview.counts.events,
-                workers: overview.counts.workers,
-                teams: overview.counts.teams,
-                engine: overview.engine.name(),
-                calendar_from: long_date(overview.calendar_coverage.0),
-                calendar_to: long_date(overview.calendar_coverage.1),
-                today: long_date(overview.today),
-                today_holiday: overview.today_holiday,
+                layout,
+                signed_in: false,
+                children: 0,
+                events: 0,
+                workers: 0,
+                teams: 0,
+                engine: app.engine(),
+                calendar_from: String::new(),
+                calendar_to: String::new(),
+                today: String::new(),
+                today_holiday: None,
+                links: Vec::new(),
+                unread_alerts: 0,
             },
-        ),
-        Err(error) => {
-            tracing::error!(%error, "start page: overview failed");
-            problem(&app)
-        }
+        );
+    };
+    let overview = match handle.figures().await {
+        Ok(overview) => overview,
+        Err(error) => return failure(&layout, error),
+    };
+    let mut links = Vec::new();
+    if handle.may(Action::ViewCaseload) {
+        links.push(("/caseload", "Your caseload", "The children you work with, what is due and what is overdue."));
     }
+    if handle.may(Action::CheckReturns) {
+        links.push((
+            crate::ssda903::PATH,
+            "Check SSDA903 files",
+            "Check the council's return of children looked after against every DfE rule.",
+        ));
+    }
+    if handle.may(Action::ManageAccounts) {
+        links.push(("/admin/accounts", "Accounts", "Who may sign in, in what role; locks and second factors."));
+    }
+    if handle.may(Action::ViewAudit) {
+        links.push(("/admin/audit", "Audit log", "Every read and write of a child's record, and check the chain."));
+    }
+    if handle.may(Action::ViewRetention) {
+        links.push((
+            "/admin/retention",
+            "Records due for review",
+            "Records whose retention period has ended or soon will.",
+        ));
+    }
+    links.push(("/account", "Your account", "Your password, personal access tokens and sessions."));
+    let unread_alerts = handle.unread_alerts().await.unwrap_or(0);
+    render(
+        StatusCode::OK,
+        StartPage {
+            layout,
+            signed_in: true,
+            children: overview.children,
+            events: overview.events,
+            workers: overview.workers,
+            teams: overview.teams,
+            engine: overview.engine,
+            calendar_from: long_date(overview.calendar_coverage.0),
+            calendar_to: long_date(overview.calendar_coverage.1),
+            today: long_date(overview.today),
+            today_holiday: overview.today_holiday,
+            links,
+            unread_alerts,
+        },
+    )
 }
 
 /// GOV.UK's "There is a problem with the service" page.
 pub(crate) fn problem(app: &App) -> Response {
     error_page(
-        app,
+        &Layout::signed_out(app),
         StatusCode::INTERNAL_SERVER_ERROR,
         "Sorry, there is a problem with the service",
         vec![
@@ -106,21 +232,105 @@ pub(crate) fn problem(app: &App) -> Response {
     )
 }
 
-/// A page with a heading and a few paragraphs saying what happened and what to do.
-pub(crate) fn error_page(app: &App, status: StatusCode, heading: &'static str, paragraphs: Vec<String>) -> Response {
-    render(status, ErrorPage { layout: Layout::for_app(app), heading, paragraphs })
+/// The database cannot be reached: try again.
+pub(crate) fn unavailable(app: &App) -> Response {
+    let mut response = error_page(
+        &Layout::signed_out(app),
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Sorry, the service is unavailable",
+        vec![
+            "careful cannot reach its database at the moment. Try again in a few minutes.".into(),
+            "Nothing you had already saved has been lost, and nothing half-saved was kept.".into(),
+        ],
+    );
+    response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("30"));
+    response
 }
 
-pub(crate) async fn not_found(State(app): State<App>) -> Response {
-    render(
-        StatusCode::NOT_FOUND,
-        ErrorPage {
-            layout: Layout::for_app(&app),
-            heading: "Page not found",
-            paragraphs: vec![
-                "If you typed the web address, check it is correct.".into(),
-                "If you pasted the web address, check you copied the entire address.".into(),
+/// A page with a heading and a few paragraphs saying what happened and what to do.
+pub(crate) fn error_page(layout: &Layout, status: StatusCode, heading: &str, paragraphs: Vec<String>) -> Response {
+    let layout = Layout {
+        council_name: layout.council_name.clone(),
+        demo: layout.demo,
+        version: layout.version,
+        nav: layout.nav.iter().map(|n| NavItem { href: n.href, label: n.label.clone(), active: false }).collect(),
+        user: layout.user.clone(),
+        csrf: layout.csrf.clone(),
+    };
+    render(status, ErrorPage { layout, heading: heading.to_string(), paragraphs })
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The page for a use case that could not be carried out.
+pub(crate) fn failure(layout: &Layout, error: AppError) -> Response {
+    match error {
+        AppError::Denied { what, reason } => error_page(
+            layout,
+            StatusCode::FORBIDDEN,
+            "You cannot do that",
+            vec![
+                format!("You cannot {what}: {reason}."),
+                "If you need to, ask your manager or a careful administrator.".into(),
             ],
-        },
+        ),
+        AppError::NotFound(what) => {
+            error_page(layout, StatusCode::NOT_FOUND, "Page not found", vec![format!("{}.", capitalise(&what))])
+        }
+        AppError::TooManyUploads { .. } => error_page(
+            layout,
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many uploads",
+            vec![format!("{}.", capitalise(&error.to_string()))],
+        ),
+        error if error.is_unavailable() => {
+            let mut response = error_page(
+                layout,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Sorry, the service is unavailable",
+                vec![
+                    "careful cannot reach its database at the moment. Try again in a few minutes.".into(),
+                    "Nothing you had already saved has been lost, and nothing half-saved was kept.".into(),
+                ],
+            );
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("30"));
+            response
+        }
+        error => {
+            tracing::error!(%error, "a use case failed");
+            error_page(
+                layout,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Sorry, there is a problem with the service",
+                vec![
+                    "Try again later.".into(),
+                    "Nothing you had already saved has been lost.".into(),
+                    "If this keeps happening, tell your careful administrator.".into(),
+                ],
+            )
+        }
+    }
+}
+
+pub(crate) async fn not_found(State(app): State<App>, Anyone(visitor): Anyone) -> Response {
+    error_page(
+        &Layout::new(&app, &visitor, ""),
+        StatusCode::NOT_FOUND,
+        "Page not found",
+        vec![
+            "If you typed the web address, check it is correct.".into(),
+            "If you pasted the web address, check you copied the entire address.".into(),
+        ],
     )
+}
+
+/// A date and time as the UK reads it ("5 December 2026 at 14:05").
+pub(crate) fn when(at: chrono::DateTime<chrono::Utc>) -> String {
+    careful_domain::calendar::time_in_england(at).format("%-d %B %Y at %H:%M").to_string()
 }

@@ -44,7 +44,8 @@ use careful_app::validate::{
 use careful_domain::CollectionYear;
 use careful_domain::calendar::long_date;
 
-use crate::pages::{Layout, problem, render};
+use crate::pages::{Layout, failure, problem, render};
+use crate::session::Me;
 
 /// The largest upload accepted, both years' files together, in megabytes.
 pub(crate) const MAX_UPLOAD_MB: usize = 200;
@@ -300,8 +301,8 @@ fn capitalise(text: &str) -> String {
 }
 
 /// `GET`: the empty form.
-pub(crate) async fn form(State(app): State<App>) -> Response {
-    render(StatusCode::OK, FormPage { layout: Layout::in_section(&app, "ssda903"), form: Form::default() })
+pub(crate) async fn form(State(app): State<App>, me: Me) -> Response {
+    render(StatusCode::OK, FormPage { layout: Layout::new(&app, &me.visitor, PATH), form: Form::default() })
 }
 
 /// An uploaded file: the name it was uploaded with and its bytes.
@@ -373,10 +374,11 @@ async fn read_form(multipart: &mut Multipart) -> Result<Submitted, BodyProblem> 
 /// what is wrong.
 pub(crate) async fn check(
     State(app): State<App>,
+    me: Me,
     Extension(checks): Extension<Checks>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let layout = Layout::in_section(&app, "ssda903");
+    let layout = Layout::new(&app, &me.visitor, PATH);
     let mut form = Form::default();
     let mut multipart = match multipart {
         Ok(multipart) => multipart,
@@ -433,6 +435,13 @@ pub(crate) async fn check(
     if let Some(error) = &form.year_error {
         form.summary.push(("year", error.clone()));
         return render(StatusCode::UNPROCESSABLE_ENTITY, FormPage { layout, form });
+    }
+
+    // Allowed to check returns, within the hourly limit; the upload is audited.
+    let files: Vec<(&str, usize)> =
+        submitted.this_year.iter().chain(&submitted.previous_year).map(|u| (u.name.as_str(), u.bytes.len())).collect();
+    if let Err(error) = me.handle.start_ssda903_check(&files).await {
+        return failure(&layout, error);
     }
 
     // Reading and checking a large return takes seconds of CPU: off the async threads.

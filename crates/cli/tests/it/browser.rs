@@ -204,11 +204,34 @@ async fn ssda903_files_are_checked_in_the_browser_and_the_pages_are_accessible()
     assert!(findings > 0, "{}", text(&cli.stderr));
 
     let db = TestDb::new(Engine::Sqlite).unwrap();
+    let accounts = crate::support::accounts::Accounts::new(&db.url_string()).await;
+    let password = accounts.add("test.analyst", "performance_analyst", None, "").await;
+    accounts.app.close().await;
     let careful = Careful::serve(&db.url_string());
     let client = browser.client();
 
-    // From the start page's service navigation to the form.
+    // Signing in: the form is accessible, and a wrong password is explained.
+    client.goto(&careful.url("/returns/ssda903/validate")).await.unwrap();
+    let heading = wait_for(&browser, "h1").await.text().await.unwrap();
+    assert_eq!(heading, "Sign in to careful");
+    let violations = browser.accessibility_violations().await;
+    assert!(violations.is_empty(), "accessibility failures on the sign-in page:\n{}", violations.join("\n"));
+    client.find(Locator::Css("#username")).await.unwrap().send_keys("test.analyst").await.unwrap();
+    client.find(Locator::Css("#password")).await.unwrap().send_keys("not the password").await.unwrap();
+    client.find(Locator::Css("form[action='/sign-in'] button")).await.unwrap().click().await.unwrap();
+    let summary = wait_for(&browser, ".govuk-error-summary").await.text().await.unwrap();
+    assert!(summary.contains("Enter a correct username and password"), "{summary}");
+    let violations = browser.accessibility_violations().await;
+    assert!(violations.is_empty(), "accessibility failures on the sign-in errors:\n{}", violations.join("\n"));
+    client.find(Locator::Css("#password")).await.unwrap().send_keys(&password).await.unwrap();
+    client.find(Locator::Css("form[action='/sign-in'] button")).await.unwrap().click().await.unwrap();
+
+    // Back where they were going, then home and from the service navigation to the form.
+    let heading = wait_for(&browser, "h1").await.text().await.unwrap();
+    assert_eq!(heading, "Check SSDA903 files");
     client.goto(&careful.url("/")).await.unwrap();
+    let violations = browser.accessibility_violations().await;
+    assert!(violations.is_empty(), "accessibility failures on the home page:\n{}", violations.join("\n"));
     client
         .find(Locator::Css(".govuk-service-navigation__link[href='/returns/ssda903/validate']"))
         .await

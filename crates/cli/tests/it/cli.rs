@@ -127,9 +127,9 @@ fn bench_append_measures_sqlite_in_a_scratch_database() {
     let out = run(&["bench", "append", "--events", "200", "--batch", "50", "--children", "4"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let report = text(&out.stdout);
-    assert!(report.contains("Event log append on SQLite: 200 events over 4 children"), "{report}");
+    assert!(report.contains("Recording on SQLite: 200 events over 4 children"), "{report}");
     assert!(
-        report.contains("single (1 event per append)") && report.contains("batch (50 events per append)"),
+        report.contains("single (1 event per recording)") && report.contains("batch (50 events per recording)"),
         "{report}"
     );
 }

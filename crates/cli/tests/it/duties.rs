@@ -8,15 +8,23 @@ use std::sync::Arc;
 use chrono::{NaiveDate, TimeZone, Utc};
 
 use careful_app::record::Proposed;
-use careful_app::{App, AppError, FixedClock, Settings};
+use careful_app::{AppError, FixedClock, UserHandle};
 use careful_domain::codes::*;
-use careful_domain::organisation::{Employment, Service, Team, Worker, WorkerRole};
+use careful_domain::organisation::{Service, WorkerRole};
 use careful_domain::record::*;
-use careful_domain::{CarerId, ChildId, Reason, RecordedBy, Sequence, TeamId, WorkerId};
+use careful_domain::{CarerId, Reason, Sequence, TeamId, WorkerId};
 
 use crate::on_both_engines;
-use crate::support::process::{run, text};
+use crate::support::accounts::{Accounts, signed_in};
+use crate::support::process::{run, run_as, text};
 use crate::support::{Engine, TempDir, TestDb};
+
+/// A performance analyst's token (council-wide worklists) for a database.
+async fn analyst(url: &str) -> (Accounts, String) {
+    let accounts = Accounts::new(url).await;
+    let token = accounts.token("test.analyst", "performance_analyst", None, "", &["read"]).await;
+    (accounts, token)
+}
 
 fn d(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
@@ -64,17 +72,11 @@ async fn overdue_duties_are_the_injected_failures(engine: Engine) {
     for rule in ["asmt-45", "visit-year1", "rev-n", "pl-terminate"] {
         assert!(rules.contains(rule), "the generator injected no {rule} failures: {rules:?}");
     }
-    let out = run(&[
-        "duties",
-        "--database",
-        &url,
-        "--as-of",
-        "2026-03-31",
-        "--status",
-        "overdue,met_late",
-        "--format",
-        "json",
-    ]);
+    let (_accounts, token) = analyst(&url).await;
+    let out = run_as(
+        &token,
+        &["duties", "--database", &url, "--as-of", "2026-03-31", "--status", "overdue,met_late", "--format", "json"],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let found: BTreeSet<(String, String, String)> =
         duties_in(&text(&out.stdout)).iter().map(key).filter(|(_, _, due)| due.as_str() >= "2025-04-01").collect();
@@ -95,7 +97,8 @@ async fn worklists_for_the_council_a_worker_a_team_and_an_iro(engine: Engine) {
     let url = db.url_string();
     let out = run(&["generate", "--population", "4000", "--years", "1", "--seed", "5", "--database", &url]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let out = run(&["duties", "--database", &url, "--format", "json"]);
+    let (_accounts, token) = analyst(&url).await;
+    let out = run_as(&token, &["duties", "--database", &url, "--format", "json"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let council = duties_in(&text(&out.stdout));
     assert!(council.len() > 100, "a council of 4,000 children owes more than {} duties", council.len());
@@ -127,7 +130,7 @@ async fn worklists_for_the_council_a_worker_a_team_and_an_iro(engine: Engine) {
     let worker = busiest(WorkerRole::SocialWorker, "worker");
     let iro = busiest(WorkerRole::IndependentReviewingOfficer, "iro");
     for (flag, id, field) in [("--worker", worker.to_string(), "worker"), ("--iro", iro.to_string(), "iro")] {
-        let out = run(&["duties", "--database", &url, flag, &id, "--format", "json"]);
+        let out = run_as(&token, &["duties", "--database", &url, flag, &id, "--format", "json"]);
         assert!(out.status.success(), "{}", text(&out.stderr));
         let mine: BTreeSet<_> = duties_in(&text(&out.stdout)).iter().map(key).collect();
         let name = name_of(id.parse().unwrap());
@@ -138,20 +141,20 @@ async fn worklists_for_the_council_a_worker_a_team_and_an_iro(engine: Engine) {
     }
     let teams = store.teams().await.unwrap();
     let team = teams.iter().find(|t| t.service == Service::LookedAfter).unwrap();
-    let out = run(&["duties", "--database", &url, "--team", &team.id.to_string(), "--format", "json"]);
+    let out = run_as(&token, &["duties", "--database", &url, "--team", &team.id.to_string(), "--format", "json"]);
     let theirs: BTreeSet<_> = duties_in(&text(&out.stdout)).iter().map(key).collect();
     let expected: BTreeSet<_> =
         council.iter().filter(|d| d["team"].as_str() == Some(team.name.as_str())).map(key).collect();
     assert_eq!(theirs, expected);
 
     // Due or overdue only.
-    let out = run(&["duties", "--database", &url, "--status", "due,overdue", "--format", "csv"]);
+    let out = run_as(&token, &["duties", "--database", &url, "--status", "due,overdue", "--format", "csv"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let csv = text(&out.stdout);
     assert!(csv.starts_with("child,child_name,rule,status,days,due,"), "{csv}");
     assert!(csv.lines().skip(1).all(|l| l.contains(",due,") || l.contains(",overdue,")), "{csv}");
     // The table, for people.
-    let out = run(&["duties", "--database", &url, "--worker", &worker.to_string()]);
+    let out = run_as(&token, &["duties", "--database", &url, "--worker", &worker.to_string()]);
     let table = text(&out.stdout);
     assert!(table.starts_with("Due") && table.contains("duties as of"), "{table}");
 }
@@ -175,12 +178,23 @@ async fn one_childs_duties_with_the_arithmetic(engine: Engine) {
         &url,
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let out =
-        run(&["duties", "--database", &url, "--as-of", "2026-03-31", "--status", "met_on_time", "--format", "json"]);
+    let (accounts, analyst) = analyst(&url).await;
+    let out = run_as(
+        &analyst,
+        &["duties", "--database", &url, "--as-of", "2026-03-31", "--status", "met_on_time", "--format", "json"],
+    );
     let met = duties_in(&text(&out.stdout));
     let reviewed = met.iter().find(|d| d["rule"] == "rev-n").expect("a child with a review met on time");
     let child = reviewed["child"].as_str().unwrap();
-    let out = run(&["duties", "--database", &url, "--child", child, "--as-of", "2026-03-31"]);
+    // An analyst may not open a child's record; the child's IRO may.
+    let out = run_as(&analyst, &["duties", "--database", &url, "--child", child, "--as-of", "2026-03-31"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("performance analysts work with returns"), "{}", text(&out.stderr));
+    let store = db.store().await;
+    let id = store.children_by_la_id(child).await.unwrap()[0];
+    let iro = store.child_row(id).await.unwrap().unwrap().iro.expect("a looked-after child has an IRO");
+    let token = accounts.token("test.iro", "iro", Some(iro), "", &["read"]).await;
+    let out = run_as(&token, &["duties", "--database", &url, "--child", child, "--as-of", "2026-03-31"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let explained = text(&out.stdout);
     for part in [
@@ -192,12 +206,13 @@ async fn one_childs_duties_with_the_arithmetic(engine: Engine) {
     ] {
         assert!(explained.contains(part), "{part} missing from\n{explained}");
     }
-    let out = run(&["duties", "--database", &url, "--child", child, "--as-of", "2026-03-31", "--format", "json"]);
+    let out =
+        run_as(&token, &["duties", "--database", &url, "--child", child, "--as-of", "2026-03-31", "--format", "json"]);
     let all = duties_in(&text(&out.stdout));
     assert!(all.iter().all(|d| d["child"] == child && d["working"].is_string()));
     assert!(all.iter().any(|d| d["rule"] == "rev-n" && d["met_by_event"].is_string()));
 
-    let out = run(&["duties", "--database", &url, "--child", "EM9999999"]);
+    let out = run_as(&token, &["duties", "--database", &url, "--child", "EM9999999"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("no child has the ID EM9999999"), "{}", text(&out.stderr));
 }
@@ -228,34 +243,31 @@ fn run_without_database(args: &[&str]) -> std::process::Output {
 // ---------------------------------------------------------------------- guardrails and overrides
 
 struct Council {
-    app: App,
     social_worker: WorkerId,
     manager: WorkerId,
     team: TeamId,
+    /// The social worker's and the team manager's use cases.
+    priya: UserHandle,
+    tom: UserHandle,
 }
 
 async fn council(db: &TestDb) -> Council {
-    let store = db.store().await;
-    let team = Team { id: TeamId::new(), name: "Children looked after 1".into(), service: Service::LookedAfter };
-    let worker = |name: &str, role| Worker {
-        id: WorkerId::new(),
-        name: name.into(),
-        role,
-        team: team.id,
-        employment: Employment::Permanent,
-        started: Some(d("2020-01-06")),
-        left: None,
-        registration: None,
-    };
-    let (sw, tm) = (worker("Priya Shah", WorkerRole::SocialWorker), worker("Tom Hughes", WorkerRole::TeamManager));
-    let mut tx = store.begin().await.unwrap();
-    tx.insert_team(&team).await.unwrap();
-    tx.insert_worker(&sw).await.unwrap();
-    tx.insert_worker(&tm).await.unwrap();
-    tx.commit().await.unwrap();
     let clock = FixedClock(Utc.with_ymd_and_hms(2025, 6, 2, 10, 0, 0).unwrap());
-    let app = App::new(store, Settings { council_name: "Eastmoor".into(), demo: false }, Arc::new(clock));
-    Council { app, social_worker: sw.id, manager: tm.id, team: team.id }
+    let accounts = Accounts::with_clock(db.url().expose_secret(), Arc::new(clock)).await;
+    let admin = accounts.admin();
+    let team = admin.add_team("Children looked after 1", "looked_after").await.unwrap();
+    let started = Some(d("2020-01-06"));
+    let sw = admin.add_worker("Priya Shah", WorkerRole::SocialWorker, team, false, None, started).await.unwrap();
+    let tm = admin.add_worker("Tom Hughes", WorkerRole::TeamManager, team, false, None, started).await.unwrap();
+    let priya = accounts.add("priya.shah", "social_worker", Some(sw), "").await;
+    let tom = accounts.add("tom.hughes", "team_manager", Some(tm), "").await;
+    Council {
+        social_worker: sw,
+        manager: tm,
+        team,
+        priya: signed_in(&accounts.app, "priya.shah", &priya).await,
+        tom: signed_in(&accounts.app, "tom.hughes", &tom).await,
+    }
 }
 
 fn placement(carer: u8) -> Placement {
@@ -273,8 +285,6 @@ on_both_engines!(a_breach_needs_a_team_managers_override_which_the_record_keeps)
 async fn a_breach_needs_a_team_managers_override_which_the_record_keeps(engine: Engine) {
     let Some(db) = TestDb::new(engine) else { return };
     let c = council(&db).await;
-    let by = RecordedBy::Worker(c.social_worker);
-    let child = ChildId::new();
     let details = PersonalDetails {
         given_name: "Leo".into(),
         family_name: "Marsh".into(),
@@ -291,17 +301,14 @@ async fn a_breach_needs_a_team_managers_override_which_the_record_keeps(engine: 
         Proposed::new(
             ChildEvent::ChildRegistered { la_child_id: "EM0900001".parse().unwrap(), details },
             d("2025-03-03"),
-            by,
         ),
         Proposed::new(
             ChildEvent::ReferralReceived { source: ReferralSource::Police, primary_need: Need::AbuseOrNeglect },
             d("2025-03-03"),
-            by,
         ),
         Proposed::new(
             ChildEvent::WorkerAllocated { worker: c.social_worker, team: c.team, reason: None },
             d("2025-03-03"),
-            by,
         ),
         Proposed::new(
             ChildEvent::BecameLookedAfter {
@@ -312,15 +319,14 @@ async fn a_breach_needs_a_team_managers_override_which_the_record_keeps(engine: 
                 previous_permanence: None,
             },
             d("2025-03-04"),
-            by,
         ),
     ];
-    let sequence = c.app.record(child, Sequence::EMPTY, start).await.unwrap();
+    let (child, sequence) = c.priya.register_child(start).await.unwrap();
     assert_eq!(sequence, Sequence::new(4));
 
     // Refused outright: a visit that does not say whether the child was seen alone.
     let unsaid = ChildEvent::VisitMade { visit: VisitKind::LookedAfter, seen: true, seen_alone: None };
-    match c.app.record(child, sequence, vec![Proposed::new(unsaid, d("2025-03-07"), by)]).await {
+    match c.priya.record(child, sequence, vec![Proposed::new(unsaid, d("2025-03-07"))]).await {
         Err(AppError::Refused { breaches }) => assert_eq!(breaches[0].code, "visit-alone"),
         other => panic!("expected a refusal, got {:?}", other.map(|_| ())),
     }
@@ -331,53 +337,59 @@ async fn a_breach_needs_a_team_managers_override_which_the_record_keeps(engine: 
         reason: ReasonPlaceChange::Allegation,
         notice: None,
     };
-    let err = c.app.record(child, sequence, vec![Proposed::new(abrupt(), d("2025-05-30"), by)]).await.err().unwrap();
+    let err = c.priya.record(child, sequence, vec![Proposed::new(abrupt(), d("2025-05-30"))]).await.err().unwrap();
     assert!(matches!(&err, AppError::NeedsOverride { breaches } if breaches[0].code == "pl-terminate"), "{err}");
     assert!(err.to_string().contains("team manager"), "{err}");
-    let mut by_a_social_worker = Proposed::new(abrupt(), d("2025-05-30"), by);
-    by_a_social_worker.manager_override = Some(c.social_worker);
-    by_a_social_worker.reason = Some(Reason::parse("allegation against the carer").unwrap());
-    let err = c.app.record(child, sequence, vec![by_a_social_worker]).await.err().unwrap();
-    assert!(err.to_string().contains("Priya Shah is not a team manager"), "{err}");
-    let mut without_reason = Proposed::new(abrupt(), d("2025-05-30"), by);
-    without_reason.manager_override = Some(c.manager);
-    let err = c.app.record(child, sequence, vec![without_reason]).await.err().unwrap();
+    // A social worker cannot accept a breach, even by asking to.
+    let by_a_social_worker = Proposed::new(abrupt(), d("2025-05-30"))
+        .because(Reason::parse("allegation against the carer").unwrap())
+        .accepting_breaches();
+    let err = c.priya.record(child, sequence, vec![by_a_social_worker]).await.err().unwrap();
+    assert!(err.to_string().contains("Test priya.shah is not a team or service manager"), "{err}");
+    let without_reason = Proposed::new(abrupt(), d("2025-05-30")).accepting_breaches();
+    let err = c.tom.record(child, sequence, vec![without_reason]).await.err().unwrap();
     assert!(err.to_string().contains("give the reason"), "{err}");
     // Nothing was written by any of these.
-    assert_eq!(c.app.load_record(child).await.unwrap().unwrap().sequence, sequence);
+    assert_eq!(c.priya.load_record(child).await.unwrap().1, sequence);
 
-    let mut accepted = Proposed::new(abrupt(), d("2025-05-30"), by);
-    accepted.manager_override = Some(c.manager);
-    accepted.reason = Some(Reason::parse("allegation against the carer: the child was moved that evening").unwrap());
-    let sequence = c.app.record(child, sequence, vec![accepted]).await.unwrap();
+    let accepted = Proposed::new(abrupt(), d("2025-05-30"))
+        .because(Reason::parse("allegation against the carer: the child was moved that evening").unwrap())
+        .accepting_breaches();
+    let sequence = c.tom.record(child, sequence, vec![accepted]).await.unwrap();
 
-    // The audit trail: the event names the manager, the breach and the reason, for ever.
-    let loaded = c.app.load_record(child).await.unwrap().unwrap();
-    let line = loaded.record.chronology().into_iter().find(|l| l.date == d("2025-05-30")).unwrap();
+    // The audit trail: the event names the manager (the one who recorded it, never someone the
+    // caller names), the breach and the reason, for ever.
+    let (record, _) = c.priya.load_record(child).await.unwrap();
+    let line = record.chronology().into_iter().find(|l| l.date == d("2025-05-30")).unwrap();
     let accepted = line.manager_override.expect("the override is in the record");
     assert_eq!((accepted.manager, accepted.breaches), (c.manager, vec!["pl-terminate".to_string()]));
+    assert_eq!(line.recorded_by, careful_domain::RecordedBy::Worker(c.manager));
     assert_eq!(line.reason.unwrap().as_str(), "allegation against the carer: the child was moved that evening");
 
     // The worklist was brought up to date in the same transaction: the carer is now owed
     // written notice within 10 working days of the move (13 June 2025).
-    let list =
-        c.app.worklist(careful_app::duties::Whose::Worker(c.social_worker), true, None, d("2025-06-02")).await.unwrap();
-    let notice = list.iter().find(|e| e.item.duty.rule == "pl-terminate").expect("a notice duty");
-    assert_eq!(notice.item.duty.due, d("2025-06-13"));
-    assert_eq!(notice.item.la_child_id, "EM0900001");
-    assert!(list.iter().any(|e| e.item.duty.rule == "visit-first" && e.item.duty.due == d("2025-06-06")));
+    let list = c
+        .priya
+        .worklist(careful_app::duties::Whose::Worker(c.social_worker), true, None, d("2025-06-02"))
+        .await
+        .unwrap();
+    let notice = list.iter().find(|e| e.duty.rule == "pl-terminate").expect("a notice duty");
+    assert_eq!(notice.duty.due, d("2025-06-13"));
+    assert_eq!(notice.la_child_id, "EM0900001");
+    assert!(list.iter().any(|e| e.duty.rule == "visit-first" && e.duty.due == d("2025-06-06")));
 
     // An override nobody needed is refused.
-    let mut needless = Proposed::new(ChildEvent::CarerNotifiedOfEnding {}, d("2025-06-03"), by);
-    needless.manager_override = Some(c.manager);
-    needless.reason = Some(Reason::parse("just in case").unwrap());
-    let err = c.app.record(child, sequence, vec![needless]).await.err().unwrap();
+    let needless = Proposed::new(ChildEvent::CarerNotifiedOfEnding {}, d("2025-06-03"))
+        .because(Reason::parse("just in case").unwrap())
+        .accepting_breaches();
+    let err = c.tom.record(child, sequence, vec![needless]).await.err().unwrap();
     assert!(err.to_string().contains("nothing needs overriding"), "{err}");
     let done = c
-        .app
-        .record(child, sequence, vec![Proposed::new(ChildEvent::CarerNotifiedOfEnding {}, d("2025-06-03"), by)])
+        .priya
+        .record(child, sequence, vec![Proposed::new(ChildEvent::CarerNotifiedOfEnding {}, d("2025-06-03"))])
         .await;
     assert!(done.is_ok());
-    let list = c.app.worklist(careful_app::duties::Whose::Child(child), true, None, d("2025-06-03")).await.unwrap();
-    assert!(list.iter().all(|e| e.item.duty.rule != "pl-terminate"), "met, so off the worklist");
+    let list = c.priya.worklist(careful_app::duties::Whose::Child(child), true, None, d("2025-06-03")).await.unwrap();
+    assert!(list.iter().all(|e| e.duty.rule != "pl-terminate"), "met, so off the worklist");
+    let _ = Service::LookedAfter;
 }

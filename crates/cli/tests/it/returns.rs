@@ -13,7 +13,7 @@ use careful_domain::record::{ChildRecord, Entry, fold};
 use careful_store::Store;
 
 use crate::on_both_engines;
-use crate::support::process::{run, text};
+use crate::support::process::{run, run_as, text};
 use crate::support::{Engine, TempDir, TestDb};
 
 const YEAR: &str = "2025-26";
@@ -44,8 +44,16 @@ fn children_in(dir: &Path, file: &str) -> HashSet<String> {
     rows(dir, file).into_iter().map(|r| r[0].clone()).collect()
 }
 
-fn export(url: &str, year: &str, out: &Path) {
-    let done = run(&["export", "ssda903", "--database", url, "--year", year, "--out", &s(out)]);
+/// A performance analyst's token (returns and read scopes) for a database.
+async fn analyst(url: &str) -> String {
+    let accounts = crate::support::accounts::Accounts::new(url).await;
+    let token = accounts.token("test.analyst", "performance_analyst", None, "", &["returns", "read"]).await;
+    accounts.app.close().await;
+    token
+}
+
+fn export(url: &str, token: &str, year: &str, out: &Path) {
+    let done = run_as(token, &["export", "ssda903", "--database", url, "--year", year, "--out", &s(out)]);
     assert!(done.status.success(), "{}", text(&done.stderr));
     let said = text(&done.stdout);
     assert!(said.contains(&format!("Wrote the {year} SSDA903 return")), "{said}");
@@ -92,8 +100,10 @@ async fn a_synthetic_councils_return_survives_export_validate_import_export(engi
     assert!(out.status.success(), "{}", text(&out.stderr));
 
     // Export both years from the record: the same files the generator wrote from the same events.
-    export(&url, YEAR, &this_year);
-    export(&url, PREVIOUS, &last_year);
+    let token = analyst(&url).await;
+    let token2 = analyst(&url2).await;
+    export(&url, &token, YEAR, &this_year);
+    export(&url, &token, PREVIOUS, &last_year);
     assert_eq!(files(&this_year), files(&generated), "the export matches the generator's own files");
     assert!(rows(&this_year, "Episodes.csv").len() > 100);
 
@@ -156,30 +166,45 @@ async fn a_synthetic_councils_return_survives_export_validate_import_export(engi
     eprintln!("findings by rule: {by_rule:?}");
 
     // Import both years into the second database, and export again: the same bytes.
-    let imported =
-        run(&["import", "ssda903", &s(&this_year), "--previous", &s(&last_year), "--year", YEAR, "--database", &url2]);
+    let imported = run_as(
+        &token2,
+        &["import", "ssda903", &s(&this_year), "--previous", &s(&last_year), "--year", YEAR, "--database", &url2],
+    );
     assert!(imported.status.success(), "{}{}", text(&imported.stdout), text(&imported.stderr));
     let said = text(&imported.stdout);
     assert!(said.contains("children's records created"), "{said}");
     let (again_this, again_last) = (dir.path().join("y-this"), dir.path().join("y-last"));
-    export(&url2, YEAR, &again_this);
-    export(&url2, PREVIOUS, &again_last);
+    export(&url2, &token2, YEAR, &again_this);
+    export(&url2, &token2, PREVIOUS, &again_last);
     assert_eq!(files(&again_this), files(&this_year), "this year's return, exported again after import");
     assert_eq!(files(&again_last), files(&last_year), "last year's return, exported again after import");
 
     // Importing the same files again changes nothing.
     let store2 = second.store().await;
     let counts = store2.counts().await.unwrap();
-    let twice =
-        run(&["import", "ssda903", &s(&this_year), "--previous", &s(&last_year), "--year", YEAR, "--database", &url2]);
+    let twice = run_as(
+        &token2,
+        &["import", "ssda903", &s(&this_year), "--previous", &s(&last_year), "--year", YEAR, "--database", &url2],
+    );
     assert!(twice.status.success(), "{}", text(&twice.stderr));
     assert!(text(&twice.stdout).contains("0 children's records created (0 events)"), "{}", text(&twice.stdout));
     assert_eq!(store2.counts().await.unwrap(), counts);
 
-    // The findings are on the children as data-quality flags, shown with their duties.
-    if let Some(f) = findings.iter().find(|f| f["child"].as_str().is_some_and(|c| !c.is_empty())) {
+    // The findings are on the children as data-quality flags, shown with their duties to the
+    // child's social worker.
+    let mut with_worker = None;
+    for f in findings.iter().filter(|f| f["child"].as_str().is_some_and(|c| !c.is_empty())) {
         let child = f["child"].as_str().unwrap();
-        let shown = run(&["duties", "--database", &url2, "--child", child]);
+        let Some(id) = store2.children_by_la_id(child).await.unwrap().first().copied() else { continue };
+        if let Some(worker) = store2.child_row(id).await.unwrap().and_then(|r| r.worker) {
+            with_worker = Some((f, child, worker));
+            break;
+        }
+    }
+    if let Some((f, child, worker)) = with_worker {
+        let accounts = crate::support::accounts::Accounts::new(&url2).await;
+        let token = accounts.token("test.worker", "social_worker", Some(worker), "", &["read"]).await;
+        let shown = run_as(&token, &["duties", "--database", &url2, "--child", child]);
         assert!(shown.status.success(), "{}", text(&shown.stderr));
         let page = text(&shown.stdout);
         assert!(page.contains("Data quality") && page.contains(f["rule"].as_str().unwrap()), "{page}");
@@ -242,8 +267,9 @@ async fn an_import_with_rows_careful_cannot_represent_writes_nothing_unless_told
     let (child, line) = break_an_episode(&this_year);
     let url = db.url_string();
     let args = ["import", "ssda903", &s(&this_year), "--previous", &s(&last_year), "--year", YEAR, "--database", &url];
+    let token = analyst(&url).await;
 
-    let refused = run(&args);
+    let refused = run_as(&token, &args);
     assert_eq!(refused.status.code(), Some(1));
     let message = text(&refused.stderr);
     assert!(
@@ -258,7 +284,7 @@ async fn an_import_with_rows_careful_cannot_represent_writes_nothing_unless_told
 
     let mut skipping = args.to_vec();
     skipping.push("--skip-unrepresentable");
-    let done = run(&skipping);
+    let done = run_as(&token, &skipping);
     assert!(done.status.success(), "{}", text(&done.stderr));
     let said = text(&done.stdout);
     assert!(said.contains("Left out 1 children") && said.contains(&child), "{said}");

@@ -1,13 +1,14 @@
 //! The server, run as `careful serve` and `careful demo`, over real HTTP.
 
 use crate::on_both_engines;
-use crate::support::process::{Careful, get, run, text};
+use crate::support::process::{Careful, get, get_as, run, text};
 use crate::support::{Engine, TempDir, TestDb};
 
 on_both_engines!(serves_the_start_page_health_and_assets, answers_unknown_pages_with_a_gov_uk_404);
 
 async fn serves_the_start_page_health_and_assets(engine: Engine) {
     let Some(db) = TestDb::new(engine) else { return };
+    let token = analyst_token(&db).await;
     let careful = Careful::start(&[
         "serve",
         "--database",
@@ -36,16 +37,21 @@ async fn serves_the_start_page_health_and_assets(engine: Engine) {
         "class=\"govuk-footer\"",
         "<h1 class=\"govuk-heading-xl\">careful</h1>",
         "knows what the law says must happen next",
-        match engine {
-            Engine::Sqlite => "SQLite",
-            Engine::Postgres => "PostgreSQL",
-        },
+        "href=\"/sign-in\"",
     ] {
         assert!(html.contains(expected), "the start page lacks {expected:?}:\n{html}");
     }
-    // An empty database: nothing to count yet, and no demo warning.
-    assert!(html.contains("<span class=\"app-figures__number\">0</span>"), "{html}");
+    // Signed out: no figures at all, and no demo warning.
+    assert!(!html.contains("app-figures__number"), "{html}");
     assert!(!html.contains("synthetic council"), "{html}");
+    // Signed in: the figures (an empty database: nothing to count yet) and the engine.
+    let html = get_as(&token, &careful.url("/")).await.text().await.unwrap();
+    assert!(html.contains("<span class=\"app-figures__number\">0</span>"), "{html}");
+    let engine_name = match engine {
+        Engine::Sqlite => "SQLite",
+        Engine::Postgres => "PostgreSQL",
+    };
+    assert!(html.contains(engine_name), "{html}");
 
     for path in ["/healthz", "/readyz"] {
         let response = get(&careful.url(path)).await;
@@ -61,7 +67,7 @@ async fn serves_the_start_page_health_and_assets(engine: Engine) {
     assert!(body.contains(".govuk-generic-header") && body.contains(".govuk-phase-banner"));
     assert!(body.contains(".moj-timeline"));
     assert!(body.contains("font-family:arial,sans-serif") && !body.contains("GDS Transport"));
-    let again = reqwest::Client::new()
+    let again = crate::support::process::http()
         .get(careful.url("/assets/careful.css"))
         .header("if-none-match", &etag)
         .send()
@@ -121,11 +127,34 @@ async fn the_demo_seeds_a_synthetic_council_once_and_reuses_it() {
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("no count of children in {out}"));
     assert!(children > 200, "{out}");
+    // The demo prints its accounts, one per role, and its sign-in page offers each in one click.
+    for username in [
+        "demo.social.worker",
+        "demo.team.manager",
+        "demo.iro",
+        "demo.front.door",
+        "demo.analyst",
+        "demo.scrutiny",
+        "synthetic.admin",
+    ] {
+        assert!(out.contains(username), "{username} missing from:\n{out}");
+    }
     let html = get(&demo.url("/")).await.text().await.unwrap();
     assert!(html.contains("Eastmoor Borough Council is a synthetic council"), "{html}");
     assert!(html.contains("Every child, family and worker in it is synthetic"));
+    let browser = crate::support::web::Session::new(&demo.base_url);
+    let sign_in = browser.get("/sign-in").await;
+    assert!(sign_in.body.contains("Sign in as someone in the synthetic council"), "{}", sign_in.body);
+    assert!(sign_in.body.contains("value=\"demo.social.worker\""), "{}", sign_in.body);
+    let signed_in = browser.demo_sign_in("demo.social.worker").await;
+    assert_eq!(signed_in.status, 303, "{}", signed_in.body);
+    let html = browser.get("/").await.body;
     let figure = format!("<span class=\"app-figures__number\">{children}</span>");
     assert!(html.contains(&figure), "{html}");
+    // A newcomer sees a real caseload.
+    let caseload = browser.get("/caseload").await;
+    assert_eq!(caseload.status, 200);
+    assert!(caseload.body.matches("href=\"/children/").count() >= 5, "{}", caseload.body);
     assert_eq!(get(&demo.url("/healthz")).await.status(), 200);
     assert_eq!(get(&demo.url("/readyz")).await.status(), 200);
     assert!(demo.terminate());
@@ -138,7 +167,9 @@ async fn the_demo_seeds_a_synthetic_council_once_and_reuses_it() {
         "{}",
         again.stdout()
     );
-    let html = get(&again.url("/")).await.text().await.unwrap();
+    let browser = crate::support::web::Session::new(&again.base_url);
+    assert_eq!(browser.demo_sign_in("demo.analyst").await.status, 303);
+    let html = browser.get("/").await.body;
     assert!(html.contains(&figure), "{html}");
     assert!(dir.path().join("careful-demo.db").exists());
 }
@@ -249,11 +280,22 @@ fn file_parts(name: &'static str, dir: &std::path::Path) -> Vec<Part<'static>> {
         .collect()
 }
 
-/// POSTs the form, as a page of careful's own would (`Sec-Fetch-Site: same-origin`).
-async fn post_form(careful: &Careful, parts: &[Part<'_>]) -> reqwest::Response {
+/// A performance analyst's personal access token (scopes read and returns), made before the
+/// server starts.
+async fn analyst_token(db: &TestDb) -> String {
+    let accounts = crate::support::accounts::Accounts::new(&db.url_string()).await;
+    let token = accounts.token("test.analyst", "performance_analyst", None, "", &["read", "returns"]).await;
+    accounts.app.close().await;
+    token
+}
+
+/// POSTs the form, as a page of careful's own would (`Sec-Fetch-Site: same-origin`), as the
+/// analyst whose token this is.
+async fn post_form(careful: &Careful, token: &str, parts: &[Part<'_>]) -> reqwest::Response {
     let (content_type, body) = multipart(parts);
-    reqwest::Client::new()
+    crate::support::process::http()
         .post(careful.url(VALIDATE))
+        .bearer_auth(token)
         .header("content-type", content_type)
         .header("sec-fetch-site", "same-origin")
         .body(body)
@@ -321,24 +363,28 @@ async fn the_upload_page_gives_the_same_report_and_csv_as_the_command_line() {
     assert!(!not_run.is_empty(), "{cli_stderr}");
 
     let db = TestDb::new(Engine::Sqlite).unwrap();
+    let token = analyst_token(&db).await;
     let careful = Careful::serve(&db.url_string());
 
+    // The form needs a role that may check returns: signed out, careful asks to sign in.
+    let signed_out = crate::support::process::http_no_redirects().get(careful.url(VALIDATE)).send().await.unwrap();
+    assert_eq!(signed_out.status(), 303);
+    assert_eq!(signed_out.headers()["location"], "/sign-in?next=/returns/ssda903/validate");
+
     // The form, linked from the start page and the service navigation.
-    let start = get(&careful.url("/")).await.text().await.unwrap();
-    assert!(
-        start.contains("<a class=\"govuk-link\" href=\"/returns/ssda903/validate\">Check SSDA903 files</a>"),
-        "{start}"
-    );
+    let start = get_as(&token, &careful.url("/")).await.text().await.unwrap();
+    assert!(start.contains("href=\"/returns/ssda903/validate\">Check SSDA903 files</a>"), "{start}");
     assert!(
         start.contains("<a class=\"govuk-service-navigation__link\" href=\"/returns/ssda903/validate\">"),
         "{start}"
     );
-    let page = get(&careful.url(VALIDATE)).await;
+    let page = get_as(&token, &careful.url(VALIDATE)).await;
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
     for expected in [
         "<h1 class=\"govuk-heading-l\">Check SSDA903 files</h1>",
-        "method=\"post\" action=\"/returns/ssda903/validate\" enctype=\"multipart/form-data\"",
+        "method=\"post\" action=\"/returns/ssda903/validate?csrf_token=",
+        "enctype=\"multipart/form-data\"",
         "class=\"govuk-file-upload\" id=\"this-year\" name=\"this_year\" type=\"file\" multiple",
         "class=\"govuk-file-upload\" id=\"previous-year\" name=\"previous_year\" type=\"file\" multiple",
         "name=\"year\" type=\"radio\" value=\"2025-26\"",
@@ -360,7 +406,7 @@ async fn the_upload_page_gives_the_same_report_and_csv_as_the_command_line() {
         Part::Text("local_authority", "E09000027"),
         Part::Text("action", "check"),
     ]);
-    let response = post_form(&careful, &parts).await;
+    let response = post_form(&careful, &token, &parts).await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["cache-control"], "no-store");
     let html = response.text().await.unwrap();
@@ -388,7 +434,7 @@ async fn the_upload_page_gives_the_same_report_and_csv_as_the_command_line() {
     // their paths.
     let last = parts.len() - 1;
     parts[last] = Part::Text("action", "csv");
-    let response = post_form(&careful, &parts).await;
+    let response = post_form(&careful, &token, &parts).await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-type"], "text/csv; charset=utf-8");
     assert_eq!(response.headers()["content-disposition"], "attachment; filename=\"ssda903-findings-2025-26.csv\"");
@@ -404,7 +450,7 @@ async fn the_upload_page_gives_the_same_report_and_csv_as_the_command_line() {
     let alone = serde_json::from_slice::<serde_json::Value>(&cli.stdout).unwrap().as_array().unwrap().len();
     let mut parts = file_parts("this_year", &files.this);
     parts.extend([Part::Text("year", "2025-26"), Part::Text("local_authority", "")]);
-    let html = post_form(&careful, &parts).await.text().await.unwrap();
+    let html = post_form(&careful, &token, &parts).await.text().await.unwrap();
     assert_eq!(text_of(&html, "findings-count"), alone.to_string());
     assert!(html.contains("<dd class=\"govuk-summary-list__value\">Not given</dd>"));
     assert!(html.contains(&escaped(cli_stderr.lines().next().unwrap())), "{cli_stderr}\n{html}");
@@ -422,12 +468,14 @@ async fn the_upload_page_gives_the_same_report_and_csv_as_the_command_line() {
 async fn the_upload_page_explains_files_it_cannot_check() {
     let files = synthetic_903("12");
     let db = TestDb::new(Engine::Sqlite).unwrap();
+    let token = analyst_token(&db).await;
     let careful = Careful::serve(&db.url_string());
     let episodes = std::fs::read_to_string(files.this.join("Episodes.csv")).unwrap();
 
     // No files and no year: both asked for, linked to their fields.
     let response =
-        post_form(&careful, &[Part::File("this_year", "", Vec::new()), Part::Text("local_authority", "")]).await;
+        post_form(&careful, &token, &[Part::File("this_year", "", Vec::new()), Part::Text("local_authority", "")])
+            .await;
     assert_eq!(response.status(), 422);
     let html = response.text().await.unwrap();
     assert!(html.contains("<title>Error: Check SSDA903 files"), "{html}");
@@ -444,7 +492,8 @@ async fn the_upload_page_explains_files_it_cannot_check() {
     lines[2].push_str(",extra");
     let ragged = lines.join("\r\n").into_bytes();
     let response =
-        post_form(&careful, &[Part::File("this_year", "Episodes.csv", ragged), Part::Text("year", "2025-26")]).await;
+        post_form(&careful, &token, &[Part::File("this_year", "Episodes.csv", ragged), Part::Text("year", "2025-26")])
+            .await;
     assert_eq!(response.status(), 422);
     let html = response.text().await.unwrap();
     let errors = error_summary(&html);
@@ -459,6 +508,7 @@ async fn the_upload_page_explains_files_it_cannot_check() {
     let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain(episodes.encode_utf16().flat_map(u16::to_le_bytes)).collect();
     let response = post_form(
         &careful,
+        &token,
         &[
             Part::File("this_year", "Episodes.csv", episodes.clone().into_bytes()),
             Part::File("previous_year", "Unicode.csv", utf16),
@@ -480,7 +530,8 @@ async fn the_upload_page_explains_files_it_cannot_check() {
     // whole file quoted back.
     let long = format!("CHILD,{}", "x".repeat(2_000_000)).into_bytes();
     let response =
-        post_form(&careful, &[Part::File("this_year", "one-line.csv", long), Part::Text("year", "2025-26")]).await;
+        post_form(&careful, &token, &[Part::File("this_year", "one-line.csv", long), Part::Text("year", "2025-26")])
+            .await;
     assert_eq!(response.status(), 422);
     let html = response.text().await.unwrap();
     assert!(html.len() < 100_000, "the page is {} bytes", html.len());
@@ -494,7 +545,7 @@ async fn the_upload_page_explains_files_it_cannot_check() {
     assert!(errors[0].len() < 1_000 && errors[0].contains("xxxxxx..."), "{errors:?}");
 
     // No year: careful says which year the files' dates fall in.
-    let response = post_form(&careful, &file_parts("this_year", &files.this)).await;
+    let response = post_form(&careful, &token, &file_parts("this_year", &files.this)).await;
     assert_eq!(response.status(), 422);
     let errors = error_summary(&response.text().await.unwrap());
     assert_eq!(errors.len(), 1, "{errors:?}");
@@ -506,7 +557,7 @@ async fn the_upload_page_explains_files_it_cannot_check() {
     // A year careful has no rules for is not accepted.
     let mut parts = file_parts("this_year", &files.this);
     parts.push(Part::Text("year", "2019-20"));
-    let errors = error_summary(&post_form(&careful, &parts).await.text().await.unwrap());
+    let errors = error_summary(&post_form(&careful, &token, &parts).await.text().await.unwrap());
     assert_eq!(errors, ["Select a collection year careful has rules for"]);
 
     // A date that cannot be read is a finding, as DfE's rules make it, not an input problem.
@@ -522,7 +573,7 @@ async fn the_upload_page_explains_files_it_cannot_check() {
         .collect();
     parts.push(Part::File("this_year", "Header.csv", lines.join("\n").into_bytes()));
     parts.extend([Part::Text("year", "2025-26"), Part::Text("action", "csv")]);
-    let response = post_form(&careful, &parts).await;
+    let response = post_form(&careful, &token, &parts).await;
     assert_eq!(response.status(), 200);
     let csv = response.text().await.unwrap();
     let child = cells[0].clone();
@@ -532,8 +583,9 @@ async fn the_upload_page_explains_files_it_cannot_check() {
     );
 
     // Not a multipart form.
-    let response = reqwest::Client::new()
+    let response = crate::support::process::http()
         .post(careful.url(VALIDATE))
+        .bearer_auth(&token)
         .header("content-type", "application/x-www-form-urlencoded")
         .body("year=2025-26")
         .send()
@@ -548,12 +600,14 @@ async fn the_upload_page_explains_files_it_cannot_check() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forms_sent_from_another_site_are_refused() {
     let db = TestDb::new(Engine::Sqlite).unwrap();
+    let token = analyst_token(&db).await;
     let careful = Careful::serve(&db.url_string());
     let (content_type, body) = multipart(&[Part::Text("year", "2025-26")]);
     let host = careful.base_url.trim_start_matches("http://").to_string();
     let send = |headers: Vec<(&'static str, String)>| {
-        let mut request = reqwest::Client::new()
+        let mut request = crate::support::process::http()
             .post(careful.url(VALIDATE))
+            .bearer_auth(&token)
             .header("content-type", content_type.clone())
             .body(body.clone());
         for (name, value) in headers {
@@ -584,7 +638,12 @@ async fn forms_sent_from_another_site_are_refused() {
         assert_eq!(response.status(), 422, "{allowed:?}: the form is checked, and finds no files");
     }
     // Reading is never refused.
-    let response =
-        reqwest::Client::new().get(careful.url(VALIDATE)).header("sec-fetch-site", "cross-site").send().await.unwrap();
+    let response = crate::support::process::http()
+        .get(careful.url(VALIDATE))
+        .bearer_auth(&token)
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
 }

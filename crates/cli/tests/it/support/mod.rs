@@ -1,8 +1,10 @@
 //! What every integration test shares: databases on both engines, the real `careful` binary,
 //! and an HTTP client.
 
+pub mod accounts;
 pub mod pg;
 pub mod process;
+pub mod web;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -15,7 +15,7 @@ pub fn run(args: &[&str]) -> Output {
 
 pub fn run_with_env(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(BIN);
-    command.args(args).env("CAREFUL_LOG", "warn").env_remove("DATABASE_URL");
+    command.args(args).env("CAREFUL_LOG", "warn").env_remove("DATABASE_URL").env_remove("CAREFUL_TOKEN");
     for (k, v) in env {
         command.env(k, v);
     }
@@ -25,6 +25,11 @@ pub fn run_with_env(args: &[&str], env: &[(&str, &str)]) -> Output {
         let _ = tx.send(child.wait_with_output());
     });
     rx.recv_timeout(Duration::from_secs(120)).expect("careful finished within two minutes").expect("careful ran")
+}
+
+/// Runs `careful ARGS` as the account a personal access token stands for (`CAREFUL_TOKEN`).
+pub fn run_as(token: &str, args: &[&str]) -> Output {
+    run_with_env(args, &[("CAREFUL_TOKEN", token)])
 }
 
 pub fn text(bytes: &[u8]) -> String {
@@ -132,7 +137,33 @@ impl Drop for Careful {
     }
 }
 
+/// Gives rustls its cryptography (ring), as careful itself does.
+// rustls marks ring's provider deprecated for lacking post-quantum key exchange; these clients
+// only ever speak plain HTTP to 127.0.0.1.
+#[allow(deprecated)]
+fn install_crypto() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// An HTTP client for careful on 127.0.0.1 (plain HTTP; careful's own build gives reqwest a
+/// TLS stack without a default crypto provider, so one is installed first).
+pub fn http() -> reqwest::Client {
+    install_crypto();
+    reqwest::Client::new()
+}
+
+/// An HTTP client that does not follow redirects.
+pub fn http_no_redirects() -> reqwest::Client {
+    install_crypto();
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("a client")
+}
+
 /// A GET that returns status, headers and body.
 pub async fn get(url: &str) -> reqwest::Response {
-    reqwest::Client::new().get(url).send().await.unwrap_or_else(|e| panic!("GET {url}: {e}"))
+    http().get(url).send().await.unwrap_or_else(|e| panic!("GET {url}: {e}"))
+}
+
+/// A GET as the account a personal access token stands for.
+pub async fn get_as(token: &str, url: &str) -> reqwest::Response {
+    http().get(url).bearer_auth(token).send().await.unwrap_or_else(|e| panic!("GET {url}: {e}"))
 }

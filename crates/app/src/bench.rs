@@ -1,0 +1,337 @@
+//! Measurements of careful's write and read paths, in scratch databases made for the purpose
+//! and removed after (`careful bench append`, `careful bench worklist`). They go through the
+//! same use cases as everyone else: a signed-in principal, the access rules, the one write path
+//! and the audit log. The accounts they need are made in the scratch database.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+
+use careful_domain::codes::{Ethnicity, ReferralSource, Sex};
+use careful_domain::identifiers::LaChildId;
+use careful_domain::organisation::{Employment, Service, Team, Worker, WorkerRole};
+use careful_domain::record::{ChildEvent, PersonalDetails};
+use careful_domain::{ChildId, TeamId, WorkerId};
+use careful_store::NewAccount;
+
+use crate::access::{Role, Via};
+use crate::auth::Client;
+use crate::duties::Whose;
+use crate::record::Proposed;
+use crate::scratch::ScratchDatabase;
+use crate::synthetic::{GenerateRequest, generate};
+use crate::{AccountId, App, AppError, FixedClock, Settings, UserHandle};
+
+/// Latencies of repeated operations.
+#[derive(Debug, Clone, Default)]
+pub struct Latencies(pub Vec<Duration>);
+
+impl Latencies {
+    /// The `p`-th quantile (0.5 for the median).
+    pub fn percentile(&self, p: f64) -> Duration {
+        let mut sorted = self.0.clone();
+        sorted.sort();
+        let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+        sorted.get(index).copied().unwrap_or_default()
+    }
+}
+
+/// One mode of `bench append`.
+#[derive(Debug, Clone)]
+pub struct AppendMode {
+    pub mode: String,
+    pub events: usize,
+    pub elapsed: Duration,
+    pub latencies: Latencies,
+}
+
+/// What `bench append` measured.
+#[derive(Debug, Clone)]
+pub struct AppendBench {
+    pub engine: &'static str,
+    pub children: usize,
+    pub modes: Vec<AppendMode>,
+}
+
+/// Makes an account for `worker` in `role`, and the handle acting as it.
+async fn account_for(
+    app: &App,
+    username: &str,
+    role: Role,
+    worker: Option<WorkerId>,
+    service: Option<Service>,
+) -> Result<UserHandle, AppError> {
+    let id = AccountId::new();
+    let mut tx = app.store().begin().await?;
+    tx.insert_account(&NewAccount {
+        id: *id.as_uuid(),
+        username: username.into(),
+        display_name: username.into(),
+        worker,
+        password_hash: None,
+        created_at: app.now(),
+        synthetic: true,
+        role: role.as_str().into(),
+        service: service.map(|s| s.as_str().to_string()),
+        created_by: None,
+        reason: Some("made by careful bench in a scratch database".into()),
+    })
+    .await?;
+    tx.commit().await?;
+    let row =
+        app.store().account(*id.as_uuid()).await?.ok_or_else(|| AppError::NotFound("the bench account".into()))?;
+    let principal = app.principal_for(&row, Via::Synthetic).await?;
+    Ok(app.user(principal, Client { ip: None, user_agent: Some("careful bench".into()) }))
+}
+
+/// Recording throughput and latency: `events` contact events recorded, one per request and
+/// then `batch` per request, across `children` children allocated to the recording social
+/// worker, each through the whole recording path (authorise, read and fold the record, the
+/// guardrails, append, project, audit) in one transaction.
+pub async fn append(
+    server: Option<&str>,
+    events: usize,
+    batch: usize,
+    children: usize,
+) -> Result<AppendBench, AppError> {
+    let scratch = ScratchDatabase::create(server).await?;
+    let engine = scratch.engine();
+    let result = async {
+        let app = App::open(scratch.url(), Settings::command_line(), Arc::new(crate::SystemClock)).await?;
+        let today = app.today();
+        let team = Team { id: TeamId::new(), name: "Bench team".into(), service: Service::ChildInNeedAndProtection };
+        let worker = Worker {
+            id: WorkerId::new(),
+            name: "Bench social worker".into(),
+            role: WorkerRole::SocialWorker,
+            team: team.id,
+            employment: Employment::Permanent,
+            started: None,
+            left: None,
+            registration: None,
+        };
+        let mut tx = app.store().begin().await?;
+        tx.insert_team(&team).await?;
+        tx.insert_worker(&worker).await?;
+        tx.commit().await?;
+        let handle = account_for(&app, "bench.social.worker", Role::SocialWorker, Some(worker.id), None).await?;
+        let mut modes = Vec::new();
+        for (label, per) in [
+            ("single (1 event per recording)".to_string(), 1),
+            (format!("batch ({batch} events per recording)"), batch),
+        ] {
+            let mut ids = Vec::with_capacity(children);
+            for i in 0..children {
+                let (child, sequence) = handle
+                    .register_child(vec![
+                        Proposed::new(
+                            registration(&format!("B{}{i:06}", ids.len() + modes.len() * children), today),
+                            today,
+                        ),
+                        Proposed::new(
+                            ChildEvent::WorkerAllocated { worker: worker.id, team: team.id, reason: None },
+                            today,
+                        ),
+                    ])
+                    .await?;
+                ids.push((child, sequence));
+            }
+            let recordings = events.div_ceil(per);
+            let mut latencies = Vec::with_capacity(recordings);
+            let started = Instant::now();
+            for n in 0..recordings {
+                let count = per.min(events - n * per);
+                let (child, sequence) = ids[n % children];
+                let proposed: Vec<Proposed> = (0..count)
+                    .map(|k| {
+                        let source = ReferralSource::ALL[(n + k) % ReferralSource::ALL.len()];
+                        Proposed::new(ChildEvent::ContactReceived { source }, today)
+                    })
+                    .collect();
+                let begun = Instant::now();
+                let next = handle.record(child, sequence, proposed).await?;
+                latencies.push(begun.elapsed());
+                ids[n % children] = (child, next);
+            }
+            modes.push(AppendMode { mode: label, events, elapsed: started.elapsed(), latencies: Latencies(latencies) });
+        }
+        app.close().await;
+        Ok::<_, AppError>(AppendBench { engine, children, modes })
+    }
+    .await;
+    scratch.remove().await?;
+    result
+}
+
+fn registration(la: &str, today: NaiveDate) -> ChildEvent {
+    ChildEvent::ChildRegistered {
+        la_child_id: la.parse::<LaChildId>().expect("a valid council child ID"),
+        details: PersonalDetails {
+            given_name: "Bench".into(),
+            family_name: "Child".into(),
+            date_of_birth: Some(today - chrono::Days::new(3650)),
+            expected_date_of_birth: None,
+            sex: Sex::Female,
+            ethnicity: Ethnicity::ALL[0],
+            upn: None,
+            upn_unknown: None,
+            nhs_number: None,
+            disabilities: Vec::new(),
+        },
+    }
+}
+
+/// One measured worklist.
+#[derive(Debug, Clone)]
+pub struct WorklistRow {
+    pub label: String,
+    pub duties: usize,
+    pub latencies: Latencies,
+}
+
+/// What `bench worklist` measured.
+#[derive(Debug, Clone)]
+pub struct WorklistBench {
+    pub engine: &'static str,
+    pub population: u64,
+    pub children: u64,
+    pub end: NaiveDate,
+    pub today: NaiveDate,
+    pub written: Duration,
+    pub rows: Vec<WorklistRow>,
+    /// Recording one event (with its duties and audit entry).
+    pub recording: Latencies,
+    /// Opening a child's summary page's data (with its audit entry).
+    pub viewing: Latencies,
+}
+
+/// Worklist latency on a synthetic council of `population`, written into a scratch database:
+/// the worklists of the busiest worker, team and IRO and the whole council (as a performance
+/// analyst), recording an event (as the child's allocated worker) and opening a child's record.
+pub async fn worklist(server: Option<&str>, population: u64, runs: usize) -> Result<WorklistBench, AppError> {
+    let end = NaiveDate::from_ymd_opt(2026, 3, 31).expect("valid date");
+    // Four weeks after the council's last day, when a month of its duties has fallen due with
+    // nothing recorded since.
+    let today = end + chrono::Days::new(28);
+    let scratch = ScratchDatabase::create(server).await?;
+    let engine = scratch.engine();
+    let result = async {
+        let clock = FixedClock(today.and_hms_opt(12, 0, 0).expect("valid time").and_utc());
+        let app = App::open(scratch.url(), Settings::command_line(), Arc::new(clock)).await?;
+        let options = careful_synth::Options { population, years: 1, ..careful_synth::demo_options(end) };
+        let year = careful_domain::CollectionYear::containing(end).expect("a collection year");
+        let begun = Instant::now();
+        let report = generate(
+            GenerateRequest {
+                options,
+                app: Some(app.clone()),
+                ssda903_dir: None,
+                cin_file: None,
+                year,
+                injected_file: None,
+            },
+            Arc::new(|_| {}),
+        )
+        .await?;
+        let written = begun.elapsed();
+        let analyst = account_for(&app, "bench.analyst", Role::PerformanceAnalyst, None, None).await?;
+        let council = analyst.worklist(Whose::Council, true, None, today).await?;
+        let busiest = |pick: &dyn Fn(&crate::duties::DutyLine) -> Option<String>| {
+            let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+            for e in &council {
+                if let Some(k) = pick(&e.duty) {
+                    *counts.entry(k).or_default() += 1;
+                }
+            }
+            counts.into_iter().max_by_key(|(k, n)| (*n, k.clone())).map(|(k, _)| k)
+        };
+        let worker = busiest(&|d| d.worker.map(|w| w.to_string())).and_then(|w| w.parse().ok());
+        let team = busiest(&|d| d.team.map(|t| t.to_string())).and_then(|t| t.parse().ok());
+        let iro = busiest(&|d| d.iro.map(|w| w.to_string())).and_then(|w| w.parse().ok());
+        let (Some(worker), Some(team), Some(iro)) = (worker, team, iro) else {
+            return Err(AppError::Synthetic("the synthetic council has no allocated duties".into()));
+        };
+        let mut rows = Vec::new();
+        for (label, whose) in [
+            ("a worker", Whose::Worker(worker)),
+            ("a team", Whose::Team(team)),
+            ("an IRO", Whose::Iro(iro)),
+            ("the council", Whose::Council),
+        ] {
+            for (what, due_by) in [("due or overdue", Some(today)), ("all still to do", None)] {
+                let mut latencies = Vec::with_capacity(runs);
+                let mut found = 0;
+                for _ in 0..runs {
+                    let begun = Instant::now();
+                    found = analyst.worklist(whose, true, due_by, today).await?.len();
+                    latencies.push(begun.elapsed());
+                }
+                rows.push(WorklistRow {
+                    label: format!("{label}: {what}"),
+                    duties: found,
+                    latencies: Latencies(latencies),
+                });
+            }
+        }
+        // Recording one event and opening a record, as the child's allocated worker.
+        let store = app.store();
+        let mut recording = Vec::new();
+        let mut viewing = Vec::new();
+        let mut handles: std::collections::HashMap<WorkerId, UserHandle> = std::collections::HashMap::new();
+        let sample: Vec<ChildId> = store.child_ids().await?.into_iter().step_by(7).collect();
+        for child in sample {
+            if recording.len() >= runs.max(20) {
+                break;
+            }
+            let Some(row) = store.child_row(child).await? else { continue };
+            let Some(w) = row.worker else { continue };
+            let Some(worker) = store.worker(w).await? else { continue };
+            if worker.role != WorkerRole::SocialWorker {
+                continue;
+            }
+            let handle = match handles.get(&w) {
+                Some(h) => h.clone(),
+                None => {
+                    let h = account_for(
+                        &app,
+                        &format!("bench.worker.{}", handles.len()),
+                        Role::SocialWorker,
+                        Some(w),
+                        None,
+                    )
+                    .await?;
+                    handles.insert(w, h.clone());
+                    h
+                }
+            };
+            let begun = Instant::now();
+            let summary = handle.child_summary(child).await?;
+            viewing.push(begun.elapsed());
+            let begun = Instant::now();
+            handle
+                .record(
+                    child,
+                    summary.sequence,
+                    vec![Proposed::new(ChildEvent::ContactReceived { source: ReferralSource::School }, today)],
+                )
+                .await?;
+            recording.push(begun.elapsed());
+        }
+        app.close().await;
+        Ok::<_, AppError>(WorklistBench {
+            engine,
+            population,
+            children: report.children,
+            end,
+            today,
+            written,
+            rows,
+            recording: Latencies(recording),
+            viewing: Latencies(viewing),
+        })
+    }
+    .await;
+    scratch.remove().await?;
+    result
+}
