@@ -239,3 +239,116 @@ impl UserHandle {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use careful_domain::codes::*;
+    use careful_domain::identifiers::LaChildId;
+    use careful_domain::record::{ChildEvent, Entry, PersonalDetails, Placement, fold};
+    use careful_domain::{CarerId, EventId, RecordedAt, RecordedBy, Sequence, SystemProcess};
+
+    use super::*;
+
+    fn d(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    /// A record from (date, event) pairs, registered on the first date.
+    fn record(born: &str, events: Vec<(&str, ChildEvent)>) -> ChildRecord {
+        let details = PersonalDetails {
+            given_name: "Sky".into(),
+            family_name: "Test".into(),
+            date_of_birth: Some(d(born)),
+            expected_date_of_birth: None,
+            sex: Sex::Female,
+            ethnicity: Ethnicity::WhiteBritish,
+            upn: None,
+            upn_unknown: Some(UpnUnknown::IncompleteInformation),
+            nhs_number: None,
+            disabilities: vec![],
+        };
+        let first = events.first().map_or("2019-01-07", |(day, _)| *day);
+        let mut all =
+            vec![(first, ChildEvent::ChildRegistered { la_child_id: "RT1".parse::<LaChildId>().unwrap(), details })];
+        all.extend(events);
+        let entries: Vec<Entry> = all
+            .into_iter()
+            .enumerate()
+            .map(|(i, (day, event))| Entry {
+                id: EventId::new(),
+                sequence: Sequence::new(i as u64 + 1),
+                effective_date: d(day),
+                recorded_at: RecordedAt::new(chrono::Utc::now()),
+                recorded_by: RecordedBy::System(SystemProcess::Import),
+                reason: None,
+                manager_override: None,
+                event,
+            })
+            .collect();
+        fold(&entries).unwrap()
+    }
+
+    fn looked_after(day: &str) -> (&str, ChildEvent) {
+        (
+            day,
+            ChildEvent::BecameLookedAfter {
+                legal_status: LegalStatus::Section20SinglePeriod,
+                placement: Placement {
+                    placement_type: PlacementType::FosterOtherOther,
+                    provider: Some(PlacementProvider::OwnProvision),
+                    postcode: None,
+                    urn: None,
+                    carer: CarerId::from_random_bytes([1; 16]),
+                },
+                category_of_need: Need::AbuseOrNeglect,
+                home_postcode: None,
+                previous_permanence: None,
+            },
+        )
+    }
+
+    fn referral(day: &str) -> (&str, ChildEvent) {
+        (day, ChildEvent::ReferralReceived { source: ReferralSource::School, primary_need: Need::AbuseOrNeglect })
+    }
+
+    // Hand-worked: each expected date is the birth (or event) date with the years added.
+    #[test]
+    fn a_looked_after_childs_record_is_kept_until_the_75th_birthday() {
+        let r = record("2010-05-04", vec![referral("2019-01-07"), looked_after("2019-01-08")]);
+        let kept = retention(&r, &RetentionPolicy::default()).unwrap();
+        assert_eq!((kept.kind, kept.review_from), (RecordKind::LookedAfter, d("2085-05-04")));
+        assert!(kept.basis.contains("CPPCR 2010 reg 50"), "{}", kept.basis);
+    }
+
+    #[test]
+    fn a_leap_day_birthday_falls_on_28_february() {
+        let r = record("2012-02-29", vec![referral("2019-01-07"), looked_after("2019-01-08")]);
+        assert_eq!(retention(&r, &RetentionPolicy::default()).unwrap().review_from, d("2087-02-28"));
+        // 2012 + 76 = 2088 is a leap year: 29 February itself.
+        let policy = RetentionPolicy { looked_after_until_age: 76, ..RetentionPolicy::default() };
+        assert_eq!(retention(&r, &policy).unwrap().review_from, d("2088-02-29"));
+    }
+
+    #[test]
+    fn a_child_who_died_young_is_kept_15_years_after_death() {
+        let r = record(
+            "2010-05-04",
+            vec![referral("2019-01-07"), looked_after("2019-01-08"), ("2020-06-01", ChildEvent::ChildDied {})],
+        );
+        let kept = retention(&r, &RetentionPolicy::default()).unwrap();
+        assert_eq!((kept.kind, kept.review_from), (RecordKind::LookedAfter, d("2035-06-01")));
+    }
+
+    #[test]
+    fn child_in_need_and_contact_only_records_follow_the_council_settings() {
+        let r = record("2016-09-30", vec![referral("2019-01-07")]);
+        let kept = retention(&r, &RetentionPolicy::default()).unwrap();
+        assert_eq!((kept.kind, kept.review_from), (RecordKind::ChildInNeed, d("2041-09-30")));
+        let contact =
+            record("2016-09-30", vec![("2020-01-10", ChildEvent::ContactReceived { source: ReferralSource::School })]);
+        let kept = retention(&contact, &RetentionPolicy::default()).unwrap();
+        assert_eq!((kept.kind, kept.review_from), (RecordKind::ContactOnly, d("2026-01-10")));
+        let longer = RetentionPolicy { contact_only_years: 10, ..RetentionPolicy::default() };
+        assert_eq!(retention(&contact, &longer).unwrap().review_from, d("2030-01-10"));
+    }
+}

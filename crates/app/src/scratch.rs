@@ -8,7 +8,9 @@ use careful_store::{DatabaseUrl, Engine, admin};
 use crate::AppError;
 
 /// A database that exists for the length of a benchmark.
-pub enum ScratchDatabase {
+pub struct ScratchDatabase(Scratch);
+
+enum Scratch {
     Sqlite { dir: PathBuf, url: DatabaseUrl },
     Postgres { server: DatabaseUrl, name: String, url: DatabaseUrl },
 }
@@ -22,39 +24,39 @@ impl ScratchDatabase {
             Some(server) if server.engine() == Engine::Postgres => {
                 let name = format!("careful_bench_{suffix}");
                 let url = admin::create_postgres_database(&server, &name).await?;
-                Ok(ScratchDatabase::Postgres { server, name, url })
+                Ok(ScratchDatabase(Scratch::Postgres { server, name, url }))
             }
             _ => {
                 let dir = std::env::temp_dir().join(format!("careful-bench-{suffix}"));
                 std::fs::create_dir_all(&dir).map_err(|e| AppError::Io { path: dir.clone(), source: e })?;
                 let url = DatabaseUrl::sqlite_file(&dir.join("bench.db"));
-                Ok(ScratchDatabase::Sqlite { dir, url })
+                Ok(ScratchDatabase(Scratch::Sqlite { dir, url }))
             }
         }
     }
 
     /// The database's URL, to open with [`crate::App::open`].
     pub fn url(&self) -> &str {
-        match self {
-            ScratchDatabase::Sqlite { url, .. } | ScratchDatabase::Postgres { url, .. } => url.expose_secret(),
+        match &self.0 {
+            Scratch::Sqlite { url, .. } | Scratch::Postgres { url, .. } => url.expose_secret(),
         }
     }
 
     /// The engine's name.
     pub fn engine(&self) -> &'static str {
-        match self {
-            ScratchDatabase::Sqlite { .. } => Engine::Sqlite.name(),
-            ScratchDatabase::Postgres { .. } => Engine::Postgres.name(),
+        match &self.0 {
+            Scratch::Sqlite { .. } => Engine::Sqlite.name(),
+            Scratch::Postgres { .. } => Engine::Postgres.name(),
         }
     }
 
     /// Removes the database.
     pub async fn remove(self) -> Result<(), AppError> {
-        match self {
-            ScratchDatabase::Sqlite { dir, .. } => {
+        match self.0 {
+            Scratch::Sqlite { dir, .. } => {
                 std::fs::remove_dir_all(&dir).map_err(|e| AppError::Io { path: dir, source: e })
             }
-            ScratchDatabase::Postgres { server, name, .. } => Ok(admin::drop_postgres_database(&server, &name).await?),
+            Scratch::Postgres { server, name, .. } => Ok(admin::drop_postgres_database(&server, &name).await?),
         }
     }
 }

@@ -156,6 +156,17 @@ pub enum AdminCommand {
         #[arg(long)]
         name: String,
     },
+    /// Print the council's retention periods as JSON, or set them from a file (see careful
+    /// retention).
+    RetentionPeriods {
+        #[command(flatten)]
+        common: Common,
+        /// A JSON file of retention periods (as printed without --set).
+        #[arg(long, value_name = "FILE")]
+        set: Option<PathBuf>,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
     /// Print the council's practice standards as JSON, or set them from a file (every child's
     /// duties are then worked out again).
     Standards {
@@ -341,6 +352,24 @@ pub async fn run(command: AdminCommand) -> Result<(), Failure> {
             let (_, handle) = handle(&common).await?;
             handle.rename_team(team, &name).await?;
             say!("Renamed team {team} to {name}.");
+        }
+        AdminCommand::RetentionPeriods { common, set, reason } => {
+            let (_, handle) = handle(&common).await?;
+            match set {
+                None => {
+                    let policy = handle.retention_policy().await?;
+                    say!("{}", serde_json::to_string_pretty(&policy).map_err(|e| Failure::new(e.to_string()))?);
+                }
+                Some(file) => {
+                    let json = std::fs::read_to_string(&file)
+                        .map_err(|e| Failure::new(format!("cannot read {}: {e}", file.display())))?;
+                    let policy: careful_app::retention::RetentionPolicy = serde_json::from_str(&json).map_err(|e| {
+                        Failure::new(format!("{} is not a set of retention periods: {e}", file.display()))
+                    })?;
+                    handle.set_retention_policy(&policy, &reason).await?;
+                    say!("Set the retention periods.");
+                }
+            }
         }
         AdminCommand::Standards { common, set, reason } => {
             let (_, handle) = handle(&common).await?;

@@ -9,6 +9,8 @@
 //! its status. Statutory timescales are code; practice standards are [`Policy`] settings with the
 //! catalogue's defaults.
 
+#![forbid(unsafe_code)]
+
 pub mod catalogue;
 mod ctx;
 pub mod docs;

@@ -5,6 +5,8 @@
 //! Pure: computed from folded records ([`careful_domain::record::ChildRecord`]), one child at a
 //! time, so a council of any size can be measured in one pass.
 
+#![forbid(unsafe_code)]
+
 pub mod figures;
 
 pub use figures::{Figure, YearFigures};

@@ -10,6 +10,8 @@
 //! - [`cin`]: the Children in Need census, written as DfE's XML.
 //! - [`from_record`]: a child's folded record as their 903 rows and CIN census entry.
 
+#![forbid(unsafe_code)]
+
 pub mod cin;
 pub mod from_record;
 pub mod ssda903;

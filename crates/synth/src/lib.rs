@@ -9,6 +9,8 @@
 //! (12 million children) needs memory for one child's journey, not for all of them. The same
 //! options always give the same children, events and identifiers, byte for byte.
 
+#![forbid(unsafe_code)]
+
 pub mod journey;
 pub mod model;
 pub mod names;

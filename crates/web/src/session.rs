@@ -56,6 +56,9 @@ pub(crate) struct Visitor {
     pub signed_in: Option<SignedIn>,
     /// A session part-way through signing in: its token and stage.
     pub pending: Option<(String, SessionStage)>,
+    /// That session's form token: the code pages' forms (and a sign-in started again from
+    /// there) carry it.
+    pub pending_csrf: Option<String>,
     /// The double-submit value for signed-out forms (set when missing).
     pub form_token: String,
     /// Whether the request came with a bearer token (an API client, not a browser).
@@ -67,10 +70,13 @@ impl Visitor {
         self.signed_in.as_ref().map(|s| app.user(s.principal.clone(), self.client.clone()))
     }
 
-    /// The form token a page's forms carry.
+    /// The form token a page's forms carry: the session's, once there is one (signed in, or
+    /// part-way through signing in); otherwise the double-submit value of the `careful_form`
+    /// cookie. It is the token [`identify`] expects back.
     pub(crate) fn csrf(&self) -> &str {
-        match &self.signed_in {
-            Some(s) if !s.csrf.is_empty() => &s.csrf,
+        match (&self.signed_in, &self.pending_csrf) {
+            (Some(s), _) if !s.csrf.is_empty() => &s.csrf,
+            (_, Some(pending)) => pending,
             _ => &self.form_token,
         }
     }
@@ -139,6 +145,7 @@ pub(crate) async fn identify(State(app): State<App>, request: Request, next: Nex
         client,
         signed_in: None,
         pending: None,
+        pending_csrf: None,
         form_token: cookie(&parts.headers, FORM_COOKIE).unwrap_or_default(),
         bearer: false,
     };
@@ -171,7 +178,10 @@ pub(crate) async fn identify(State(app): State<App>, request: Request, next: Nex
                 visitor.signed_in =
                     Some(SignedIn { principal: info.principal, csrf: info.csrf_token, session_token: Some(token) });
             }
-            Ok(Some(info)) => visitor.pending = Some((token, info.stage)),
+            Ok(Some(info)) => {
+                visitor.pending_csrf = Some(info.csrf_token);
+                visitor.pending = Some((token, info.stage));
+            }
             Ok(None) => clear_session = true,
             Err(error) if error.is_unavailable() => return pages::unavailable(&app),
             Err(error) => {
@@ -191,9 +201,9 @@ pub(crate) async fn identify(State(app): State<App>, request: Request, next: Nex
     let body = if parts.method.is_safe() || visitor.bearer {
         body
     } else {
-        let expected = match (&visitor.signed_in, &visitor.pending) {
+        let expected = match (&visitor.signed_in, &visitor.pending_csrf) {
             (Some(s), _) => s.csrf.clone(),
-            (None, Some((token, _))) => app.csrf_token_for(token),
+            (None, Some(pending)) => pending.clone(),
             (None, None) => cookie(&parts.headers, FORM_COOKIE).unwrap_or_default(),
         };
         let (given, body) = match given_token(&parts, body).await {

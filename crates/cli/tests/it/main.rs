@@ -3,10 +3,13 @@
 
 mod support;
 
+mod access;
+mod audit;
 mod browser;
 mod cli;
 mod duties;
 mod generate;
 mod returns;
+mod security;
 mod store;
 mod web;

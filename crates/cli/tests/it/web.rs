@@ -647,3 +647,27 @@ async fn forms_sent_from_another_site_are_refused() {
         .unwrap();
     assert_eq!(response.status(), 200);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_person_may_check_only_so_many_uploads_an_hour() {
+    let files = synthetic_903("13");
+    let db = TestDb::new(Engine::Sqlite).unwrap();
+    let token = analyst_token(&db).await;
+    let careful = Careful::start(&["serve", "--database", &db.url_string(), "--port", "0", "--uploads-per-hour", "2"]);
+    let mut parts = file_parts("this_year", &files.this);
+    parts.extend([Part::Text("year", "2025-26"), Part::Text("action", "csv")]);
+    for n in 1..=2 {
+        assert_eq!(post_form(&careful, &token, &parts).await.status(), 200, "upload {n}");
+    }
+    let third = post_form(&careful, &token, &parts).await;
+    assert_eq!(third.status(), 429);
+    let html = third.text().await.unwrap();
+    assert!(
+        html.contains("You have checked 2 uploads in the last hour, the most careful allows; try again after "),
+        "{html}"
+    );
+    // Forms careful refuses before checking anything (no files) do not count, and are still
+    // answered.
+    let response = post_form(&careful, &token, &[Part::Text("year", "2025-26")]).await;
+    assert_eq!(response.status(), 422);
+}

@@ -133,6 +133,14 @@ impl Accounts {
     }
 }
 
+/// Signs in for the first time, setting up the authenticator app (managers and
+/// administrators). Returns the handle and the app's secret.
+pub async fn set_up(app: &App, username: &str, password: &str) -> (UserHandle, Vec<u8>) {
+    let handle = signed_in(app, username, password).await;
+    let secret = SECRETS.lock().unwrap().get(username).cloned().expect("the account set up an app");
+    (handle, secret)
+}
+
 /// Signs in as a person would: password, then (setting up first if need be) the code from an
 /// authenticator app. Returns the signed-in handle.
 pub async fn signed_in(app: &App, username: &str, password: &str) -> UserHandle {

@@ -2,6 +2,7 @@
 //! and an HTTP client.
 
 pub mod accounts;
+pub mod oidc;
 pub mod pg;
 pub mod process;
 pub mod web;

@@ -27,6 +27,21 @@ pub fn run_with_env(args: &[&str], env: &[(&str, &str)]) -> Output {
     rx.recv_timeout(Duration::from_secs(120)).expect("careful finished within two minutes").expect("careful ran")
 }
 
+/// Runs `careful ARGS` with `input` on its standard input.
+pub fn run_with_stdin(args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut command = Command::new(BIN);
+    command.args(args).env("CAREFUL_LOG", "warn").env_remove("DATABASE_URL").env_remove("CAREFUL_TOKEN");
+    let mut child =
+        command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("start careful");
+    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write to careful");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    rx.recv_timeout(Duration::from_secs(120)).expect("careful finished within two minutes").expect("careful ran")
+}
+
 /// Runs `careful ARGS` as the account a personal access token stands for (`CAREFUL_TOKEN`).
 pub fn run_as(token: &str, args: &[&str]) -> Output {
     run_with_env(args, &[("CAREFUL_TOKEN", token)])
