@@ -204,6 +204,8 @@ pub struct WorklistBench {
     pub recording: Latencies,
     /// Opening a child's summary page's data (with its audit entry).
     pub viewing: Latencies,
+    /// Signing in with a password (Argon2id), with its session and audit entry.
+    pub signing_in: Latencies,
 }
 
 /// Worklist latency on a synthetic council of `population`, written into a scratch database:
@@ -318,6 +320,31 @@ pub async fn worklist(server: Option<&str>, population: u64, runs: usize) -> Res
                 .await?;
             recording.push(begun.elapsed());
         }
+        // Signing in with a password: Argon2id's deliberate cost, the session and the audit entry.
+        let password = "a long benchmark passphrase";
+        let hash = crate::password::hash_blocking(password.to_string()).await?;
+        let mut tx = app.store().begin().await?;
+        tx.insert_account(&NewAccount {
+            id: *AccountId::new().as_uuid(),
+            username: "bench.signer".into(),
+            display_name: "Bench".into(),
+            worker: None,
+            password_hash: Some(hash),
+            created_at: app.now(),
+            synthetic: true,
+            role: Role::PerformanceAnalyst.as_str().into(),
+            service: None,
+            created_by: None,
+            reason: None,
+        })
+        .await?;
+        tx.commit().await?;
+        let mut signing_in = Vec::new();
+        for _ in 0..runs.clamp(5, 20) {
+            let begun = Instant::now();
+            app.sign_in("bench.signer", password, &Client::default()).await?;
+            signing_in.push(begun.elapsed());
+        }
         app.close().await;
         Ok::<_, AppError>(WorklistBench {
             engine,
@@ -329,6 +356,7 @@ pub async fn worklist(server: Option<&str>, population: u64, runs: usize) -> Res
             rows,
             recording: Latencies(recording),
             viewing: Latencies(viewing),
+            signing_in: Latencies(signing_in),
         })
     }
     .await;

@@ -288,24 +288,11 @@ impl UserHandle {
     /// Leaves out of a list the children whose records are restricted and who the principal
     /// may not open (a restricted child's name is not shown to those not named on it).
     async fn hide_restricted(&self, entries: &mut Vec<WorklistEntry>) -> Result<(), AppError> {
-        let mut allowed: std::collections::HashMap<ChildId, bool> = std::collections::HashMap::new();
-        let store = self.app().store();
-        let mut keep = Vec::with_capacity(entries.len());
-        for e in entries.drain(..) {
-            let ok = match allowed.get(&e.child) {
-                Some(ok) => *ok,
-                None => {
-                    let row = store.child_access(e.child, *self.principal().account.as_uuid()).await?;
-                    let ok = row.is_none_or(|r| r.restriction.is_none() || r.named);
-                    allowed.insert(e.child, ok);
-                    ok
-                }
-            };
-            if ok {
-                keep.push(e);
-            }
+        let hidden: std::collections::HashSet<ChildId> =
+            self.app().store().restricted_for(*self.principal().account.as_uuid()).await?.into_iter().collect();
+        if !hidden.is_empty() {
+            entries.retain(|e| !hidden.contains(&e.child));
         }
-        *entries = keep;
         Ok(())
     }
 

@@ -245,9 +245,11 @@ async fn worklist(args: WorklistArgs) -> Result<(), Failure> {
             row.latencies.percentile(0.95).as_secs_f64() * 1000.0
         );
     }
-    for (label, l) in
-        [("opening a child's record, audited", &b.viewing), ("recording an event, with its duties", &b.recording)]
-    {
+    for (label, l) in [
+        ("opening a child's record, audited", &b.viewing),
+        ("recording an event, with its duties", &b.recording),
+        ("signing in with a password", &b.signing_in),
+    ] {
         say!(
             "{label:<36} {:>8} {:>10.2}ms {:>10.2}ms",
             l.0.len(),

@@ -335,6 +335,18 @@ impl Store {
         Ok(rows.into_iter().map(|(w, a, i, p)| (WorkerId::from_uuid(w), a, i, p)).collect())
     }
 
+    /// The children whose records are restricted without naming `account`.
+    pub async fn restricted_for(&self, account: Uuid) -> Result<Vec<ChildId>, StoreError> {
+        let rows: Vec<Uuid> = on_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT child_id FROM restrictions WHERE child_id NOT IN \
+             (SELECT child_id FROM restriction_members WHERE account_id = $1)"
+        )
+        .bind(account)
+        .fetch_all(pool)
+        .await)?;
+        Ok(rows.into_iter().map(ChildId::from_uuid).collect())
+    }
+
     /// Every grant to a child (live, expired and revoked), newest first.
     pub async fn grants_to(&self, child: ChildId) -> Result<Vec<GrantRow>, StoreError> {
         let rows: Vec<GrantTuple> = on_pool!(self, |pool| sqlx::query_as(sqlx::AssertSqlSafe(format!(
