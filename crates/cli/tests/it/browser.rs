@@ -285,3 +285,111 @@ async fn ssda903_files_are_checked_in_the_browser_and_the_pages_are_accessible()
     assert!(violations.is_empty(), "accessibility failures on the report:\n{}", violations.join("\n"));
     browser.close().await;
 }
+
+/// Asserts axe-core finds no WCAG 2.2 A or AA failure on the current page.
+async fn accessible(browser: &Browser, what: &str) {
+    let violations = browser.accessibility_violations().await;
+    assert!(violations.is_empty(), "accessibility failures on {what}:\n{}", violations.join("\n"));
+}
+
+/// The demonstration in Chromium: one click signs in as a synthetic person; their caseload, a
+/// child's record (with who has looked at it), restricting it and breaking the glass, their
+/// account, and the administrator's pages all work and pass axe-core.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demonstration_in_a_browser_signs_in_with_one_click_and_its_pages_are_accessible() {
+    let Some(browser) = Browser::start().await else { return };
+    let dir = TempDir::new();
+    let data_dir = dir.path().to_string_lossy().to_string();
+    let demo = Careful::start(&["demo", "--port", "0", "--data-dir", &data_dir, "--population", "3000"]);
+    let client = browser.client();
+    let sign_in_as = async |username: &str| {
+        // Signed in already: sign out first, as a person would.
+        client.goto(&demo.url("/")).await.unwrap();
+        if let Ok(button) = client.find(Locator::Css(".app-signed-in__form button")).await {
+            button.click().await.unwrap();
+            wait_for(&browser, "form[action='/sign-in']").await;
+        }
+        client.goto(&demo.url("/sign-in")).await.unwrap();
+        let button = format!("form[action='/sign-in/demo'] input[value='{username}'] + button");
+        client.find(Locator::Css(&button)).await.unwrap().click().await.unwrap();
+        wait_for(&browser, ".app-signed-in").await;
+    };
+
+    client.goto(&demo.url("/sign-in")).await.unwrap();
+    assert_eq!(wait_for(&browser, "h1").await.text().await.unwrap(), "Sign in to careful");
+    accessible(&browser, "the demo's sign-in page").await;
+
+    // The team manager: their team's caseload, a child's record, restricting it.
+    sign_in_as("demo.team.manager").await;
+    accessible(&browser, "the home page").await;
+    client.goto(&demo.url("/caseload")).await.unwrap();
+    wait_for(&browser, "table[data-module='moj-sortable-table']").await;
+    accessible(&browser, "the caseload").await;
+    let first = client.find(Locator::Css("table a[href^='/children/']")).await.unwrap();
+    let child = first.attr("href").await.unwrap().expect("a link to a child");
+    first.click().await.unwrap();
+    wait_for(&browser, ".moj-identity-bar").await;
+    let page = client.source().await.unwrap();
+    assert!(page.contains("Who has looked at this record") && page.contains("Opened the record"), "{page}");
+    accessible(&browser, "a child's record").await;
+    // Restricting it, naming nobody else.
+    client.find(Locator::Css("details summary")).await.unwrap().click().await.unwrap();
+    client.find(Locator::Css("label[for='category']")).await.unwrap().click().await.unwrap();
+    client
+        .find(Locator::Css("#reason"))
+        .await
+        .unwrap()
+        .send_keys("A high-profile case in the local news")
+        .await
+        .unwrap();
+    client.find(Locator::Css("form[action$='/restrict'] button")).await.unwrap().click().await.unwrap();
+    wait_for(&browser, ".govuk-tag--red").await;
+    assert!(client.source().await.unwrap().contains("Who may open it"));
+    accessible(&browser, "a restricted child's record").await;
+    client.goto(&demo.url("/account")).await.unwrap();
+    wait_for(&browser, "form[action='/account/tokens']").await;
+    accessible(&browser, "the account page").await;
+
+    // The social worker in that team is offered break glass, and the manager is alerted.
+    sign_in_as("demo.social.worker").await;
+    client.goto(&demo.url(&child)).await.unwrap();
+    assert_eq!(wait_for(&browser, "h1").await.text().await.unwrap(), "This record is restricted");
+    accessible(&browser, "the break-glass page").await;
+    client.find(Locator::Css("#reason")).await.unwrap().send_keys("Out-of-hours call from the police").await.unwrap();
+    client.find(Locator::Css("form[action$='/break-glass'] button")).await.unwrap().click().await.unwrap();
+    wait_for(&browser, ".moj-identity-bar").await;
+    sign_in_as("demo.team.manager").await;
+    let banner = wait_for(&browser, ".govuk-notification-banner").await.text().await.unwrap();
+    assert!(banner.contains("You have 1 new alert"), "{banner}");
+    client.goto(&demo.url("/alerts")).await.unwrap();
+    let alerts = wait_for(&browser, "table").await.text().await.unwrap();
+    assert!(alerts.contains("through break glass") && alerts.contains("Out-of-hours call from the police"), "{alerts}");
+    accessible(&browser, "the alerts page").await;
+
+    // The administrator: accounts, one account, the audit log (and checking it), records due
+    // for review; and no child's record.
+    sign_in_as("synthetic.admin").await;
+    for (path, what) in [
+        ("/admin/accounts", "the accounts page"),
+        ("/admin/accounts/new", "the new account form"),
+        ("/admin/audit", "the audit log"),
+        ("/admin/retention", "records due for review"),
+    ] {
+        client.goto(&demo.url(path)).await.unwrap();
+        wait_for(&browser, "h1").await;
+        accessible(&browser, what).await;
+    }
+    client.goto(&demo.url("/admin/audit")).await.unwrap();
+    client.find(Locator::Css("form[action='/admin/audit/verify'] button")).await.unwrap().click().await.unwrap();
+    let verified = wait_for(&browser, ".govuk-notification-banner--success").await.text().await.unwrap();
+    assert!(verified.contains("The chain is intact"), "{verified}");
+    accessible(&browser, "the audit log after checking the chain").await;
+    client.goto(&demo.url("/admin/accounts")).await.unwrap();
+    client.find(Locator::Css("table a[href^='/admin/accounts/']")).await.unwrap().click().await.unwrap();
+    wait_for(&browser, "form[action$='/role']").await;
+    accessible(&browser, "an account's page").await;
+    client.goto(&demo.url(&child)).await.unwrap();
+    assert_eq!(wait_for(&browser, "h1").await.text().await.unwrap(), "You cannot do that");
+    accessible(&browser, "a refusal").await;
+    browser.close().await;
+}
