@@ -306,21 +306,7 @@ impl UserHandle {
         let opened = self.open_child(child, Action::ViewChild, "Worked out the child's duties").await?;
         let policy = standards(self.app().store()).await?;
         let duties = careful_duties::duties(&opened.entries, WorkingDayCalendar::england_and_wales(), &policy, as_of)?;
-        let flags = self
-            .app()
-            .store()
-            .data_quality(child)
-            .await?
-            .into_iter()
-            .map(|f| crate::DataQualityFlag {
-                source: f.source,
-                rule: f.rule,
-                message: f.message,
-                file: f.file,
-                line: f.line,
-                fields: f.fields,
-            })
-            .collect();
+        let flags = self.app().data_quality(child).await?;
         Ok((opened.record, duties, flags))
     }
 

@@ -325,19 +325,7 @@ impl UserHandle {
                 }
             })
             .collect();
-        let flags = store
-            .data_quality(child)
-            .await?
-            .into_iter()
-            .map(|f| DataQualityFlag {
-                source: f.source,
-                rule: f.rule,
-                message: f.message,
-                file: f.file,
-                line: f.line,
-                fields: f.fields,
-            })
-            .collect();
+        let flags = self.app.data_quality(child).await?;
         let access_log = self.app.access_log(child, 50).await?;
         let now = self.app.now();
         let grants = store
@@ -725,6 +713,25 @@ impl App {
             .await?
             .into_iter()
             .map(|a| (a.id, format!("{} ({})", a.display_name, a.username)))
+            .collect())
+    }
+
+    /// A child's data-quality flags: DfE's findings on the rows their record was imported
+    /// from, and values careful could not keep.
+    pub(crate) async fn data_quality(&self, child: ChildId) -> Result<Vec<DataQualityFlag>, AppError> {
+        Ok(self
+            .store()
+            .data_quality(child)
+            .await?
+            .into_iter()
+            .map(|f| DataQualityFlag {
+                source: f.source,
+                rule: f.rule,
+                message: f.message,
+                file: f.file,
+                line: f.line,
+                fields: f.fields,
+            })
             .collect())
     }
 

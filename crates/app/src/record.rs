@@ -44,6 +44,21 @@ impl Proposed {
     }
 }
 
+/// The proposals as new entries, recorded now by `worker`.
+fn new_entries(proposed: Vec<Proposed>, worker: careful_domain::WorkerId, now: RecordedAt) -> Vec<NewEntry> {
+    proposed
+        .into_iter()
+        .map(|e| NewEntry {
+            id: EventId::new(),
+            event: e.event,
+            effective_date: e.effective_date,
+            recorded_at: now,
+            recorded_by: RecordedBy::Worker(worker),
+            reason: e.reason,
+        })
+        .collect()
+}
+
 pub(crate) fn entries(events: &[careful_domain::RecordedEvent]) -> Result<Vec<Entry>, AppError> {
     events
         .iter()
@@ -100,17 +115,7 @@ impl UserHandle {
         let now = RecordedAt::new(self.app().now());
         let titles: Vec<&'static str> = proposed.iter().map(|e| e.event.title()).collect();
         let reason = proposed.iter().find_map(|e| e.reason.clone());
-        let new = proposed
-            .into_iter()
-            .map(|e| NewEntry {
-                id: EventId::new(),
-                event: e.event,
-                effective_date: e.effective_date,
-                recorded_at: now,
-                recorded_by: RecordedBy::Worker(worker),
-                reason: e.reason,
-            })
-            .collect();
+        let new = new_entries(proposed, worker, now);
         let checked = write::check(
             Addition { child, expected, existing: entries(&events)?, new, guardrails: Guardrails::Apply { manager } },
             &policy,
@@ -151,17 +156,7 @@ impl UserHandle {
         let policy = crate::duties::standards(store).await?;
         let child = ChildId::new();
         let now = RecordedAt::new(self.app().now());
-        let new = proposed
-            .into_iter()
-            .map(|e| NewEntry {
-                id: EventId::new(),
-                event: e.event,
-                effective_date: e.effective_date,
-                recorded_at: now,
-                recorded_by: RecordedBy::Worker(worker),
-                reason: e.reason,
-            })
-            .collect();
+        let new = new_entries(proposed, worker, now);
         let checked = write::check(
             Addition {
                 child,

@@ -82,19 +82,7 @@ impl UserHandle {
             }));
         }
         access_log.reverse();
-        let flags = store
-            .data_quality(child)
-            .await?
-            .into_iter()
-            .map(|f| DataQualityFlag {
-                source: f.source,
-                rule: f.rule,
-                message: f.message,
-                file: f.file,
-                line: f.line,
-                fields: f.fields,
-            })
-            .collect();
+        let flags = self.app().data_quality(child).await?;
         let restriction = opened.facts.restriction.as_ref().map(|r| {
             format!(
                 "Restricted ({}) since {}: {}",

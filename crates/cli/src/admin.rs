@@ -201,7 +201,7 @@ async fn open(db: &DatabaseArg) -> Result<App, Failure> {
     Ok(App::open(&db.database, Settings::command_line(), std::sync::Arc::new(SystemClock)).await?)
 }
 
-async fn handle(common: &Common) -> Result<(App, UserHandle), Failure> {
+pub async fn handle(common: &Common) -> Result<(App, UserHandle), Failure> {
     let app = open(&common.db).await?;
     let handle = sign_in(&app, &common.signin).await?;
     Ok((app, handle))

@@ -20,13 +20,7 @@ pub struct RetentionArgs {
 }
 
 pub async fn run(args: RetentionArgs, today: NaiveDate) -> Result<(), Failure> {
-    let app = careful_app::App::open(
-        &args.common.db.database,
-        careful_app::Settings::command_line(),
-        std::sync::Arc::new(careful_app::SystemClock),
-    )
-    .await?;
-    let handle = crate::signin::sign_in(&app, &args.common.signin).await?;
+    let (_app, handle) = crate::admin::handle(&args.common).await?;
     let by = args.by.unwrap_or(today + chrono::Days::new(90));
     let due = handle.retention_report(by).await?;
     if due.is_empty() {

@@ -24,13 +24,7 @@ pub struct SarArgs {
 }
 
 pub async fn run(args: SarArgs) -> Result<(), Failure> {
-    let app = careful_app::App::open(
-        &args.common.db.database,
-        careful_app::Settings::command_line(),
-        std::sync::Arc::new(careful_app::SystemClock),
-    )
-    .await?;
-    let handle = crate::signin::sign_in(&app, &args.common.signin).await?;
+    let (_app, handle) = crate::admin::handle(&args.common).await?;
     let child = resolve(&handle, &args.person).await?;
     let bundle = handle.subject_access(child).await?;
     std::fs::create_dir_all(&args.out)

@@ -227,19 +227,7 @@ impl Store {
 
     /// The session with this token hash, with its account, if both exist.
     pub async fn session(&self, id_hash: &[u8]) -> Result<Option<(SessionRow, AccountRow)>, StoreError> {
-        type Row = (
-            Vec<u8>,
-            Uuid,
-            String,
-            String,
-            DateTime<Utc>,
-            DateTime<Utc>,
-            DateTime<Utc>,
-            Option<DateTime<Utc>>,
-            Option<String>,
-            Option<String>,
-        );
-        let row: Option<Row> = on_pool!(self, |pool| {
+        let row: Option<SessionTuple> = on_pool!(self, |pool| {
             sqlx::query_as(
             "SELECT id_hash, account_id, stage, method, created_at, last_seen_at, expires_at, revoked_at, ip, user_agent \
              FROM sessions WHERE id_hash = $1"
@@ -248,37 +236,13 @@ impl Store {
         .fetch_optional(pool)
         .await
         })?;
-        let Some(r) = row else { return Ok(None) };
-        let session = SessionRow {
-            id_hash: r.0,
-            account: r.1,
-            stage: r.2,
-            method: r.3,
-            created_at: r.4,
-            last_seen_at: r.5,
-            expires_at: r.6,
-            revoked_at: r.7,
-            ip: r.8,
-            user_agent: r.9,
-        };
+        let Some(session) = row.map(session_from) else { return Ok(None) };
         Ok(self.account(session.account).await?.map(|a| (session, a)))
     }
 
     /// An account's sessions that are not revoked, newest first.
     pub async fn sessions_of(&self, account: Uuid) -> Result<Vec<SessionRow>, StoreError> {
-        type Row = (
-            Vec<u8>,
-            Uuid,
-            String,
-            String,
-            DateTime<Utc>,
-            DateTime<Utc>,
-            DateTime<Utc>,
-            Option<DateTime<Utc>>,
-            Option<String>,
-            Option<String>,
-        );
-        let rows: Vec<Row> = on_pool!(self, |pool| {
+        let rows: Vec<SessionTuple> = on_pool!(self, |pool| {
             sqlx::query_as(
             "SELECT id_hash, account_id, stage, method, created_at, last_seen_at, expires_at, revoked_at, ip, user_agent \
              FROM sessions WHERE account_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC"
@@ -287,21 +251,7 @@ impl Store {
         .fetch_all(pool)
         .await
         })?;
-        Ok(rows
-            .into_iter()
-            .map(|r| SessionRow {
-                id_hash: r.0,
-                account: r.1,
-                stage: r.2,
-                method: r.3,
-                created_at: r.4,
-                last_seen_at: r.5,
-                expires_at: r.6,
-                revoked_at: r.7,
-                ip: r.8,
-                user_agent: r.9,
-            })
-            .collect())
+        Ok(rows.into_iter().map(session_from).collect())
     }
 
     /// The token with this hash, with its account.
@@ -325,6 +275,34 @@ impl Store {
         .fetch_all(pool)
         .await)?;
         Ok(rows.into_iter().map(token_from).collect())
+    }
+}
+
+type SessionTuple = (
+    Vec<u8>,
+    Uuid,
+    String,
+    String,
+    DateTime<Utc>,
+    DateTime<Utc>,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+    Option<String>,
+    Option<String>,
+);
+
+fn session_from(r: SessionTuple) -> SessionRow {
+    SessionRow {
+        id_hash: r.0,
+        account: r.1,
+        stage: r.2,
+        method: r.3,
+        created_at: r.4,
+        last_seen_at: r.5,
+        expires_at: r.6,
+        revoked_at: r.7,
+        ip: r.8,
+        user_agent: r.9,
     }
 }
 

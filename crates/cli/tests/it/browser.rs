@@ -226,8 +226,10 @@ async fn ssda903_files_are_checked_in_the_browser_and_the_pages_are_accessible()
     client.find(Locator::Css("#password")).await.unwrap().send_keys(&password).await.unwrap();
     client.find(Locator::Css("form[action='/sign-in'] button")).await.unwrap().click().await.unwrap();
 
-    // Back where they were going, then home and from the service navigation to the form.
-    let heading = wait_for(&browser, "h1").await.text().await.unwrap();
+    // Back where they were going (the next page, once it has loaded), then home and from the
+    // service navigation to the form.
+    wait_for(&browser, "input#this-year").await;
+    let heading = client.find(Locator::Css("h1")).await.unwrap().text().await.unwrap();
     assert_eq!(heading, "Check SSDA903 files");
     client.goto(&careful.url("/")).await.unwrap();
     let violations = browser.accessibility_violations().await;
@@ -239,7 +241,8 @@ async fn ssda903_files_are_checked_in_the_browser_and_the_pages_are_accessible()
         .click()
         .await
         .unwrap();
-    let heading = wait_for(&browser, "h1").await.text().await.unwrap();
+    wait_for(&browser, "input#this-year").await;
+    let heading = client.find(Locator::Css("h1")).await.unwrap().text().await.unwrap();
     assert_eq!(heading, "Check SSDA903 files");
     // GOV.UK Frontend's JavaScript has started (the error summary below relies on it).
     wait_for(&browser, "body.govuk-frontend-supported .govuk-skip-link[data-govuk-skip-link-init]").await;

@@ -21,7 +21,7 @@ use crate::on_both_engines;
 use crate::support::accounts::{Accounts, base32_decode, signed_in, totp};
 use crate::support::oidc::{self, TestProvider};
 use crate::support::process::{Careful, get_as, http, http_no_redirects, run_as, text};
-use crate::support::web::{Page, Session};
+use crate::support::web::{Page, Session, text_of};
 use crate::support::{Engine, TempDir, TestDb};
 
 const SESSION_COOKIE: &str = "careful_session";
@@ -85,15 +85,6 @@ fn new_session_cookie(page: &Page) -> Option<String> {
 /// Whether a response tells the browser to forget its session cookie.
 fn clears_session_cookie(page: &Page) -> bool {
     set_cookies(page).iter().any(|c| c.starts_with(&format!("{SESSION_COOKIE}=;")) && c.contains("Max-Age=0"))
-}
-
-/// The text of the element with `id` (which holds no other elements), trimmed.
-fn text_of<'a>(html: &'a str, id: &str) -> &'a str {
-    let start = html.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("no #{id} in:\n{html}"));
-    let rest = &html[start..];
-    let open = rest.find('>').unwrap() + 1;
-    let close = rest[open..].find('<').unwrap() + open;
-    rest[open..close].trim()
 }
 
 /// Asserts the page is careful sending a signed-out browser to sign in first.

@@ -2,6 +2,7 @@
 
 use crate::on_both_engines;
 use crate::support::process::{Careful, get, get_as, run, text};
+use crate::support::web::text_of;
 use crate::support::{Engine, TempDir, TestDb};
 
 on_both_engines!(serves_the_start_page_health_and_assets, answers_unknown_pages_with_a_gov_uk_404);
@@ -302,15 +303,6 @@ async fn post_form(careful: &Careful, token: &str, parts: &[Part<'_>]) -> reqwes
         .send()
         .await
         .unwrap()
-}
-
-/// The text of the element with `id` (which holds no other elements), trimmed.
-fn text_of<'a>(html: &'a str, id: &str) -> &'a str {
-    let start = html.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("no #{id} in:\n{html}"));
-    let rest = &html[start..];
-    let open = rest.find('>').unwrap() + 1;
-    let close = rest[open..].find('<').unwrap() + open;
-    rest[open..close].trim()
 }
 
 /// The error summary's messages, as the page shows them (HTML-escaped).

@@ -158,3 +158,12 @@ impl Session {
         self.post("/sign-in/demo", &form, &[("username", username)]).await
     }
 }
+
+/// The text of the element with `id` (which holds no other elements), trimmed.
+pub fn text_of<'a>(html: &'a str, id: &str) -> &'a str {
+    let start = html.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("no #{id} in:\n{html}"));
+    let rest = &html[start..];
+    let open = rest.find('>').unwrap() + 1;
+    let close = rest[open..].find('<').unwrap() + open;
+    rest[open..close].trim()
+}
