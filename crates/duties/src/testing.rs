@@ -78,7 +78,7 @@ pub(crate) fn ceased(reason: ReasonEpisodeCeased) -> ChildEvent {
 }
 
 pub(crate) fn visit(kind: VisitKind) -> ChildEvent {
-    ChildEvent::VisitMade { visit: kind, seen: true, seen_alone: Some(SeenAlone::Yes) }
+    ChildEvent::VisitMade { visit: kind, seen: true, seen_alone: Some(SeenAlone::Yes), wishes_and_feelings: None }
 }
 
 pub(crate) fn review() -> ChildEvent {

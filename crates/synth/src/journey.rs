@@ -715,7 +715,10 @@ impl<'a> Journey<'a> {
                 },
             })
         };
-        self.push(date, ChildEvent::VisitMade { visit: kind, seen: true, seen_alone: alone });
+        self.push(
+            date,
+            ChildEvent::VisitMade { visit: kind, seen: true, seen_alone: alone, wishes_and_feelings: None },
+        );
     }
 
     /// Visits strictly between `from` and `to`, each at most `max_gap` after the last, drawn

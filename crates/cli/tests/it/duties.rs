@@ -325,7 +325,12 @@ async fn a_breach_needs_a_team_managers_override_which_the_record_keeps(engine: 
     assert_eq!(sequence, Sequence::new(4));
 
     // Refused outright: a visit that does not say whether the child was seen alone.
-    let unsaid = ChildEvent::VisitMade { visit: VisitKind::LookedAfter, seen: true, seen_alone: None };
+    let unsaid = ChildEvent::VisitMade {
+        visit: VisitKind::LookedAfter,
+        seen: true,
+        seen_alone: None,
+        wishes_and_feelings: None,
+    };
     match c.priya.record(child, sequence, vec![Proposed::new(unsaid, d("2025-03-07"))]).await {
         Err(AppError::Refused { breaches }) => assert_eq!(breaches[0].code, "visit-alone"),
         other => panic!("expected a refusal, got {:?}", other.map(|_| ())),

@@ -88,6 +88,9 @@ pub fn title(event: &ChildEvent) -> &'static str {
         ChildEvent::WorkerAllocated { .. } => "Worker allocated",
         ChildEvent::WorkerAllocationEnded {} => "Allocation ended",
         ChildEvent::IroAppointed { .. } => "IRO appointed",
+        ChildEvent::IroConcernRaised { .. } => "IRO raised a concern",
+        ChildEvent::IroConcernEscalated { .. } => "IRO's concern escalated",
+        ChildEvent::IroConcernResolved { .. } => "IRO's concern ended",
         ChildEvent::CarePlanChangeProposed { .. } => "Care plan change proposed",
         ChildEvent::IroConsulted {} => "IRO consulted",
         ChildEvent::CarePlanChangeApproved { .. } => "Care plan change approved",
@@ -209,7 +212,7 @@ pub fn summary(event: &ChildEvent) -> String {
         ChildEvent::StatutoryReviewHeld { participation } => {
             format!("{} ({})", participation.description(), participation.code())
         }
-        ChildEvent::VisitMade { visit, seen, seen_alone } => {
+        ChildEvent::VisitMade { visit, seen, seen_alone, wishes_and_feelings } => {
             let seen = match (seen, seen_alone) {
                 (false, _) => "child not seen".to_string(),
                 (true, Some(SeenAlone::Yes)) => "child seen alone".to_string(),
@@ -220,7 +223,10 @@ pub fn summary(event: &ChildEvent) -> String {
             if let Some(first) = kind.get_mut(0..1) {
                 first.make_ascii_uppercase();
             }
-            format!("{kind}: {seen}")
+            match wishes_and_feelings {
+                Some(words) => format!("{kind}: {seen}; the child's wishes and feelings: {words}"),
+                None => format!("{kind}: {seen}"),
+            }
         }
         ChildEvent::HealthAssessmentCompleted { assessment } => match assessment {
             HealthAssessmentKind::Initial => "Initial health assessment",
@@ -261,6 +267,15 @@ pub fn summary(event: &ChildEvent) -> String {
         },
         ChildEvent::CarePlanChangeProposed { change, significant } => {
             format!("{change}{}", if *significant { " (significant change)" } else { "" })
+        }
+        ChildEvent::IroConcernRaised { concern } => concern.clone(),
+        ChildEvent::IroConcernEscalated { stage } => format!("Now with the {}", stage.describe()),
+        ChildEvent::IroConcernResolved { outcome } => {
+            let mut words = outcome.describe().to_string();
+            if let Some(first) = words.get_mut(0..1) {
+                first.make_ascii_uppercase();
+            }
+            words
         }
         ChildEvent::ComplaintReceived { summary, .. } => summary.clone(),
         ChildEvent::ComplaintResponded { finding, .. } => {

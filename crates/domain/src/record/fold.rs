@@ -27,8 +27,9 @@ use crate::ids::{ChildId, EventId, TeamId, WorkerId};
 
 use super::chronology;
 use super::types::{
-    Address, AssessmentOutcome, CarerNotice, ComplaintFinding, ComplaintStage, ContactOutcome, HealthAssessmentKind,
-    Placement, RelatedPerson, ReviewConferenceDecision, SdqOutcome, Section47Outcome, SeenAlone, VisitKind,
+    Address, AssessmentOutcome, CarerNotice, ComplaintFinding, ComplaintStage, ContactOutcome, DisputeOutcome,
+    DisputeStage, HealthAssessmentKind, Placement, RelatedPerson, ReviewConferenceDecision, SdqOutcome,
+    Section47Outcome, SeenAlone, VisitKind,
 };
 use super::{ChildEvent, PayloadError, PersonalDetails};
 
@@ -247,6 +248,29 @@ pub struct Visit {
     pub kind: VisitKind,
     pub seen: bool,
     pub seen_alone: Option<SeenAlone>,
+    /// The child's wishes and feelings, as recorded at the visit.
+    pub wishes_and_feelings: Option<String>,
+}
+
+/// A concern an IRO raised, and its course through the dispute resolution process.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IroDispute {
+    pub raised: NaiveDate,
+    pub concern: String,
+    /// Each stage reached, from informal resolution on the day it was raised.
+    pub stages: Vec<(NaiveDate, DisputeStage)>,
+    pub ended: Option<(NaiveDate, DisputeOutcome)>,
+}
+
+impl IroDispute {
+    /// The stage the concern is at (or ended at), and since when.
+    pub fn stage(&self) -> (NaiveDate, DisputeStage) {
+        self.stages.last().copied().unwrap_or((self.raised, DisputeStage::Informal))
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.ended.is_none()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -351,6 +375,8 @@ pub struct ChildRecord {
     pub personal_advisers: Vec<(NaiveDate, WorkerId)>,
     pub allocations: Vec<Allocation>,
     pub iros: Vec<(NaiveDate, WorkerId)>,
+    /// Concerns the IRO raised through the dispute resolution process.
+    pub iro_disputes: Vec<IroDispute>,
     pub care_plan_changes: Vec<CarePlanChange>,
     pub complaints: Vec<Complaint>,
     pub advocacy_offers: Vec<(NaiveDate, bool)>,
@@ -655,6 +681,7 @@ pub fn fold(entries: &[Entry]) -> Result<ChildRecord, RecordError> {
         personal_advisers: Vec::new(),
         allocations: Vec::new(),
         iros: Vec::new(),
+        iro_disputes: Vec::new(),
         care_plan_changes: Vec::new(),
         complaints: Vec::new(),
         advocacy_offers: Vec::new(),
@@ -1242,7 +1269,7 @@ fn apply(r: &mut ChildRecord, e: &Entry) -> Result<(), RecordError> {
             };
             period.reviews.push((date, *participation));
         }
-        ChildEvent::VisitMade { visit, seen, seen_alone } => {
+        ChildEvent::VisitMade { visit, seen, seen_alone, wishes_and_feelings } => {
             let open = match visit {
                 VisitKind::Assessment => r.open_episode().is_some_and(|ep| {
                     ep.assessments.iter().any(|a| a.authorised.is_none())
@@ -1263,7 +1290,18 @@ fn apply(r: &mut ChildRecord, e: &Entry) -> Result<(), RecordError> {
             if !seen && seen_alone.is_some_and(|s| s == SeenAlone::Yes) {
                 return fail("seen_alone", "a child who was not seen cannot have been seen alone".into());
             }
-            r.visits.push(Visit { date, kind: *visit, seen: *seen, seen_alone: *seen_alone });
+            let wishes_and_feelings = wishes_and_feelings.as_ref().map(|w| w.trim().to_string());
+            if wishes_and_feelings.as_ref().is_some_and(String::is_empty) {
+                return fail("wishes_and_feelings", "leave the child's wishes and feelings out, or say them".into());
+            }
+            if !seen && wishes_and_feelings.is_some() {
+                return fail(
+                    "wishes_and_feelings",
+                    "a child who was not seen gave no wishes and feelings at this visit; record what others said in a note of the visit"
+                        .into(),
+                );
+            }
+            r.visits.push(Visit { date, kind: *visit, seen: *seen, seen_alone: *seen_alone, wishes_and_feelings });
         }
         ChildEvent::HealthAssessmentCompleted { assessment } => {
             if !looked_after {
@@ -1469,6 +1507,52 @@ fn apply(r: &mut ChildRecord, e: &Entry) -> Result<(), RecordError> {
             r.iros.push((date, *iro));
         }
 
+        ChildEvent::IroConcernRaised { concern } => {
+            if r.iro(date).is_none() {
+                return fail(
+                    "date",
+                    "a concern is raised by the child's IRO, and no IRO is appointed on this date".into(),
+                );
+            }
+            if concern.trim().is_empty() {
+                return fail("concern", "say what the concern is".into());
+            }
+            if r.iro_disputes.iter().any(IroDispute::is_open) {
+                return fail(
+                    "kind",
+                    "a concern is already open in the dispute resolution process; escalate or end it first".into(),
+                );
+            }
+            r.iro_disputes.push(IroDispute {
+                raised: date,
+                concern: concern.trim().to_string(),
+                stages: vec![(date, DisputeStage::Informal)],
+                ended: None,
+            });
+        }
+        ChildEvent::IroConcernEscalated { stage } => {
+            let Some(dispute) = r.iro_disputes.iter_mut().rev().find(|d| d.is_open()) else {
+                return fail("kind", "there is no open concern to escalate".into());
+            };
+            let (since, current) = dispute.stage();
+            if *stage <= current {
+                return fail(
+                    "stage",
+                    format!(
+                        "the concern has been with the {} since {}; it can only go to a later stage",
+                        current.describe(),
+                        long_date(since)
+                    ),
+                );
+            }
+            dispute.stages.push((date, *stage));
+        }
+        ChildEvent::IroConcernResolved { outcome } => {
+            let Some(dispute) = r.iro_disputes.iter_mut().rev().find(|d| d.is_open()) else {
+                return fail("kind", "there is no open concern to end".into());
+            };
+            dispute.ended = Some((date, *outcome));
+        }
         ChildEvent::CarePlanChangeProposed { change, significant } => {
             if !looked_after {
                 return fail("date", "care plan changes are recorded for a looked-after child".into());

@@ -28,12 +28,12 @@ pub use chronology::ChronologyLine;
 pub use episodes::Episode;
 pub use fold::{
     Assessment, CareLeaverStatus, CarePeriod, CareState, ChildProtectionPlan, ChildRecord, CinEpisode, ContinuedCare,
-    Entry, MissingEpisode, RecordError, Section47, Status, fold,
+    Entry, IroDispute, MissingEpisode, RecordError, Section47, Status, Visit, fold,
 };
 pub use types::{
-    Address, AssessmentOutcome, CarerNotice, ComplaintFinding, ComplaintStage, ContactOutcome, HealthAssessmentKind,
-    NotSeenAloneReason, Placement, RelatedPerson, Relationship, ReviewConferenceDecision, SdqOutcome, Section47Outcome,
-    SeenAlone, Urn, VisitKind,
+    Address, AssessmentOutcome, CarerNotice, ComplaintFinding, ComplaintStage, ContactOutcome, DisputeOutcome,
+    DisputeStage, HealthAssessmentKind, NotSeenAloneReason, Placement, RelatedPerson, Relationship,
+    ReviewConferenceDecision, SdqOutcome, Section47Outcome, SeenAlone, Urn, VisitKind,
 };
 
 /// Who the child is. Held on registration and replaced whole when corrected or updated.
@@ -201,11 +201,14 @@ pub enum ChildEvent {
     StatutoryReviewHeld {
         participation: ReviewParticipation,
     },
-    /// A visit to the child, and whether the child was seen and seen alone (CPPCR reg 29).
+    /// A visit to the child, and whether the child was seen and seen alone (CPPCR reg 29), with
+    /// the child's wishes and feelings as the child gave them (CA 1989 s22(4), s17(4A)).
     VisitMade {
         visit: VisitKind,
         seen: bool,
         seen_alone: Option<SeenAlone>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        wishes_and_feelings: Option<String>,
     },
     HealthAssessmentCompleted {
         assessment: HealthAssessmentKind,
@@ -277,6 +280,20 @@ pub enum ChildEvent {
     WorkerAllocationEnded {},
     IroAppointed {
         iro: WorkerId,
+    },
+    /// The IRO raises a concern about the child's care plan, its progress or how the council is
+    /// meeting its duties to the child, and the council's dispute resolution process begins with
+    /// informal resolution (CA 1989 s25B(3); IRO Handbook 2010 ch. 6).
+    IroConcernRaised {
+        concern: String,
+    },
+    /// The IRO takes the open concern to a later stage of the dispute resolution process.
+    IroConcernEscalated {
+        stage: DisputeStage,
+    },
+    /// The open concern is settled, withdrawn, or referred to Cafcass (CA 1989 s25B(3)).
+    IroConcernResolved {
+        outcome: DisputeOutcome,
     },
 
     // ------------------------------------------------------------- care planning

@@ -690,7 +690,12 @@ fn refuses_looked_after_events_for_a_child_not_looked_after() {
     j.refuses("2025-05-01", ceased(Rec::ReturnedHomePlanned), "date");
     j.refuses(
         "2025-05-01",
-        ChildEvent::VisitMade { visit: VisitKind::LookedAfter, seen: true, seen_alone: Some(SeenAlone::Yes) },
+        ChildEvent::VisitMade {
+            visit: VisitKind::LookedAfter,
+            seen: true,
+            seen_alone: Some(SeenAlone::Yes),
+            wishes_and_feelings: None,
+        },
         "visit",
     );
     j.refuses(
@@ -732,7 +737,12 @@ fn refuses_an_episode_that_ends_before_it_starts() {
     j.refuses("2025-06-01", ChildEvent::SdqRecorded { outcome: SdqOutcome::Score { score: 41 } }, "outcome.score");
     j.refuses(
         "2025-06-01",
-        ChildEvent::VisitMade { visit: VisitKind::LookedAfter, seen: false, seen_alone: Some(SeenAlone::Yes) },
+        ChildEvent::VisitMade {
+            visit: VisitKind::LookedAfter,
+            seen: false,
+            seen_alone: Some(SeenAlone::Yes),
+            wishes_and_feelings: None,
+        },
         "seen_alone",
     );
 }
@@ -962,7 +972,12 @@ fn chronology_reads_in_date_order() {
     let mut j = in_care();
     j.at(
         "2025-05-08",
-        ChildEvent::VisitMade { visit: VisitKind::LookedAfter, seen: true, seen_alone: Some(SeenAlone::Yes) },
+        ChildEvent::VisitMade {
+            visit: VisitKind::LookedAfter,
+            seen: true,
+            seen_alone: Some(SeenAlone::Yes),
+            wishes_and_feelings: None,
+        },
     );
     j.at("2025-05-02", ChildEvent::HealthAssessmentCompleted { assessment: HealthAssessmentKind::Initial });
     let lines = j.record().chronology();
@@ -1206,4 +1221,58 @@ fn an_allocation_ends_with_the_next_the_case_closing_or_its_own_end() {
     assert_eq!(r.allocation_on(d("2025-06-02")), None);
     // The worker stays responsible for what is still owed after closure.
     assert_eq!(r.allocated_worker(d("2025-06-02")).map(|x| x.worker), Some(b));
+}
+
+#[test]
+fn an_iros_concern_goes_up_the_stages_of_dispute_resolution_and_ends() {
+    let mut j = in_care();
+    let raise = ChildEvent::IroConcernRaised { concern: "The plan for permanence has drifted".into() };
+    // Only a child's IRO raises a concern.
+    j.refuses("2025-05-10", raise.clone(), "date");
+    j.at("2025-05-02", ChildEvent::IroAppointed { iro: WorkerId::from_random_bytes([3; 16]) });
+    j.refuses("2025-05-10", ChildEvent::IroConcernRaised { concern: "  ".into() }, "concern");
+    j.refuses("2025-05-10", ChildEvent::IroConcernEscalated { stage: DisputeStage::TeamManager }, "kind");
+    j.refuses("2025-05-10", ChildEvent::IroConcernResolved { outcome: DisputeOutcome::Resolved }, "kind");
+    j.at("2025-05-10", raise.clone());
+    j.refuses("2025-05-11", raise.clone(), "kind");
+    j.refuses("2025-05-11", ChildEvent::IroConcernEscalated { stage: DisputeStage::Informal }, "stage");
+    j.at("2025-05-20", ChildEvent::IroConcernEscalated { stage: DisputeStage::ServiceManager });
+    let message =
+        j.refuses("2025-05-21", ChildEvent::IroConcernEscalated { stage: DisputeStage::TeamManager }, "stage");
+    assert!(message.contains("service manager since 20 May 2025"), "{message}");
+    let r = j.record();
+    assert_eq!(r.iro_disputes.len(), 1);
+    assert_eq!(r.iro_disputes[0].stage(), (d("2025-05-20"), DisputeStage::ServiceManager));
+    assert!(r.iro_disputes[0].is_open());
+    j.at("2025-06-02", ChildEvent::IroConcernResolved { outcome: DisputeOutcome::ReferredToCafcass });
+    let r = j.record();
+    assert_eq!(r.iro_disputes[0].ended, Some((d("2025-06-02"), DisputeOutcome::ReferredToCafcass)));
+    // Once ended, a new concern may be raised.
+    j.at("2025-07-01", raise);
+    assert_eq!(j.record().iro_disputes.len(), 2);
+}
+
+#[test]
+fn a_visit_keeps_the_childs_wishes_and_feelings_in_their_words() {
+    let mut j = in_care();
+    let visit = |seen: bool, words: Option<&str>| ChildEvent::VisitMade {
+        visit: VisitKind::LookedAfter,
+        seen,
+        seen_alone: if seen { Some(SeenAlone::Yes) } else { None },
+        wishes_and_feelings: words.map(str::to_string),
+    };
+    j.refuses("2025-05-08", visit(true, Some("   ")), "wishes_and_feelings");
+    j.refuses("2025-05-08", visit(false, Some("Wants to see Nan")), "wishes_and_feelings");
+    j.at("2025-05-08", visit(true, Some("  Wants to see Nan at weekends ")));
+    let r = j.record();
+    assert_eq!(r.visits[0].wishes_and_feelings.as_deref(), Some("Wants to see Nan at weekends"));
+    // Stored without the field when there are none, so older events read the same.
+    let json = serde_json::to_value(visit(true, None)).unwrap();
+    assert!(json["payload"].get("wishes_and_feelings").is_none(), "{json}");
+    let back: ChildEvent = serde_json::from_value(serde_json::json!({
+        "kind": "visit_made",
+        "payload": { "visit": "looked_after", "seen": true, "seen_alone": { "alone": "yes" } }
+    }))
+    .unwrap();
+    assert_eq!(back, visit(true, None));
 }

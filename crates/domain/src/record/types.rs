@@ -267,3 +267,64 @@ pub enum ReviewConferenceDecision {
     ContinuePlan,
     EndPlan,
 }
+
+/// The stages of a council's dispute resolution process for an IRO's concern (IRO Handbook
+/// 2010, ch. 6): informal resolution with the social worker and their manager, then formal
+/// stages up the line of management to the director of children's services. Councils name and
+/// time their stages locally; these are the steps their procedures share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DisputeStage {
+    /// With the social worker and their team manager.
+    Informal,
+    /// Formal: the team manager.
+    TeamManager,
+    /// Formal: the service manager or head of service.
+    ServiceManager,
+    /// Formal: the assistant director.
+    AssistantDirector,
+    /// Formal: the director of children's services.
+    Director,
+}
+
+impl DisputeStage {
+    pub const ALL: [DisputeStage; 5] = [
+        DisputeStage::Informal,
+        DisputeStage::TeamManager,
+        DisputeStage::ServiceManager,
+        DisputeStage::AssistantDirector,
+        DisputeStage::Director,
+    ];
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            DisputeStage::Informal => "informal resolution",
+            DisputeStage::TeamManager => "team manager",
+            DisputeStage::ServiceManager => "service manager",
+            DisputeStage::AssistantDirector => "assistant director",
+            DisputeStage::Director => "director of children's services",
+        }
+    }
+}
+
+/// How an IRO's concern ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DisputeOutcome {
+    /// The council put right what the IRO raised.
+    Resolved,
+    /// The IRO withdrew the concern.
+    Withdrawn,
+    /// The IRO referred the case to Cafcass (CA 1989 s25B(3)).
+    ReferredToCafcass,
+}
+
+impl DisputeOutcome {
+    pub fn describe(self) -> &'static str {
+        match self {
+            DisputeOutcome::Resolved => "resolved",
+            DisputeOutcome::Withdrawn => "withdrawn",
+            DisputeOutcome::ReferredToCafcass => "referred to Cafcass",
+        }
+    }
+}

@@ -196,6 +196,7 @@ pub fn check(
             visit: VisitKind::LookedAfter | VisitKind::ChildProtection,
             seen: true,
             seen_alone: None,
+            ..
         } => {
             out.push(breach("visit-alone", "say whether the child was seen alone, and if not, why not".into(), false));
         }

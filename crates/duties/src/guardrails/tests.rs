@@ -185,17 +185,28 @@ fn iro_inform_change_and_rev_before_change_on_approving_a_care_plan_change() {
 #[test]
 fn visit_alone_must_be_recorded() {
     let on = d(DAY);
-    let unsaid = ChildEvent::VisitMade { visit: VisitKind::LookedAfter, seen: true, seen_alone: None };
+    let unsaid = ChildEvent::VisitMade {
+        visit: VisitKind::LookedAfter,
+        seen: true,
+        seen_alone: None,
+        wishes_and_feelings: None,
+    };
     let found = breaches(&fostered(), on, &unsaid);
     assert!(!the(&found, "visit-alone").overridable, "refused: say whether the child was seen alone");
     let said = ChildEvent::VisitMade {
         visit: VisitKind::LookedAfter,
         seen: true,
         seen_alone: Some(SeenAlone::No { reason: NotSeenAloneReason::Unable }),
+        wishes_and_feelings: None,
     };
     assert!(breaches(&fostered(), on, &said).is_empty());
     // A visit at which the child was not seen has no one to see alone.
-    let unseen = ChildEvent::VisitMade { visit: VisitKind::LookedAfter, seen: false, seen_alone: None };
+    let unseen = ChildEvent::VisitMade {
+        visit: VisitKind::LookedAfter,
+        seen: false,
+        seen_alone: None,
+        wishes_and_feelings: None,
+    };
     assert!(breaches(&fostered(), on, &unseen).is_empty());
 }
 

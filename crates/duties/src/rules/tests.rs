@@ -679,7 +679,15 @@ fn miss_rhi_return_interview_offered_within_72_hours() {
 fn visit_alone_is_recorded_at_each_visit() {
     let t = d("2025-06-10");
     let mut j = in_care(FullCareOrder, FosterOtherOther, days(t, -3));
-    j.on(t, ChildEvent::VisitMade { visit: VisitKind::LookedAfter, seen: true, seen_alone: None });
+    j.on(
+        t,
+        ChildEvent::VisitMade {
+            visit: VisitKind::LookedAfter,
+            seen: true,
+            seen_alone: None,
+            wishes_and_feelings: None,
+        },
+    );
     let duty = j.duty("visit-alone", t, days(t, 1));
     assert_eq!((duty.due, duty.status), (t, DutyStatus::Overdue { days: 1 }));
     let mut j = in_care(FullCareOrder, FosterOtherOther, days(t, -3));
@@ -689,6 +697,7 @@ fn visit_alone_is_recorded_at_each_visit() {
             visit: VisitKind::LookedAfter,
             seen: true,
             seen_alone: Some(SeenAlone::No { reason: NotSeenAloneReason::ChildRefused }),
+            wishes_and_feelings: None,
         },
     );
     assert_eq!(j.duty("visit-alone", t, t).status, DutyStatus::MetOnTime);
