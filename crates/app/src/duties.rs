@@ -72,7 +72,7 @@ impl From<DutyRow> for DutyLine {
 }
 
 impl WorklistEntry {
-    fn from_item(item: WorklistItem, today: NaiveDate) -> WorklistEntry {
+    pub(crate) fn from_item(item: WorklistItem, today: NaiveDate) -> WorklistEntry {
         let status = status_on(&item.duty, today);
         WorklistEntry {
             child: item.child,
@@ -92,6 +92,20 @@ pub enum Whose {
     Team(TeamId),
     Iro(WorkerId),
     Child(ChildId),
+}
+
+/// The ids of the catalogue rules careful works out as duties, in the catalogue's order.
+pub fn encoded_rule_ids() -> Vec<&'static str> {
+    careful_duties::catalogue::rules()
+        .iter()
+        .filter(|r| {
+            matches!(
+                careful_duties::catalogue::implementation(r.id),
+                careful_duties::Implementation::Duty(_) | careful_duties::Implementation::DutyAndGuardrail(_)
+            )
+        })
+        .map(|r| r.id)
+        .collect()
 }
 
 /// The council's practice standards, from its settings (the catalogue's defaults if none are
@@ -281,13 +295,13 @@ impl UserHandle {
         let due_from = (!open_only).then(|| kept_from(today));
         let items = self.app().store().worklist(&WorklistQuery { scope, open_only, due_by, due_from }).await?;
         let mut entries: Vec<WorklistEntry> = items.into_iter().map(|i| WorklistEntry::from_item(i, today)).collect();
-        self.hide_restricted(&mut entries).await?;
+        self.hide_restricted_entries(&mut entries).await?;
         Ok(entries)
     }
 
     /// Leaves out of a list the children whose records are restricted and who the principal
     /// may not open (a restricted child's name is not shown to those not named on it).
-    async fn hide_restricted(&self, entries: &mut Vec<WorklistEntry>) -> Result<(), AppError> {
+    pub(crate) async fn hide_restricted_entries(&self, entries: &mut Vec<WorklistEntry>) -> Result<(), AppError> {
         let hidden: std::collections::HashSet<ChildId> =
             self.app().store().restricted_for(*self.principal().account.as_uuid()).await?.into_iter().collect();
         if !hidden.is_empty() {
@@ -350,7 +364,7 @@ impl UserHandle {
             }
         }
         out.sort_by(|a, b| (a.duty.due, &a.la_child_id).cmp(&(b.duty.due, &b.la_child_id)));
-        self.hide_restricted(&mut out).await?;
+        self.hide_restricted_entries(&mut out).await?;
         Ok(out)
     }
 

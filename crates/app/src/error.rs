@@ -133,6 +133,16 @@ impl AppError {
         matches!(self, AppError::Store(StoreError::Database(_) | StoreError::Unreachable { .. }))
     }
 
+    /// What the guardrails found, when they stopped a recording: the findings, and whether
+    /// they refuse it outright (else a manager may accept them).
+    pub fn guardrails(&self) -> Option<(bool, Vec<crate::GuardrailFinding>)> {
+        match self {
+            AppError::Refused { breaches } => Some((true, breaches.iter().map(Into::into).collect())),
+            AppError::NeedsOverride { breaches } => Some((false, breaches.iter().map(Into::into).collect())),
+            _ => None,
+        }
+    }
+
     pub(crate) fn invalid(field: &'static str, message: impl Into<String>) -> AppError {
         AppError::Invalid(vec![FieldError::new(field, message)])
     }

@@ -189,6 +189,13 @@ impl UserHandle {
         Ok(Opened { facts: row, basis, entries, record, sequence })
     }
 
+    /// Whether the principal may do `action` on a record they have opened (for showing links
+    /// and forms; the action itself still decides).
+    pub(crate) fn may_on(&self, opened: &Opened, action: Action) -> bool {
+        let f = facts(&opened.facts, self.app.now());
+        authorise(&self.principal, action, Resource::Child(&f)).is_allowed()
+    }
+
     /// Records a form refused for a missing or wrong form token (a possible forgery): nothing
     /// was done.
     pub async fn refused_form(&self, path: &str) -> Result<(), AppError> {
@@ -305,26 +312,22 @@ impl UserHandle {
         if opened.facts.restriction.is_some() {
             badges.push("Restricted");
         }
-        let duties = store
+        // Every duty kept for the child: those still open, and those met in the last 90 days.
+        let recently = today - chrono::Days::new(RECENTLY_MET_DAYS);
+        let (duties, recent): (Vec<WorklistEntry>, Vec<WorklistEntry>) = store
             .worklist(&careful_store::WorklistQuery {
                 scope: careful_store::Scope::Child(child),
-                open_only: true,
+                open_only: false,
                 due_by: None,
                 due_from: None,
             })
             .await?
             .into_iter()
-            .map(|item| {
-                let status = crate::duties::status_on(&item.duty, today);
-                WorklistEntry {
-                    child: item.child,
-                    la_child_id: item.la_child_id,
-                    child_name: item.child_name,
-                    duty: item.duty.into(),
-                    status,
-                }
-            })
-            .collect();
+            .filter(|item| item.duty.open || item.duty.met_on.is_some_and(|m| m >= recently))
+            .map(|item| WorklistEntry::from_item(item, today))
+            .partition(|e| e.duty.open);
+        let mut recent = recent;
+        recent.sort_by_key(|e| std::cmp::Reverse(e.duty.met_on));
         let flags = self.app.data_quality(child).await?;
         let access_log = self.app.access_log(child, 50).await?;
         let now = self.app.now();
@@ -345,7 +348,24 @@ impl UserHandle {
         let f = facts(&opened.facts, now);
         let may = |action: Action| authorise(&self.principal, action, Resource::Child(&f)).is_allowed();
         let row = opened.facts;
+        let mut siblings = Vec::new();
+        for sibling in record.siblings.clone() {
+            siblings.push(self.sibling(child, sibling, today).await?);
+        }
+        let overdue = duties_overdue(&duties, today);
         Ok(ChildSummary {
+            recent,
+            plans: crate::summary::plans(&record, today),
+            placement: crate::summary::placement(&record),
+            address: record.addresses.last().map(|(_, a)| format!("{}, {}, {}", a.street, a.town, a.postcode)),
+            people: crate::summary::people(&record),
+            siblings,
+            wishes: record
+                .visits
+                .iter()
+                .filter_map(|v| v.wishes_and_feelings.as_ref().map(|w| (v.date, w.clone())))
+                .max_by_key(|(d, _)| *d),
+            alerts: crate::summary::alerts(&record, overdue),
             child,
             la_child_id: row.la_child_id.clone(),
             given_name: record.details.given_name.clone(),
@@ -375,6 +395,25 @@ impl UserHandle {
             sequence: opened.sequence,
             record,
         })
+    }
+
+    /// A sibling as a child's page shows them: named, with where they live, only if the
+    /// principal may open the sibling's record (and that look is audited).
+    async fn sibling(&self, of: ChildId, sibling: ChildId, today: chrono::NaiveDate) -> Result<SiblingView, AppError> {
+        let la = self.app.store().child_row(sibling).await?.map(|r| r.la_child_id).unwrap_or_default();
+        let what = format!("Seen as a sibling on the record of child {of}");
+        match self.open_child(sibling, Action::ViewChild, &what).await {
+            Ok(opened) => Ok(SiblingView {
+                child: sibling,
+                la_child_id: la,
+                name: Some(format!("{} {}", opened.record.details.given_name, opened.record.details.family_name)),
+                lives: Some(crate::summary::lives(&opened.record, today)),
+            }),
+            Err(AppError::Denied { .. } | AppError::BreakGlassNeeded { .. } | AppError::NotFound(_)) => {
+                Ok(SiblingView { child: sibling, la_child_id: la, name: None, lives: None })
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Opens a restricted record through break glass: with a reason, for an hour, alerting the
@@ -669,6 +708,13 @@ impl UserHandle {
     pub async fn unread_alerts(&self) -> Result<i64, AppError> {
         Ok(self.app.store().unread_alerts(*self.principal.account.as_uuid()).await?)
     }
+}
+
+/// How far back a child's page lists the duties met.
+pub const RECENTLY_MET_DAYS: u64 = 90;
+
+fn duties_overdue(duties: &[WorklistEntry], today: chrono::NaiveDate) -> usize {
+    duties.iter().filter(|d| d.duty.due < today).count()
 }
 
 fn latest_break_glass_reason(row: &ChildAccessRow) -> Option<String> {

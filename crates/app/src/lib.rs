@@ -19,6 +19,7 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod bench;
+pub mod chronology;
 mod clock;
 pub mod demo;
 pub mod duties;
@@ -33,10 +34,12 @@ pub mod retention;
 pub mod sar;
 pub mod scratch;
 mod secret;
+mod summary;
 pub mod synthetic;
 mod totp;
 pub mod validate;
 mod views;
+pub mod work;
 mod write;
 
 use std::collections::HashMap;
@@ -51,11 +54,18 @@ use careful_store::{DatabaseUrl, Store};
 
 pub use access::{AccountId, Action, Basis, Decision, Principal, Role, Scope, Via};
 pub use auth::{Client, NewSession, SessionInfo, SessionStage, SignIn};
+pub use careful_duties::DutyStatus;
+pub use chronology::{Chronology, ChronologyEntry, Superseded};
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use duties::{DutyLine, Whose, WorklistEntry, encoded_rule_ids};
 pub use error::{AppError, FieldError, SignInFailure};
-pub use handle::{BREAK_GLASS_MINUTES, LONGEST_GRANT_DAYS, RESTRICTION_CATEGORIES, UserHandle};
+pub use handle::{BREAK_GLASS_MINUTES, LONGEST_GRANT_DAYS, RECENTLY_MET_DAYS, RESTRICTION_CATEGORIES, UserHandle};
 pub use oidc::OidcSettings;
 pub use views::*;
+pub use work::{
+    CaseStatus, CaseloadFilter, CaseloadSort, Escalation, IroChild, IroView, MyWork, TeamMember, TeamView, Unallocated,
+    WorkerChanges,
+};
 
 /// How long sessions last and how sign-in failures are slowed down.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -181,6 +181,51 @@ impl UserHandle {
         Ok((child, sequences[0]))
     }
 
+    /// What the guardrails would say of recording `event` on `date` in `record` (read by
+    /// [`UserHandle::load_record`]), before anything is entered or saved.
+    pub async fn guardrails_for(
+        &self,
+        record: &careful_domain::record::ChildRecord,
+        date: NaiveDate,
+        event: &ChildEvent,
+    ) -> Result<Vec<crate::GuardrailFinding>, AppError> {
+        let policy = crate::duties::standards(self.app().store()).await?;
+        let calendar = careful_domain::WorkingDayCalendar::england_and_wales();
+        Ok(careful_duties::check(record, date, event, calendar, &policy).iter().map(Into::into).collect())
+    }
+
+    /// Staff in post today, for choosing a worker on a form.
+    pub async fn staff(&self) -> Result<Vec<crate::StaffMember>, AppError> {
+        let store = self.app().store();
+        let today = self.app().today();
+        let teams: std::collections::HashMap<_, _> = store.teams().await?.into_iter().map(|t| (t.id, t.name)).collect();
+        let mut out: Vec<crate::StaffMember> = store
+            .workers()
+            .await?
+            .into_iter()
+            .filter(|w| w.in_post(today))
+            .map(|w| crate::StaffMember {
+                id: w.id,
+                team: teams.get(&w.team).cloned().unwrap_or_default(),
+                name: w.name,
+                role: w.role,
+                team_id: w.team,
+            })
+            .collect();
+        out.sort_by(|a, b| (&a.team, &a.name).cmp(&(&b.team, &b.name)));
+        Ok(out)
+    }
+
+    /// A child's record opened to record in it (authorised and audited as such), with the
+    /// sequence to expect when adding to it.
+    pub async fn open_to_record(
+        &self,
+        child: ChildId,
+    ) -> Result<(careful_domain::record::ChildRecord, Sequence), AppError> {
+        let opened = self.open_child(child, Action::RecordForChild, "Opened a form to record in the record").await?;
+        Ok((opened.record, opened.sequence))
+    }
+
     /// A child's record as read now, with the sequence to expect when adding to it.
     pub async fn load_record(
         &self,

@@ -27,6 +27,8 @@ pub struct ChildSummary {
     pub adviser: Option<String>,
     /// Duties still to be done, soonest first.
     pub duties: Vec<WorklistEntry>,
+    /// Duties met in the last [`crate::RECENTLY_MET_DAYS`] days, latest first.
+    pub recent: Vec<WorklistEntry>,
     /// DfE findings and values not kept, from the files the record was imported from.
     pub flags: Vec<DataQualityFlag>,
     pub restriction: Option<RestrictionView>,
@@ -39,6 +41,20 @@ pub struct ChildSummary {
     pub may_record: bool,
     pub may_restrict: bool,
     pub may_grant: bool,
+    /// The child's plans and where they stand, a line each ("Looked after since 1 May 2025,
+    /// under an interim care order (C1)").
+    pub plans: Vec<String>,
+    /// Where the child lives, if looked after.
+    pub placement: Option<PlacementView>,
+    /// The child's address, if recorded.
+    pub address: Option<String>,
+    /// People in the child's life.
+    pub people: Vec<PersonView>,
+    pub siblings: Vec<SiblingView>,
+    /// The child's wishes and feelings as last recorded at a visit, and when.
+    pub wishes: Option<(NaiveDate, String)>,
+    /// Things that need attention now, in plain words.
+    pub alerts: Vec<String>,
     /// The sequence to expect when recording (optimistic concurrency).
     pub sequence: Sequence,
     /// The whole record, folded.
@@ -187,4 +203,69 @@ pub struct AuditLine {
     pub user_agent: Option<String>,
     pub reason: Option<String>,
     pub detail: String,
+}
+
+/// A member of staff, as forms offer them (staff, not children: anyone signed in may see them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffMember {
+    pub id: WorkerId,
+    pub name: String,
+    pub role: careful_domain::organisation::WorkerRole,
+    pub team_id: careful_domain::TeamId,
+    pub team: String,
+}
+
+/// What a guardrail found about a proposed entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuardrailFinding {
+    /// The catalogue rule's id (or `open-duties`).
+    pub code: &'static str,
+    pub message: String,
+    /// Whether a manager may accept it with a recorded reason; if not, it cannot be recorded.
+    pub overridable: bool,
+    /// Where the law says so.
+    pub citation: Option<&'static str>,
+}
+
+impl From<&careful_duties::Breach> for GuardrailFinding {
+    fn from(b: &careful_duties::Breach) -> GuardrailFinding {
+        GuardrailFinding {
+            code: b.code,
+            message: b.message.clone(),
+            overridable: b.overridable,
+            citation: b.rule.map(|r| r.citation),
+        }
+    }
+}
+
+/// A looked-after child's placement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlacementView {
+    pub since: NaiveDate,
+    /// The placement type in words, with DfE's code.
+    pub kind: String,
+    pub provider: Option<String>,
+    pub postcode: Option<String>,
+    pub urn: Option<String>,
+    pub legal_status: String,
+}
+
+/// Someone in the child's life.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonView {
+    pub name: String,
+    pub relationship: &'static str,
+    pub parental_responsibility: bool,
+    pub date_of_birth: Option<NaiveDate>,
+}
+
+/// A sibling with a record of their own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiblingView {
+    pub child: ChildId,
+    pub la_child_id: String,
+    /// `None` when the person may not open the sibling's record.
+    pub name: Option<String>,
+    /// Where they live, in a few words ("Looked after: foster placement, EM1").
+    pub lives: Option<String>,
 }

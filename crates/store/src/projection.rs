@@ -316,6 +316,17 @@ impl Store {
         Ok(rows.into_iter().map(WorklistItem::from).collect())
     }
 
+    /// Open duties of children at the front door (a contact awaiting a decision, or an open
+    /// referral with nobody allocated) that nobody is allocated to, soonest first.
+    pub async fn front_door_duties(&self) -> Result<Vec<WorklistItem>, StoreError> {
+        let sql = "SELECT d.child_id, c.la_child_id, c.given_name, c.family_name, d.rule, d.owed, d.trigger_what, \
+             d.trigger_date, d.due, d.due_at, d.met_on, d.ended, d.not_applicable, d.late_days, d.is_open, d.working, \
+             d.worker_id, d.team_id, d.iro_id FROM children c JOIN duties d ON d.child_id = c.child_id \
+             WHERE c.front_door = 1 AND d.is_open = 1 AND d.worker_id IS NULL ORDER BY d.due, c.la_child_id, d.n";
+        let rows: Vec<ItemRow> = on_pool!(self, |pool| sqlx::query_as::<_, ItemRow>(sql).fetch_all(pool).await)?;
+        Ok(rows.into_iter().map(WorklistItem::from).collect())
+    }
+
     /// The child's row in the projection.
     pub async fn child_row(&self, child: ChildId) -> Result<Option<ChildRow>, StoreError> {
         child_row(Db::Pool(self), child).await

@@ -2,12 +2,12 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use careful_app::{App, AppError, CaseloadEntry, ChildSummary};
+use careful_app::{App, AppError, CaseStatus, CaseloadEntry, CaseloadFilter, CaseloadSort, ChildSummary};
 use careful_domain::ChildId;
 use careful_domain::calendar::long_date;
 
@@ -19,6 +19,14 @@ use crate::session::Me;
 struct CaseloadPage {
     layout: Layout,
     children: Vec<CaseloadEntry>,
+    /// How many before filtering.
+    total: usize,
+    statuses: Vec<(&'static str, &'static str, bool)>,
+    teams: Vec<(String, bool)>,
+    workers: Vec<(String, bool)>,
+    overdue_only: bool,
+    sort: &'static str,
+    filtered: bool,
 }
 
 impl CaseloadPage {
@@ -31,13 +39,54 @@ impl CaseloadPage {
     }
 }
 
-/// `GET /caseload`.
-pub(crate) async fn caseload(State(app): State<App>, me: Me) -> Response {
+/// `GET /caseload[?status=..&team=..&worker=..&overdue=yes&sort=name|due|overdue]`.
+pub(crate) async fn caseload(State(app): State<App>, me: Me, Query(query): Query<Vec<(String, String)>>) -> Response {
     let layout = Layout::new(&app, &me.visitor, "/caseload");
-    match me.handle.caseload().await {
-        Ok(children) => render(StatusCode::OK, CaseloadPage { layout, children }),
-        Err(error) => failure(&layout, error),
-    }
+    let all = match me.handle.caseload().await {
+        Ok(children) => children,
+        Err(error) => return failure(&layout, error),
+    };
+    let get = |k: &str| query.iter().find(|(key, v)| key == k && !v.is_empty()).map(|(_, v)| v.clone());
+    let statuses: Vec<CaseStatus> =
+        query.iter().filter(|(k, _)| k == "status").filter_map(|(_, v)| CaseStatus::parse(v)).collect();
+    let sort = get("sort").and_then(|s| CaseloadSort::parse(&s)).unwrap_or_default();
+    let filter = CaseloadFilter {
+        statuses: statuses.clone(),
+        team: get("team"),
+        worker: get("worker"),
+        overdue_only: get("overdue").is_some_and(|v| v == "yes"),
+        sort,
+    };
+    let distinct = |pick: fn(&CaseloadEntry) -> Option<&String>, chosen: &Option<String>| {
+        let mut names: Vec<String> = all.iter().filter_map(pick).cloned().collect();
+        names.sort();
+        names.dedup();
+        names.into_iter().map(|n| (n.clone(), chosen.as_ref() == Some(&n))).collect::<Vec<_>>()
+    };
+    let teams = distinct(|e| e.team.as_ref(), &filter.team);
+    let workers = distinct(|e| e.worker.as_ref(), &filter.worker);
+    let total = all.len();
+    let filtered = !statuses.is_empty() || filter.team.is_some() || filter.worker.is_some() || filter.overdue_only;
+    let overdue_only = filter.overdue_only;
+    let children = filter.apply(all);
+    render(
+        StatusCode::OK,
+        CaseloadPage {
+            layout,
+            children,
+            total,
+            statuses: CaseStatus::ALL.iter().map(|s| (s.as_str(), s.describe(), statuses.contains(s))).collect(),
+            teams,
+            workers,
+            overdue_only,
+            sort: match sort {
+                CaseloadSort::Name => "name",
+                CaseloadSort::NextDue => "due",
+                CaseloadSort::Overdue => "overdue",
+            },
+            filtered,
+        },
+    )
 }
 
 fn parse_child(text: &str) -> Result<ChildId, AppError> {
@@ -49,6 +98,11 @@ fn parse_child(text: &str) -> Result<ChildId, AppError> {
 struct ChildPage {
     layout: Layout,
     child: ChildSummary,
+    /// The form just saved, for the confirmation banner.
+    recorded: Option<&'static str>,
+    duties: Vec<crate::work::DutyRow>,
+    recent: Vec<crate::work::DutyRow>,
+    recent_caption: String,
     errors: Errors,
     /// Which form the errors belong to.
     form: &'static str,
@@ -84,14 +138,31 @@ struct BreakGlassPage {
 }
 
 async fn show(app: &App, me: &Me, child: ChildId, errors: Errors, form: &'static str) -> Response {
+    show_with(app, me, child, errors, form, None).await
+}
+
+async fn show_with(
+    app: &App,
+    me: &Me,
+    child: ChildId,
+    errors: Errors,
+    form: &'static str,
+    recorded: Option<&'static str>,
+) -> Response {
     let layout = Layout::new(app, &me.visitor, "");
     match me.handle.child_summary(child).await {
         Ok(summary) => {
             let status = if errors.any() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+            let duties = summary.duties.iter().map(crate::work::DutyRow::from_entry).collect();
+            let recent = summary.recent.iter().map(crate::work::DutyRow::from_entry).collect();
             render(
                 status,
                 ChildPage {
                     layout,
+                    recorded,
+                    duties,
+                    recent,
+                    recent_caption: format!("Met in the last {} days", careful_app::RECENTLY_MET_DAYS),
                     child: summary,
                     errors,
                     form,
@@ -105,7 +176,7 @@ async fn show(app: &App, me: &Me, child: ChildId, errors: Errors, form: &'static
 
 /// The page for a child's record that cannot be shown: break glass for a restricted record the
 /// person would otherwise see, else the usual failure pages.
-fn child_failure(layout: &Layout, child: ChildId, error: AppError) -> Response {
+pub(crate) fn child_failure(layout: &Layout, child: ChildId, error: AppError) -> Response {
     match error {
         AppError::BreakGlassNeeded { .. } => render(
             StatusCode::FORBIDDEN,
@@ -135,14 +206,26 @@ fn clone_layout(layout: &Layout) -> Layout {
     }
 }
 
-/// `GET /children/{child}`: one audit entry per view.
-pub(crate) async fn summary(State(app): State<App>, me: Me, Path(child): Path<String>) -> Response {
+#[derive(Deserialize)]
+pub(crate) struct SummaryQuery {
+    #[serde(default)]
+    recorded: String,
+}
+
+/// `GET /children/{child}[?recorded=FORM]`: one audit entry per view.
+pub(crate) async fn summary(
+    State(app): State<App>,
+    me: Me,
+    Path(child): Path<String>,
+    Query(query): Query<SummaryQuery>,
+) -> Response {
     let layout = Layout::new(&app, &me.visitor, "");
     let child = match parse_child(&child) {
         Ok(c) => c,
         Err(e) => return failure(&layout, e),
     };
-    show(&app, &me, child, Errors::default(), "").await
+    let recorded = crate::record::forms::by_slug(&query.recorded).map(|f| f.title);
+    show_with(&app, &me, child, Errors::default(), "", recorded).await
 }
 
 #[derive(Deserialize)]

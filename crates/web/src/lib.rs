@@ -11,14 +11,17 @@ mod account;
 mod admin;
 mod assets;
 mod children;
+mod chronology;
 mod health;
 mod origin;
 mod pages;
+mod record;
 mod routes;
 mod session;
 mod sign_in;
 mod ssda903;
 pub mod subject_access;
+mod work;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -28,6 +31,7 @@ use axum::{Extension, Router, middleware};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use careful_app::access::WorklistScope;
 use careful_app::{Action, App};
 
 pub use assets::asset_paths;
@@ -65,7 +69,27 @@ fn table(app: &App) -> (Router<App>, Vec<RouteInfo>) {
         .post("/account/tokens/{token}/revoke", SignedIn, "Revoke a personal access token", account::revoke_token)
         .post("/account/sign-out-everywhere", SignedIn, "Sign out everywhere", account::sign_out_everywhere)
         .get("/alerts", SignedIn, "Your alerts", account::alerts)
+        .get(
+            "/my-work",
+            Council(Action::ViewWorklist(WorklistScope::Own)),
+            "My work: duties due and overdue",
+            work::my_work,
+        )
         .get("/caseload", Council(Action::ViewCaseload), "Your caseload", children::caseload)
+        .get(
+            "/team",
+            Council(Action::ViewWorklist(WorklistScope::Team { same_team: true, same_service: true })),
+            "How a team's work stands",
+            work::team,
+        )
+        .get("/iro", Council(Action::ViewWorklist(WorklistScope::Own)), "The children an IRO reviews", work::iro)
+        .get("/children/{child}/chronology", Child(Action::ViewChild), "A child's chronology", chronology::chronology)
+        .get(
+            "/children/{child}/my-plan",
+            Child(Action::ViewChild),
+            "The page to show the child",
+            chronology::child_view,
+        )
         .get("/children/{child}", Child(Action::ViewChild), "A child's record", children::summary)
         .post(
             "/children/{child}/break-glass",
@@ -81,6 +105,21 @@ fn table(app: &App) -> (Router<App>, Vec<RouteInfo>) {
             Child(Action::GrantAccess),
             "Revoke a grant",
             children::revoke_grant,
+        )
+        .get("/children/{child}/record", Child(Action::RecordForChild), "What can be recorded", record::menu)
+        .get("/children/{child}/record/{form}", Child(Action::RecordForChild), "A recording form", record::show)
+        .post("/children/{child}/record/{form}", Child(Action::RecordForChild), "Record in the record", record::submit)
+        .get(
+            "/children/{child}/entries/{entry}/correct",
+            Child(Action::RecordForChild),
+            "Correct or withdraw an entry",
+            record::correct_form,
+        )
+        .post(
+            "/children/{child}/entries/{entry}/correct",
+            Child(Action::RecordForChild),
+            "Save a correction or withdrawal",
+            record::correct,
         )
         .get(ssda903::PATH, Council(Action::CheckReturns), "Check SSDA903 files", ssda903::form)
         .upload(ssda903::PATH, Council(Action::CheckReturns), "Check uploaded SSDA903 files", ssda903::check)

@@ -5,7 +5,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
-use careful_app::{Action, App, AppError, FieldError};
+use careful_app::access::WorklistScope;
+use careful_app::{Action, App, AppError, FieldError, Role};
 use careful_domain::calendar::long_date;
 
 use crate::session::{Anyone, Visitor};
@@ -41,8 +42,18 @@ impl Layout {
             let mut link = |href: &'static str, label: &str| {
                 nav.push(NavItem { href, label: label.to_string(), active: section == href });
             };
+            let own_work = handle.may(Action::ViewWorklist(WorklistScope::Own)) && p.worker().is_some();
+            if own_work {
+                link("/my-work", "My work");
+            }
             if handle.may(Action::ViewCaseload) {
                 link("/caseload", "Caseload");
+            }
+            if own_work && p.role() == Role::Iro {
+                link("/iro", "Children I review");
+            }
+            if p.role().is_manager() {
+                link("/team", "Team");
             }
             if handle.may(Action::CheckReturns) {
                 link(crate::ssda903::PATH, "Check SSDA903 files");
@@ -148,6 +159,16 @@ pub(crate) fn render(status: StatusCode, page: impl Template) -> Response {
 /// only) and where to go.
 pub(crate) async fn start(State(app): State<App>, Anyone(visitor): Anyone) -> Response {
     let layout = Layout::new(&app, &visitor, "");
+    // The front page leads to work: the signed-out to signing in, practitioners to My work.
+    match visitor.handle(&app) {
+        None if !visitor.bearer => return axum::response::Redirect::to("/sign-in").into_response(),
+        Some(handle)
+            if handle.may(Action::ViewWorklist(WorklistScope::Own)) && handle.principal().worker().is_some() =>
+        {
+            return axum::response::Redirect::to("/my-work").into_response();
+        }
+        _ => {}
+    }
     let Some(handle) = visitor.handle(&app) else {
         return render(
             StatusCode::OK,
@@ -175,6 +196,13 @@ pub(crate) async fn start(State(app): State<App>, Anyone(visitor): Anyone) -> Re
     let mut links = Vec::new();
     if handle.may(Action::ViewCaseload) {
         links.push(("/caseload", "Your caseload", "The children you work with, what is due and what is overdue."));
+    }
+    if handle.principal().role().is_manager() {
+        links.push((
+            "/team",
+            "Team",
+            "Each worker's caseload and overdue duties, children waiting for a worker, and changes of social worker.",
+        ));
     }
     if handle.may(Action::CheckReturns) {
         links.push((

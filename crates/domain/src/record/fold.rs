@@ -560,6 +560,13 @@ impl ChildRecord {
     }
 
     /// The IRO on `on`.
+    /// How many times the child's allocated worker changed on or after `since`: every
+    /// allocation after the first is a change (a new worker, or the same worker again after a
+    /// gap), as the Children's Social Work Workforce and Ofsted count changes of social worker.
+    pub fn worker_changes_since(&self, since: NaiveDate) -> usize {
+        self.allocations.iter().skip(1).filter(|a| a.date >= since).count()
+    }
+
     pub fn iro(&self, on: NaiveDate) -> Option<WorkerId> {
         self.iros.iter().rev().find(|(d, _)| *d <= on).map(|(_, w)| *w)
     }

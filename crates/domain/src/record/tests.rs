@@ -1276,3 +1276,21 @@ fn a_visit_keeps_the_childs_wishes_and_feelings_in_their_words() {
     .unwrap();
     assert_eq!(back, visit(true, None));
 }
+
+#[test]
+fn changes_of_social_worker_are_counted_from_a_day() {
+    let mut j = referred();
+    let team = TeamId::from_random_bytes([6; 16]);
+    let worker = |n: u8| WorkerId::from_random_bytes([n; 16]);
+    let change = Some(SocialWorkerChangeReason::ALL[0]);
+    j.at("2025-04-03", ChildEvent::WorkerAllocated { worker: worker(1), team, reason: None });
+    j.at("2025-06-30", ChildEvent::WorkerAllocated { worker: worker(2), team, reason: change });
+    j.at("2025-07-01", ChildEvent::WorkerAllocated { worker: worker(3), team, reason: change });
+    j.at("2026-03-01", ChildEvent::WorkerAllocated { worker: worker(1), team, reason: change });
+    let r = j.record();
+    // The first allocation is not a change; a change on the day counted from counts.
+    assert_eq!(r.worker_changes_since(d("2025-04-01")), 3);
+    assert_eq!(r.worker_changes_since(d("2025-07-01")), 2);
+    assert_eq!(r.worker_changes_since(d("2025-07-02")), 1);
+    assert_eq!(r.worker_changes_since(d("2026-03-02")), 0);
+}
