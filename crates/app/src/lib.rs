@@ -32,6 +32,7 @@ pub mod record;
 pub mod retention;
 pub mod sar;
 pub mod scratch;
+pub mod search;
 mod secret;
 pub mod synthetic;
 mod totp;
