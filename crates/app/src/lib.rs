@@ -26,6 +26,7 @@ mod error;
 pub mod export;
 mod handle;
 pub mod import;
+pub mod new_child;
 pub mod oidc;
 mod password;
 pub mod record;

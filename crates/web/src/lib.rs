@@ -15,6 +15,7 @@ mod health;
 mod origin;
 mod pages;
 mod routes;
+mod search;
 mod session;
 mod sign_in;
 mod ssda903;
@@ -66,6 +67,14 @@ fn table(app: &App) -> (Router<App>, Vec<RouteInfo>) {
         .post("/account/sign-out-everywhere", SignedIn, "Sign out everywhere", account::sign_out_everywhere)
         .get("/alerts", SignedIn, "Your alerts", account::alerts)
         .get("/caseload", Council(Action::ViewCaseload), "Your caseload", children::caseload)
+        .get(search::PATH, Council(Action::SearchPeople), "Search for a child", search::search)
+        .get("/children/new", Council(Action::RegisterChild), "Start a new child's record", search::new_child)
+        .post(
+            "/children/new",
+            Council(Action::RegisterChild),
+            "Check for children already held, then start the record",
+            search::new_child_post,
+        )
         .get("/children/{child}", Child(Action::ViewChild), "A child's record", children::summary)
         .post(
             "/children/{child}/break-glass",

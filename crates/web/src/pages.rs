@@ -44,6 +44,9 @@ impl Layout {
             if handle.may(Action::ViewCaseload) {
                 link("/caseload", "Caseload");
             }
+            if handle.may(Action::SearchPeople) {
+                link(crate::search::PATH, "Search");
+            }
             if handle.may(Action::CheckReturns) {
                 link(crate::ssda903::PATH, "Check SSDA903 files");
             }
