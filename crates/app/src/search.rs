@@ -494,6 +494,12 @@ impl UserHandle {
         let (hits, more) = rank(search, &found.people, most);
         Ok(SearchResults { searched: search.describe(), hits, more: more || found.more })
     }
+
+    /// How the database carries out a search (for `careful bench`).
+    pub(crate) async fn explain_search(&self, criteria: &SearchCriteria) -> Result<Vec<String>, AppError> {
+        let search = Search::parse(criteria, self.app().today()).map_err(AppError::Invalid)?;
+        Ok(self.app().store().explain_find_people(&search.query(*self.principal().account().as_uuid())).await?)
+    }
 }
 
 #[cfg(test)]
