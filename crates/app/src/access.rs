@@ -24,6 +24,13 @@
 //!   Anyone else who would otherwise have access is offered **break glass**: they give a
 //!   reason, the manager who restricted the record is alerted, and they have access for an
 //!   hour. Without a relationship there is nothing to break.
+//! - **Searching** for children and the people in their lives (by name, date of birth, UPN, NHS
+//!   number or postcode) is for the practitioners who must know whether careful already holds a
+//!   child before acting: the front door, social workers, managers, IROs, personal advisers and
+//!   complaints officers (who must find the child a complaint is about). It shows who a child is
+//!   and their status, never their record; opening the record still needs a relationship.
+//!   Performance analysts, scrutiny members and administrators do not search: their work needs
+//!   no child's identity. A record restricted without naming the person searching is never found.
 //! - A personal access **token** carries scopes; an action outside them is refused whatever the
 //!   account's role.
 
@@ -248,6 +255,9 @@ pub enum Action {
     ViewCaseload,
     /// Start a new child's record (a contact about a child careful does not yet hold).
     RegisterChild,
+    /// Search for children and the people in their lives by name, date of birth, UPN, NHS
+    /// number or postcode (and so see who careful holds, before starting a record).
+    SearchPeople,
     /// Duties of one's own, one's team's or the whole council's children.
     ViewWorklist(WorklistScope),
     /// Check a return's files against DfE's rules (uploads).
@@ -299,6 +309,7 @@ impl Action {
             Action::ViewFigures => "figures.view",
             Action::ViewCaseload => "caseload.view",
             Action::RegisterChild => "child.register",
+            Action::SearchPeople => "people.search",
             Action::ViewWorklist(_) => "worklist.view",
             Action::CheckReturns => "returns.check",
             Action::ExportReturns => "returns.export",
@@ -320,6 +331,7 @@ impl Action {
     pub fn scope(self) -> Scope {
         match self {
             Action::ViewFigures | Action::ViewCaseload | Action::ViewWorklist(_) | Action::ViewChild => Scope::Read,
+            Action::SearchPeople => Scope::Read,
             Action::SubjectAccess => Scope::Read,
             Action::RecordForChild | Action::RestrictChild | Action::GrantAccess | Action::RegisterChild => {
                 Scope::Record
@@ -351,6 +363,7 @@ impl Action {
             Action::ViewFigures => "see the council's figures",
             Action::ViewCaseload => "see a caseload",
             Action::RegisterChild => "start a new child's record",
+            Action::SearchPeople => "search for children and the people in their lives",
             Action::ViewWorklist(_) => "see this worklist",
             Action::CheckReturns => "check statutory returns",
             Action::ExportReturns => "produce statutory returns",
@@ -516,6 +529,11 @@ fn authorise_council(p: &Principal, action: Action) -> Decision {
             WorklistScope::Council => only(p, action, &[ServiceManager, PerformanceAnalyst]),
         },
         Action::RegisterChild => only(p, action, &[FrontDoor, SocialWorker, TeamManager, ServiceManager]),
+        Action::SearchPeople => only(
+            p,
+            action,
+            &[FrontDoor, SocialWorker, TeamManager, ServiceManager, Iro, PersonalAdviser, ComplaintsOfficer],
+        ),
         Action::CheckReturns => only(p, action, &[TeamManager, ServiceManager, PerformanceAnalyst]),
         Action::ExportReturns | Action::ImportReturns => only(p, action, &[ServiceManager, PerformanceAnalyst]),
         Action::GenerateSyntheticCouncil | Action::ManageAccounts | Action::ManageOrganisation | Action::ViewAudit => {

@@ -206,6 +206,179 @@ pub struct WorklistBench {
     pub viewing: Latencies,
     /// Signing in with a password (Argon2id), with its session and audit entry.
     pub signing_in: Latencies,
+    /// Searches for people, as a front door worker.
+    pub searches: Vec<SearchRow>,
+    /// How the database carries out some of them: (what, the plan's lines).
+    pub search_plans: Vec<(String, Vec<String>)>,
+    /// Rows in the search index.
+    pub indexed: u64,
+}
+
+/// One kind of search, measured.
+#[derive(Debug, Clone)]
+pub struct SearchRow {
+    pub label: String,
+    /// Results shown, on average.
+    pub results: f64,
+    pub latencies: Latencies,
+}
+
+/// A vowel after the first letter changed for another (`Smith` to `Smyth`, `Jones` to `Janes`):
+/// a misspelling Soundex does not notice.
+fn misspelt(name: &str) -> String {
+    let mut chars: Vec<char> = name.chars().collect();
+    for c in chars.iter_mut().skip(1) {
+        let other = match *c {
+            'a' => 'e',
+            'e' => 'a',
+            'i' => 'y',
+            'o' => 'a',
+            'u' => 'o',
+            'y' => 'i',
+            _ => continue,
+        };
+        *c = other;
+        return chars.into_iter().collect();
+    }
+    format!("{name}e")
+}
+
+/// Searches of each kind, `runs` times each, for children sampled from the council, as a front
+/// door worker; and the plans of some.
+async fn searches(app: &App, runs: usize) -> Result<(Vec<SearchRow>, Vec<(String, Vec<String>)>), AppError> {
+    use crate::search::SearchCriteria;
+    let store = app.store();
+    let searcher = account_for(app, "bench.front.door", Role::FrontDoor, None, None).await?;
+    let ids = store.child_ids().await?;
+    let step = (ids.len() / runs.max(1)).max(1);
+    let mut sample = Vec::new();
+    for child in ids.into_iter().step_by(step).take(runs) {
+        let events = store.read_stream(child).await?;
+        let record = careful_domain::record::fold(&crate::record::entries(&events)?)?;
+        sample.push(record);
+    }
+    let date = |d: Option<NaiveDate>| {
+        use chrono::Datelike;
+        d.map_or((String::new(), String::new(), String::new()), |d| {
+            (d.day().to_string(), d.month().to_string(), d.year().to_string())
+        })
+    };
+    type Make = Box<dyn Fn(&careful_domain::record::ChildRecord) -> Option<SearchCriteria>>;
+    let kinds: Vec<(&str, Make)> = vec![
+        (
+            "a family name alone",
+            Box::new(|r| Some(SearchCriteria { name: r.details.family_name.clone(), ..Default::default() })),
+        ),
+        (
+            "given and family names",
+            Box::new(|r| {
+                Some(SearchCriteria {
+                    name: format!("{} {}", r.details.given_name, r.details.family_name),
+                    ..Default::default()
+                })
+            }),
+        ),
+        (
+            "a misspelt family name and date of birth",
+            Box::new(move |r| {
+                let (day, month, year) = date(r.date_of_birth());
+                Some(SearchCriteria { name: misspelt(&r.details.family_name), day, month, year, ..Default::default() })
+            }),
+        ),
+        (
+            "the start of both names",
+            Box::new(|r| {
+                let start = |n: &str| n.chars().take(3).collect::<String>();
+                Some(SearchCriteria {
+                    name: format!("{} {}", start(&r.details.given_name), start(&r.details.family_name)),
+                    ..Default::default()
+                })
+            }),
+        ),
+        (
+            "a date of birth alone",
+            Box::new(move |r| {
+                let (day, month, year) = date(r.date_of_birth());
+                (!year.is_empty()).then_some(SearchCriteria { day, month, year, ..Default::default() })
+            }),
+        ),
+        (
+            "an NHS number",
+            Box::new(|r| {
+                r.details
+                    .nhs_number
+                    .as_ref()
+                    .map(|n| SearchCriteria { nhs_number: n.as_str().to_string(), ..Default::default() })
+            }),
+        ),
+        (
+            "a postcode",
+            Box::new(|r| {
+                r.addresses
+                    .last()
+                    .map(|(_, a)| SearchCriteria { postcode: a.postcode.as_str().to_string(), ..Default::default() })
+            }),
+        ),
+    ];
+    let mut rows = Vec::new();
+    let mut plans = Vec::new();
+    for (label, make) in &kinds {
+        let mut latencies = Vec::new();
+        let mut shown = 0usize;
+        let mut planned = false;
+        for record in &sample {
+            let Some(criteria) = make(record) else { continue };
+            let begun = Instant::now();
+            shown += searcher.search(&criteria).await?.hits.len();
+            latencies.push(begun.elapsed());
+            if !planned {
+                plans.push((
+                    format!(
+                        "{label} ({})",
+                        crate::search::Search::parse(&criteria, app.today()).map(|s| s.describe()).unwrap_or_default()
+                    ),
+                    searcher.explain_search(&criteria).await?,
+                ));
+                planned = true;
+            }
+        }
+        let n = latencies.len().max(1);
+        rows.push(SearchRow {
+            label: label.to_string(),
+            results: shown as f64 / n as f64,
+            latencies: Latencies(latencies),
+        });
+    }
+    // Likely duplicates before a new record, for a misspelt child born on the same day.
+    let mut latencies = Vec::new();
+    let mut shown = 0;
+    for record in &sample {
+        let (day, month, year) = date(record.date_of_birth());
+        if year.is_empty() {
+            continue;
+        }
+        let form = crate::new_child::NewChildForm {
+            given_name: record.details.given_name.clone(),
+            family_name: misspelt(&record.details.family_name),
+            day,
+            month,
+            year,
+            sex: "F".into(),
+            ethnicity: "NOBT".into(),
+            source: "2A".into(),
+            ..Default::default()
+        };
+        let begun = Instant::now();
+        shown += searcher.check_new_child(&form).await.map(|d| d.len()).unwrap_or(0);
+        latencies.push(begun.elapsed());
+    }
+    let n = latencies.len().max(1);
+    rows.push(SearchRow {
+        label: "a new child's likely duplicates".into(),
+        results: shown as f64 / n as f64,
+        latencies: Latencies(latencies),
+    });
+    Ok((rows, plans))
 }
 
 /// Worklist latency on a synthetic council of `population`, written into a scratch database:
@@ -345,6 +518,8 @@ pub async fn worklist(server: Option<&str>, population: u64, runs: usize) -> Res
             app.sign_in("bench.signer", password, &Client::default()).await?;
             signing_in.push(begun.elapsed());
         }
+        let (searches, search_plans) = searches(&app, runs).await?;
+        let indexed = app.store().search_entries().await?;
         app.close().await;
         Ok::<_, AppError>(WorklistBench {
             engine,
@@ -357,6 +532,9 @@ pub async fn worklist(server: Option<&str>, population: u64, runs: usize) -> Res
             recording: Latencies(recording),
             viewing: Latencies(viewing),
             signing_in: Latencies(signing_in),
+            searches,
+            search_plans,
+            indexed,
         })
     }
     .await;

@@ -137,7 +137,7 @@ pub fn kept_from(as_of: NaiveDate) -> NaiveDate {
 
 /// Bumped whenever the projection is computed differently (new columns, new rules): a database
 /// whose projections were written by an older careful is rebuilt when opened.
-pub(crate) const PROJECTION_VERSION: &str = "2";
+pub(crate) const PROJECTION_VERSION: &str = "3";
 
 /// The setting recording which [`PROJECTION_VERSION`] wrote the projections.
 const PROJECTION_SETTING: &str = "projection_version";

@@ -3,9 +3,10 @@
 //! [`check`] folds the record with the new events (so an impossible record is refused, naming
 //! the field), applies the guardrails where they apply, and computes the child's projection
 //! rows; the result, a [`Checked`], can only be made here. [`commit`] is the only caller of the
-//! store's append: it appends the checked events and writes the projection in the caller's
-//! transaction. Recording by a signed-in worker, importing a council's returns and generating a
-//! synthetic council all go through these two functions.
+//! store's append: it appends the checked events and writes the projections (the children list,
+//! duties and the search index) in the caller's transaction. Recording by a signed-in worker,
+//! importing a council's returns and generating a synthetic council all go through these two
+//! functions.
 //!
 //! `check` is pure (no database), so a synthetic council's children are checked on every core
 //! while one writer commits them.
@@ -17,7 +18,7 @@ use careful_domain::{
     ChildId, EventId, NewEvent, Override, Reason, RecordedAt, RecordedBy, Sequence, WorkerId, WorkingDayCalendar,
 };
 use careful_duties::{Breach, Policy};
-use careful_store::{ChildRow, DutyRow, Transaction};
+use careful_store::{ChildRow, DutyRow, SearchEntry, Transaction};
 
 use crate::AppError;
 use crate::duties::{last_date, projection};
@@ -64,6 +65,8 @@ pub(crate) struct Checked {
     envelopes: Vec<NewEvent>,
     row: ChildRow,
     duties: Vec<DutyRow>,
+    /// The child's entries in the search index.
+    search: Vec<SearchEntry>,
     record: ChildRecord,
 }
 
@@ -124,7 +127,8 @@ pub(crate) fn check(addition: Addition, policy: &Policy, today: NaiveDate) -> Re
     };
     let as_of = today.max(last_date(&record));
     let (row, duties) = projection(child, &record, policy, as_of);
-    Ok(Checked { child, expected, envelopes, row, duties, record })
+    let search = crate::search::index_entries(&record);
+    Ok(Checked { child, expected, envelopes, row, duties, search, record })
 }
 
 /// Decides what the guardrails' breaches allow: refused outright, or accepted only by a manager
@@ -168,10 +172,13 @@ pub(crate) async fn commit(tx: &mut Transaction, checked: Vec<Checked>) -> Resul
         let projections: Vec<(ChildRow, Vec<DutyRow>)> =
             new.iter().map(|c| (c.row.clone(), c.duties.clone())).collect();
         tx.insert_projections(&projections).await?;
+        let entries: Vec<(ChildId, &[SearchEntry])> = new.iter().map(|c| (c.child, c.search.as_slice())).collect();
+        tx.insert_search_entries(&entries).await?;
     }
     for c in existing {
         tx.append(c.child, c.expected, &c.envelopes).await?;
         tx.replace_projection(&c.row, &c.duties).await?;
+        tx.replace_search_entries(c.child, &c.search).await?;
     }
     for c in &checked {
         sequences.push(c.expected.advanced_by(c.envelopes.len()));
@@ -193,5 +200,6 @@ pub(crate) async fn reproject(
     let as_of = today.max(last_date(&record));
     let (row, duties) = projection(child, &record, policy, as_of);
     tx.replace_projection(&row, &duties).await?;
+    tx.replace_search_entries(child, &crate::search::index_entries(&record)).await?;
     Ok(())
 }

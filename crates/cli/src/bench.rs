@@ -23,10 +23,11 @@ pub enum BenchCommand {
     /// How fast every child's duties are worked out: generates a synthetic council and times
     /// the duties engine on each child's folded record, per core.
     Duties(FoldArgs),
-    /// Worklist query latency: writes a synthetic council into a scratch database and times
-    /// the worklist of a worker, a team, an IRO and the whole council, opening a child's record
-    /// and recording an event (each audited, with the duties projection updated in the same
-    /// transaction as a recording).
+    /// Worklist and search latency: writes a synthetic council into a scratch database and
+    /// times the worklist of a worker, a team, an IRO and the whole council, opening a child's
+    /// record, recording an event (each audited, with the projections updated in the same
+    /// transaction as a recording), and searches for people of every kind, with the database's
+    /// plan for them.
     Worklist(WorklistArgs),
 }
 
@@ -256,6 +257,25 @@ async fn worklist(args: WorklistArgs) -> Result<(), Failure> {
             l.percentile(0.5).as_secs_f64() * 1000.0,
             l.percentile(0.95).as_secs_f64() * 1000.0
         );
+    }
+    say!("");
+    say!("Searches as a front door worker, audited ({} people in the search index):", b.indexed);
+    say!("{:<44} {:>8} {:>12} {:>12}", "search", "results", "p50", "p95");
+    for row in &b.searches {
+        say!(
+            "{:<44} {:>8.1} {:>10.2}ms {:>10.2}ms",
+            row.label,
+            row.results,
+            row.latencies.percentile(0.5).as_secs_f64() * 1000.0,
+            row.latencies.percentile(0.95).as_secs_f64() * 1000.0
+        );
+    }
+    for (what, plan) in &b.search_plans {
+        say!("");
+        say!("How {} carries out a search by {what}:", b.engine);
+        for line in plan {
+            say!("  {line}");
+        }
     }
     Ok(())
 }

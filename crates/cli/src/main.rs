@@ -13,6 +13,7 @@ mod import;
 mod output;
 mod retention;
 mod sar;
+mod search;
 mod server;
 mod signin;
 mod validate;
@@ -104,6 +105,15 @@ enum Command {
     /// List children's records due for review under the council's retention periods (a
     /// looked-after child's record is kept until their 75th birthday). Nothing is deleted.
     Retention(retention::RetentionArgs),
+    /// Search for children, and people recorded in children's lives, by name, date of birth,
+    /// UPN, NHS number or postcode.
+    ///
+    /// Names match exactly, by their beginning ("Smi" finds Smith) and by how they sound (Smyth
+    /// finds Smith, Jonson finds Johnson); the closest come first, and a matching date of birth
+    /// or postcode raises a result. Records restricted without naming you are never shown. For
+    /// front door workers, social workers, managers, IROs, personal advisers and complaints
+    /// officers; every search is audited.
+    Search(search::SearchArgs),
 }
 
 #[derive(Args)]
@@ -264,6 +274,7 @@ async fn run(command: Command) -> Result<(), Failure> {
         Command::Token(command) => admin::token(command).await,
         Command::Audit(command) => admin::audit(command).await,
         Command::Sar(args) => sar::run(args).await,
+        Command::Search(args) => search::run(args).await,
         Command::Retention(args) => {
             retention::run(args, careful_domain::calendar::date_in_england(chrono::Utc::now())).await
         }

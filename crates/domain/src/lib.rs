@@ -11,6 +11,7 @@ pub mod codes;
 pub mod event;
 pub mod identifiers;
 pub mod ids;
+pub mod names;
 pub mod organisation;
 pub mod record;
 

@@ -1,5 +1,5 @@
-//! careful's storage: the append-only event log, its projections, accounts and sessions, access
-//! grants and the hash-chained audit log, on SQLite or PostgreSQL.
+//! careful's storage: the append-only event log, its projections (the search index among them),
+//! accounts and sessions, access grants and the hash-chained audit log, on SQLite or PostgreSQL.
 //!
 //! One API over two engines. Queries are written once in portable SQL and run on whichever pool
 //! is configured ([`Store::Sqlite`] or [`Store::Postgres`]); only the migrations differ, because
@@ -18,6 +18,7 @@ mod error;
 mod event_log;
 mod organisation;
 mod projection;
+mod search;
 mod settings;
 mod url;
 
@@ -33,6 +34,7 @@ pub use data_quality::Flag;
 pub use error::StoreError;
 pub use event_log::{AppendOutcome, LogPosition};
 pub use projection::{ChildRow, DutyRow, Scope, WorklistItem, WorklistQuery};
+pub use search::{Found, FoundPerson, NameTerms, PeopleQuery, SearchEntry};
 pub use url::{DatabaseUrl, Engine};
 
 /// Runs the same code against whichever engine's pool (or transaction) is configured. The

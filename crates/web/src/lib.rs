@@ -17,6 +17,7 @@ mod origin;
 mod pages;
 mod record;
 mod routes;
+mod search;
 mod session;
 mod sign_in;
 mod ssda903;
@@ -89,6 +90,14 @@ fn table(app: &App) -> (Router<App>, Vec<RouteInfo>) {
             Child(Action::ViewChild),
             "The page to show the child",
             chronology::child_view,
+        )
+        .get(search::PATH, Council(Action::SearchPeople), "Search for a child", search::search)
+        .get("/children/new", Council(Action::RegisterChild), "Start a new child's record", search::new_child)
+        .post(
+            "/children/new",
+            Council(Action::RegisterChild),
+            "Check for children already held, then start the record",
+            search::new_child_post,
         )
         .get("/children/{child}", Child(Action::ViewChild), "A child's record", children::summary)
         .post(

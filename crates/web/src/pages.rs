@@ -55,6 +55,9 @@ impl Layout {
             if p.role().is_manager() {
                 link("/team", "Team");
             }
+            if handle.may(Action::SearchPeople) {
+                link(crate::search::PATH, "Search");
+            }
             if handle.may(Action::CheckReturns) {
                 link(crate::ssda903::PATH, "Check SSDA903 files");
             }

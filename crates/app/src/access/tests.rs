@@ -238,12 +238,14 @@ fn a_service_manager_reaches_every_team_in_their_service() {
 #[test]
 fn council_wide_actions_by_role() {
     use Role::*;
-    // Columns: figures, caseload, register a child, own worklist, council worklist, check
-    // returns, export and import returns, generate, accounts, organisation, audit, retention.
+    // Columns: figures, caseload, register a child, search for people, own worklist, council
+    // worklist, check returns, export and import returns, generate, accounts, organisation,
+    // audit, retention.
     let actions = [
         Action::ViewFigures,
         Action::ViewCaseload,
         Action::RegisterChild,
+        Action::SearchPeople,
         Action::ViewWorklist(WorklistScope::Own),
         Action::ViewWorklist(WorklistScope::Council),
         Action::CheckReturns,
@@ -255,17 +257,18 @@ fn council_wide_actions_by_role() {
         Action::ViewAudit,
         Action::ViewRetention,
     ];
+    //                         fig case reg srch own cncl chk exp imp gen acc org aud ret
     let rows: [(Role, &str); 10] = [
-        (FrontDoor, "A A A A D D D D D D D D D"),
-        (SocialWorker, "A A A A D D D D D D D D D"),
-        (TeamManager, "A A A A D A D D D D D D D"),
-        (ServiceManager, "A A A A A A A A D D D D A"),
-        (Iro, "A A D A D D D D D D D D D"),
-        (PersonalAdviser, "A A D A D D D D D D D D D"),
-        (ComplaintsOfficer, "A A D A D D D D D D D D D"),
-        (PerformanceAnalyst, "A D D D A A A A D D D D D"),
-        (Scrutiny, "A D D D D D D D D D D D D"),
-        (Administrator, "A D D D D D D D A A A A A"),
+        (FrontDoor, "A A A A A D D D D D D D D D"),
+        (SocialWorker, "A A A A A D D D D D D D D D"),
+        (TeamManager, "A A A A A D A D D D D D D D"),
+        (ServiceManager, "A A A A A A A A A D D D D A"),
+        (Iro, "A A D A A D D D D D D D D D"),
+        (PersonalAdviser, "A A D A A D D D D D D D D D"),
+        (ComplaintsOfficer, "A A D A A D D D D D D D D D"),
+        (PerformanceAnalyst, "A D D D D A A A A D D D D D"),
+        (Scrutiny, "A D D D D D D D D D D D D D"),
+        (Administrator, "A D D D D D D D D A A A A A"),
     ];
     let mut wrong = Vec::new();
     for (role, expected) in rows {
@@ -345,6 +348,20 @@ fn denials_say_why() {
     let sw = principal(Role::SocialWorker, Via::Session);
     let Decision::Deny(why) = authorise(&sw, Action::ManageAccounts, Resource::Council) else { panic!() };
     assert_eq!(why, "only administrators may manage accounts");
+}
+
+#[test]
+fn searching_for_people_needs_the_read_scope_and_says_who_may() {
+    let reader = principal(Role::FrontDoor, Via::Token(vec![Scope::Read]));
+    assert_eq!(authorise(&reader, Action::SearchPeople, Resource::Council), Decision::Allow(None));
+    let recorder = principal(Role::FrontDoor, Via::Token(vec![Scope::Record]));
+    assert!(!authorise(&recorder, Action::SearchPeople, Resource::Council).is_allowed());
+    let analyst = principal(Role::PerformanceAnalyst, Via::Session);
+    let Decision::Deny(why) = authorise(&analyst, Action::SearchPeople, Resource::Council) else {
+        panic!("an analyst searched for children")
+    };
+    assert!(why.starts_with("only front door workers, social workers, team managers"), "{why}");
+    assert!(why.ends_with("complaints officers may search for children and the people in their lives"), "{why}");
 }
 
 #[test]

@@ -93,6 +93,11 @@ fn council_allows(action: careful_app::Action, role: &str) -> bool {
     ];
     match action {
         ViewCaseload => practitioners.contains(&role),
+        // Searching shows who children are: for practitioners, never analysts, scrutiny members
+        // or administrators.
+        SearchPeople => practitioners.contains(&role),
+        // Starting a record: the front door, social workers and their managers.
+        RegisterChild => ["front_door", "social_worker", "team_manager", "service_manager"].contains(&role),
         CheckReturns => ["team_manager", "service_manager", "performance_analyst"].contains(&role),
         ManageAccounts | ViewAudit => role == "administrator",
         ViewRetention => ["service_manager", "administrator"].contains(&role),

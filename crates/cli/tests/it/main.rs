@@ -10,6 +10,7 @@ mod cli;
 mod duties;
 mod generate;
 mod returns;
+mod search;
 mod security;
 mod store;
 mod web;
