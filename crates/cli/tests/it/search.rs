@@ -183,7 +183,7 @@ async fn searching_finds_children_by_any_detail_and_misspelt_names(engine: Engin
     let fola = Session::new(&careful.base_url);
     assert_eq!(fola.sign_in("fola.front", &c.fd_password).await.status, 303);
     // The navigation offers the search.
-    let home = fola.get("/").await;
+    let home = fola.get("/caseload").await;
     assert!(home.body.contains("href=\"/search\""), "{}", home.body);
     let empty = fola.get("/search").await;
     assert_eq!(empty.status, 200);

@@ -20,8 +20,13 @@ async fn serves_the_start_page_health_and_assets(engine: Engine) {
         "Testshire County Council",
     ]);
 
+    // Signed out, the front page leads to signing in.
+    let first = crate::support::process::http_no_redirects().get(careful.url("/")).send().await.unwrap();
+    assert_eq!(first.status(), 303);
+    assert_eq!(first.headers()["location"], "/sign-in");
     let page = get(&careful.url("/")).await;
     assert_eq!(page.status(), 200);
+    assert_eq!(page.url().path(), "/sign-in");
     let headers = page.headers().clone();
     assert_eq!(headers["content-type"], "text/html; charset=utf-8");
     assert_eq!(headers["cache-control"], "no-store");
@@ -36,17 +41,18 @@ async fn serves_the_start_page_health_and_assets(engine: Engine) {
         "Testshire County Council",
         "class=\"govuk-phase-banner\"",
         "class=\"govuk-footer\"",
-        "<h1 class=\"govuk-heading-xl\">careful</h1>",
-        "knows what the law says must happen next",
-        "href=\"/sign-in\"",
+        "<h1 class=\"govuk-heading-l\">Sign in to careful</h1>",
+        "action=\"/sign-in\"",
     ] {
-        assert!(html.contains(expected), "the start page lacks {expected:?}:\n{html}");
+        assert!(html.contains(expected), "the sign-in page lacks {expected:?}:\n{html}");
     }
     // Signed out: no figures at all, and no demo warning.
     assert!(!html.contains("app-figures__number"), "{html}");
     assert!(!html.contains("synthetic council"), "{html}");
-    // Signed in: the figures (an empty database: nothing to count yet) and the engine.
+    // Signed in without work of their own (an analyst): the start page, with the figures (an
+    // empty database: nothing to count yet) and the engine.
     let html = get_as(&token, &careful.url("/")).await.text().await.unwrap();
+    assert!(html.contains("<h1 class=\"govuk-heading-xl\">careful</h1>"), "{html}");
     assert!(html.contains("<span class=\"app-figures__number\">0</span>"), "{html}");
     let engine_name = match engine {
         Engine::Sqlite => "SQLite",
@@ -141,7 +147,7 @@ async fn the_demo_seeds_a_synthetic_council_once_and_reuses_it() {
         assert!(out.contains(username), "{username} missing from:\n{out}");
     }
     let html = get(&demo.url("/")).await.text().await.unwrap();
-    assert!(html.contains("Eastmoor Borough Council is a synthetic council"), "{html}");
+    assert!(html.contains("This is a demonstration with a synthetic council"), "{html}");
     assert!(html.contains("Every child, family and worker in it is synthetic"));
     let browser = crate::support::web::Session::new(&demo.base_url);
     let sign_in = browser.get("/sign-in").await;
@@ -149,9 +155,14 @@ async fn the_demo_seeds_a_synthetic_council_once_and_reuses_it() {
     assert!(sign_in.body.contains("value=\"demo.social.worker\""), "{}", sign_in.body);
     let signed_in = browser.demo_sign_in("demo.social.worker").await;
     assert_eq!(signed_in.status, 303, "{}", signed_in.body);
-    let html = browser.get("/").await.body;
+    // The front page takes a practitioner to their work.
+    let front = browser.get("/").await;
+    assert_eq!(front.status, 303);
+    let my_work = browser.get("/my-work").await;
+    assert_eq!(my_work.status, 200);
+    assert!(my_work.body.contains("<h1 class=\"govuk-heading-l\">My work</h1>"), "{}", my_work.body);
+    assert!(my_work.body.matches("href=\"/children/").count() >= 5, "{}", my_work.body);
     let figure = format!("<span class=\"app-figures__number\">{children}</span>");
-    assert!(html.contains(&figure), "{html}");
     // A newcomer sees a real caseload.
     let caseload = browser.get("/caseload").await;
     assert_eq!(caseload.status, 200);
