@@ -9,6 +9,7 @@ mod browser;
 mod cli;
 mod duties;
 mod generate;
+mod practice;
 mod returns;
 mod search;
 mod security;

@@ -216,7 +216,7 @@ pub fn summary(event: &ChildEvent) -> String {
             let seen = match (seen, seen_alone) {
                 (false, _) => "child not seen".to_string(),
                 (true, Some(SeenAlone::Yes)) => "child seen alone".to_string(),
-                (true, Some(SeenAlone::No { reason })) => format!("child seen, not alone ({reason:?})").to_lowercase(),
+                (true, Some(SeenAlone::No { reason })) => format!("child seen, not alone: {}", reason.describe()),
                 (true, None) => "child seen; whether alone not recorded".to_string(),
             };
             let mut kind = visit.describe().to_string();

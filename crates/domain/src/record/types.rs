@@ -90,6 +90,16 @@ pub enum NotSeenAloneReason {
     Unable,
 }
 
+impl NotSeenAloneReason {
+    pub fn describe(self) -> &'static str {
+        match self {
+            NotSeenAloneReason::ChildRefused => "the child refused",
+            NotSeenAloneReason::Inappropriate => "not appropriate, given the child's age and understanding",
+            NotSeenAloneReason::Unable => "the worker was unable to",
+        }
+    }
+}
+
 /// Whether the child was seen alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "alone", rename_all = "snake_case", deny_unknown_fields)]

@@ -358,6 +358,7 @@ fn form_page(
             let anchor = match form.fields.iter().find(|f| f.path == e.field).map(|f| f.widget) {
                 Some(Widget::Date | Widget::DateTime) => format!("{}-day", id_of(e.field)),
                 _ if e.field == "date" => "date-day".to_string(),
+                _ if e.field == "_note" => "note".to_string(),
                 _ => id_of(e.field),
             };
             (anchor, e.message.clone())
@@ -415,10 +416,10 @@ fn form_page(
             date: (answers.get("date-day").into(), answers.get("date-month").into(), answers.get("date-year").into()),
             date_error: error_of("date"),
             pieces,
-            reason: answers.get("reason").to_string(),
+            reason: answers.get("_note").to_string(),
             reason_label,
             reason_hint,
-            reason_error: error_of("reason"),
+            reason_error: error_of("_note"),
             errors,
             conflict: outcome.conflict,
             findings: outcome.findings,
@@ -548,7 +549,7 @@ async fn send(
     event: ChildEvent,
     date: NaiveDate,
 ) -> Response {
-    let reason_text = answers.get("reason").to_string();
+    let reason_text = answers.get("_note").to_string();
     let accept = answers.get("_accept") == "yes";
     let mut outcome = Outcome::default();
     let reason = if reason_text.is_empty() {
@@ -557,17 +558,17 @@ async fn send(
         match Reason::parse(reason_text.clone()) {
             Ok(r) => Some(r),
             Err(e) => {
-                outcome.errors.push(FieldError::new("reason", capital(&e.to_string())));
+                outcome.errors.push(FieldError::new("_note", capital(&e.to_string())));
                 return form_page(app, me, child, &s, target, &answers, outcome);
             }
         }
     };
     if target.correcting.is_some() && reason.is_none() {
-        outcome.errors.push(FieldError::new("reason", "Say why the entry is being corrected"));
+        outcome.errors.push(FieldError::new("_note", "Say why the entry is being corrected"));
         return form_page(app, me, child, &s, target, &answers, outcome);
     }
     if accept && reason.is_none() {
-        outcome.errors.push(FieldError::new("reason", "Say why you accept what the guardrails found"));
+        outcome.errors.push(FieldError::new("_note", "Say why you accept what the guardrails found"));
         return form_page(app, me, child, &s, target, &answers, outcome);
     }
     let mut proposed = careful_app::record::Proposed::new(event, date);
@@ -597,11 +598,16 @@ async fn send(
             }
             match error {
                 AppError::Record(e) => {
-                    let field = target.form.field_for(e.field);
+                    // A correction's reason is the note; any other field is the form's.
+                    let field = if e.field == "reason" && target.correcting.is_some() {
+                        "_note"
+                    } else {
+                        target.form.field_for(e.field)
+                    };
                     outcome.errors.push(FieldError::new(field, capital(&e.problem)));
                 }
                 AppError::Invalid(problems) => outcome.errors = problems,
-                AppError::Override(message) => outcome.errors.push(FieldError::new("reason", capital(&message))),
+                AppError::Override(message) => outcome.errors.push(FieldError::new("_note", capital(&message))),
                 error => return failure(&Layout::new(app, &me.visitor, ""), error),
             }
             form_page(app, me, child, &s, target, &answers, outcome)

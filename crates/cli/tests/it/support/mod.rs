@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod oidc;
 pub mod pg;
+pub mod practice;
 pub mod process;
 pub mod web;
 
