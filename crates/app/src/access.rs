@@ -109,6 +109,32 @@ impl Role {
         }
     }
 
+    /// The role within a sentence: "social worker", "independent reviewing officer (IRO)".
+    pub fn in_sentence(self) -> String {
+        let words = self.describe();
+        let mut chars = words.chars();
+        match chars.next() {
+            Some(first) => first.to_lowercase().chain(chars).collect(),
+            None => String::new(),
+        }
+    }
+
+    /// One, within a sentence: "a social worker", "an administrator".
+    pub fn with_article(self) -> String {
+        let words = self.in_sentence();
+        let article = if words.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+        format!("{article} {words}")
+    }
+
+    /// More than one, within a sentence: "social workers", "independent reviewing officers (IROs)".
+    pub fn plural(self) -> String {
+        match self {
+            Role::Iro => "independent reviewing officers (IROs)".to_string(),
+            Role::FrontDoor => "front door workers".to_string(),
+            _ => format!("{}s", self.in_sentence()),
+        }
+    }
+
     /// Whether the role works with children's records (and so needs a linked worker to record).
     pub fn is_practitioner(self) -> bool {
         matches!(
@@ -484,11 +510,11 @@ pub fn authorise(principal: &Principal, action: Action, resource: Resource<'_>) 
 }
 
 fn role_names(roles: &[Role]) -> String {
-    let names: Vec<String> = roles.iter().map(|r| r.describe().to_lowercase()).collect();
+    let names: Vec<String> = roles.iter().map(|r| r.plural()).collect();
     match names.as_slice() {
         [] => String::new(),
-        [one] => format!("{one}s"),
-        [init @ .., last] => format!("{}s and {last}s", init.join("s, ")),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
 
@@ -511,7 +537,7 @@ fn authorise_council(p: &Principal, action: Action) -> Decision {
         ),
         Action::ViewWorklist(scope) => match scope {
             WorklistScope::Own if p.role.is_practitioner() => Decision::Allow(None),
-            WorklistScope::Own => Decision::Deny(format!("a {} has no worklist of their own", p.role.describe())),
+            WorklistScope::Own => Decision::Deny(format!("{} has no worklist of their own", p.role.with_article())),
             WorklistScope::OtherWorker { same_team } => match p.role {
                 TeamManager if same_team => Decision::Allow(None),
                 ServiceManager | PerformanceAnalyst => Decision::Allow(None),
@@ -610,12 +636,12 @@ fn authorise_child(p: &Principal, action: Action, c: &ChildFacts) -> Decision {
     if !role_may(p.role, action) {
         return Decision::Deny(match action {
             Action::RecordForChild => {
-                format!("a {} cannot record in children's records", p.role.describe().to_lowercase())
+                format!("{} cannot record in children's records", p.role.with_article())
             }
             Action::RestrictChild => "only team managers and service managers may restrict a record".into(),
             Action::GrantAccess => "only team managers and service managers may grant access to a record".into(),
             Action::SubjectAccess => "only managers and administrators may export everything held about a child".into(),
-            _ => format!("a {} cannot {}", p.role.describe().to_lowercase(), action.describe()),
+            _ => format!("{} cannot {}", p.role.with_article(), action.describe()),
         });
     }
     let through_record = relationships(p, c).into_iter().find(|b| role_reaches(p.role, *b));

@@ -38,7 +38,7 @@ impl Layout {
         let mut user = None;
         if let Some(handle) = visitor.handle(app) {
             let p = handle.principal();
-            user = Some((p.display_name().to_string(), p.role().describe().to_string()));
+            user = Some((p.display_name().to_string(), p.role().in_sentence()));
             let mut link = |href: &'static str, label: &str| {
                 nav.push(NavItem { href, label: label.to_string(), active: section == href });
             };

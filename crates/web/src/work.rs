@@ -88,11 +88,13 @@ struct MyWorkPage {
     later: Vec<DutyRow>,
     soon_days: i64,
     today: String,
+    unread_alerts: i64,
 }
 
 /// `GET /my-work`.
 pub(crate) async fn my_work(State(app): State<App>, me: Me) -> Response {
     let layout = Layout::new(&app, &me.visitor, "/my-work");
+    let unread_alerts = me.handle.unread_alerts().await.unwrap_or(0);
     match me.handle.my_work().await {
         Ok(work) => render(
             StatusCode::OK,
@@ -104,6 +106,7 @@ pub(crate) async fn my_work(State(app): State<App>, me: Me) -> Response {
                 later: work.later.iter().map(DutyRow::from_entry).collect(),
                 soon_days: careful_app::work::SOON_DAYS,
                 today: long_date(app.today()),
+                unread_alerts,
             },
         ),
         Err(error) => failure(&layout, error),

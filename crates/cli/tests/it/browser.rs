@@ -131,6 +131,7 @@ async fn the_start_page_is_styled_by_gov_uk_frontend_and_accessible() {
         "--council-name",
         "Testshire County Council",
     ]);
+    // Signed out, the front page is the sign-in page.
     browser.client().goto(&careful.url("/")).await.expect("open the start page");
 
     // careful-body.js ran before paint, and careful.js (an ES module) started GOV.UK Frontend,
@@ -151,7 +152,7 @@ async fn the_start_page_is_styled_by_gov_uk_frontend_and_accessible() {
         .eval(
             "const s = (sel, prop) => getComputedStyle(document.querySelector(sel))[prop];
              return {
-               bodyFont: s('p.govuk-body', 'fontFamily'),
+               bodyFont: s('label.govuk-label', 'fontFamily'),
                headingFont: s('h1', 'fontFamily'),
                headerBackground: s('.govuk-generic-header', 'backgroundColor'),
                h1Weight: s('h1', 'fontWeight'),
@@ -168,10 +169,10 @@ async fn the_start_page_is_styled_by_gov_uk_frontend_and_accessible() {
     }
     assert_eq!(style["headerBackground"], "rgb(11, 12, 12)", "{style}");
     assert_eq!(style["h1Weight"], "700", "{style}");
-    assert_eq!(style["h1Size"], "48px", "{style}");
+    assert_eq!(style["h1Size"], "36px", "{style}");
     assert_eq!(style["widthContainer"], "960px", "{style}");
     assert_eq!(style["skipLinkPosition"], "absolute", "{style}");
-    assert_eq!(style["title"], "Children's social care records – careful – Testshire County Council");
+    assert_eq!(style["title"], "Sign in – careful – Testshire County Council");
 
     let violations = browser.accessibility_violations().await;
     assert!(violations.is_empty(), "accessibility failures on the start page:\n{}", violations.join("\n"));
@@ -336,7 +337,7 @@ async fn the_demonstration_in_a_browser_signs_in_with_one_click_and_its_pages_ar
     assert!(page.contains("Who has looked at this record") && page.contains("Opened the record"), "{page}");
     accessible(&browser, "a child's record").await;
     // Restricting it, naming nobody else.
-    client.find(Locator::Css("details summary")).await.unwrap().click().await.unwrap();
+    client.find(Locator::Css("#restrict-details summary")).await.unwrap().click().await.unwrap();
     client.find(Locator::Css("label[for='category']")).await.unwrap().click().await.unwrap();
     client
         .find(Locator::Css("#reason"))
@@ -394,5 +395,206 @@ async fn the_demonstration_in_a_browser_signs_in_with_one_click_and_its_pages_ar
     client.goto(&demo.url(&child)).await.unwrap();
     assert_eq!(wait_for(&browser, "h1").await.text().await.unwrap(), "You cannot do that");
     accessible(&browser, "a refusal").await;
+    browser.close().await;
+}
+
+/// Where the browser tests save their screenshots: `$CAREFUL_TEST_OUTPUT/screenshots`, or
+/// `test-output/screenshots` in the workspace.
+fn screenshots() -> PathBuf {
+    let base = std::env::var_os("CAREFUL_TEST_OUTPUT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../test-output")));
+    let dir = base.join("screenshots");
+    std::fs::create_dir_all(&dir).expect("make the screenshots folder");
+    dir
+}
+
+/// Checks the page with axe-core, then saves a screenshot of the whole page as `name.png`.
+async fn page_kind(browser: &Browser, name: &str) {
+    accessible(browser, name).await;
+    let client = browser.client();
+    let height = browser.eval("return document.documentElement.scrollHeight;").await.as_u64().unwrap_or(1000);
+    client.set_window_size(1280, height.clamp(700, 6000) as u32).await.unwrap();
+    let png = client.screenshot().await.expect("a screenshot");
+    std::fs::write(screenshots().join(format!("{name}.png")), png).unwrap();
+    client.set_window_size(1280, 1000).await.unwrap();
+}
+
+/// Signs in through the sign-in page (and the second factor's, with `code` for it).
+async fn sign_in_in(
+    browser: &Browser,
+    base: &Careful,
+    username: &str,
+    password: &str,
+    code: Option<&dyn Fn(i64) -> String>,
+) {
+    let client = browser.client();
+    client.goto(&base.url("/sign-in")).await.unwrap();
+    client.find(Locator::Css("#username")).await.unwrap().send_keys(username).await.unwrap();
+    client.find(Locator::Css("#password")).await.unwrap().send_keys(password).await.unwrap();
+    client.find(Locator::Css("form[action='/sign-in'] button")).await.unwrap().click().await.unwrap();
+    if let Some(code) = code {
+        for offset in [0, 1, 2] {
+            wait_for(browser, "#code").await.send_keys(&code(offset)).await.unwrap();
+            client
+                .find(Locator::Css("form[action='/sign-in/two-factor'] button"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            wait_for(browser, "h1").await;
+            if client.find(Locator::Css(".app-signed-in")).await.is_ok() {
+                break;
+            }
+        }
+    }
+    wait_for(browser, ".app-signed-in").await;
+}
+
+/// Clicks the form's main button.
+async fn submit(browser: &Browser) {
+    browser
+        .client()
+        .find(Locator::Css("main form[method='post'] button[type='submit']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// A practitioner's day in Chromium: My work shows an overdue visit; the visit is recorded
+/// with the child seen alone and what they said; the duty shows as met and the chronology
+/// shows the visit; a second browser's entry meanwhile gives the first the conflict message
+/// without losing what was typed; search finds the child by a misspelt surname. Every page
+/// passes axe-core, and a screenshot of each kind of page is saved.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_practitioner_records_an_overdue_visit_in_the_browser() {
+    let Some(browser) = Browser::start().await else { return };
+    let db = TestDb::new(Engine::Sqlite).unwrap();
+    let p = crate::support::practice::practice(&db.url_string()).await;
+    let careful = Careful::serve(&db.url_string());
+    let client = browser.client();
+    let mia = p.mia.to_string();
+
+    // Signed out, the front page is the sign-in page.
+    client.goto(&careful.url("/")).await.unwrap();
+    assert_eq!(wait_for(&browser, "h1").await.text().await.unwrap(), "Sign in to careful");
+    page_kind(&browser, "sign-in").await;
+    client.find(Locator::Css("#username")).await.unwrap().send_keys("sam.social").await.unwrap();
+    client.find(Locator::Css("#password")).await.unwrap().send_keys(&p.sam_password).await.unwrap();
+    client.find(Locator::Css("form[action='/sign-in'] button")).await.unwrap().click().await.unwrap();
+
+    // My work: the overdue visit, first.
+    wait_for(&browser, "#overdue-count").await;
+    assert_eq!(client.find(Locator::Css("h1")).await.unwrap().text().await.unwrap(), "My work");
+    let overdue = client.find(Locator::Css("table.app-duty-table")).await.unwrap().text().await.unwrap();
+    assert!(overdue.contains("Mia Smith") && overdue.contains("Overdue by 53 days"), "{overdue}");
+    // The arithmetic opens beneath the duty.
+    client.find(Locator::Css("table.app-duty-table details summary")).await.unwrap().click().await.unwrap();
+    page_kind(&browser, "my-work").await;
+    client.find(Locator::Css("table.app-duty-table a[href*='/record/visit']")).await.unwrap().click().await.unwrap();
+
+    // The visit form, prefilled: seen alone, and what Mia said.
+    wait_for(&browser, "#wishes-and-feelings").await;
+    assert_eq!(client.find(Locator::Css("h1")).await.unwrap().text().await.unwrap(), "Record a visit");
+    page_kind(&browser, "record-form").await;
+    // Nothing about being seen alone: the error summary, linked to the question.
+    submit(&browser).await;
+    let summary = wait_for(&browser, ".govuk-error-summary").await.text().await.unwrap();
+    assert!(summary.contains("Select whether the child was seen alone"), "{summary}");
+    page_kind(&browser, "record-form-errors").await;
+    client.find(Locator::Css("label[for='seen-alone-alone']")).await.unwrap().click().await.unwrap();
+    let said = "I like it here but I miss my brother";
+    client.find(Locator::Css("#wishes-and-feelings")).await.unwrap().send_keys(said).await.unwrap();
+    submit(&browser).await;
+
+    // The child's page: saved, and the duty met.
+    let banner = wait_for(&browser, ".govuk-notification-banner--success").await.text().await.unwrap();
+    assert!(banner.contains("Saved in Mia's record"), "{banner}");
+    let page = client.source().await.unwrap();
+    assert!(page.contains("Met in the last 90 days") && page.contains("Met 53 days late"), "{page}");
+    assert!(client.find(Locator::Css("#wishes")).await.unwrap().text().await.unwrap().contains(said));
+    page_kind(&browser, "child").await;
+
+    // The chronology shows the visit, and prints.
+    client.find(Locator::Css(".moj-sub-navigation__link[href$='/chronology']")).await.unwrap().click().await.unwrap();
+    let timeline = wait_for(&browser, "#chronology").await.text().await.unwrap();
+    assert!(timeline.contains("Statutory visit: child seen alone") && timeline.contains(said), "{timeline}");
+    assert!(timeline.contains("recorded by Sam Social"), "{timeline}");
+    page_kind(&browser, "chronology").await;
+    client.goto(&careful.url(&format!("/children/{mia}/chronology?print=yes"))).await.unwrap();
+    wait_for(&browser, "#chronology").await;
+    page_kind(&browser, "chronology-print").await;
+    client.goto(&careful.url(&format!("/children/{mia}/chronology"))).await.unwrap();
+    client.find(Locator::Css("#chronology a[href$='/correct']")).await.unwrap().click().await.unwrap();
+    wait_for(&browser, "#note").await;
+    page_kind(&browser, "correction").await;
+
+    // The child's own page, and what can be recorded.
+    client.goto(&careful.url(&format!("/children/{mia}/my-plan"))).await.unwrap();
+    assert_eq!(wait_for(&browser, "h1").await.text().await.unwrap(), "Hello, Mia");
+    page_kind(&browser, "child-view").await;
+    client.goto(&careful.url(&format!("/children/{mia}/record"))).await.unwrap();
+    wait_for(&browser, ".app-record-area").await;
+    page_kind(&browser, "record-menu").await;
+    // The guardrails, before anything is typed.
+    client.goto(&careful.url(&format!("/children/{mia}/record/placement-change"))).await.unwrap();
+    wait_for(&browser, ".app-guardrail-preview").await;
+    page_kind(&browser, "guardrails").await;
+
+    // Two browsers on the same child: the first opens a health assessment form and fills it in;
+    // the second records a dental check meanwhile; the first is told, and keeps its answers.
+    client.goto(&careful.url(&format!("/children/{mia}/record/health-assessment"))).await.unwrap();
+    wait_for(&browser, "label[for='assessment']").await.click().await.unwrap();
+    client.find(Locator::Css("#note")).await.unwrap().send_keys("Seen by Dr Patel at the clinic").await.unwrap();
+    let other = Browser::start().await.expect("a second browser");
+    sign_in_in(&other, &careful, "sam.social", &p.sam_password, None).await;
+    other.client().goto(&careful.url(&format!("/children/{mia}/record/dental-check"))).await.unwrap();
+    wait_for(&other, "#date-day").await;
+    submit(&other).await;
+    wait_for(&other, ".govuk-notification-banner--success").await;
+    submit(&browser).await;
+    let conflict = wait_for(&browser, "#conflict").await.text().await.unwrap();
+    assert!(conflict.contains("Dental check") && conflict.contains("recorded by Sam Social"), "{conflict}");
+    let kept = browser
+        .eval("return [document.getElementById('assessment').checked, document.getElementById('note').value];")
+        .await;
+    assert_eq!(kept, json!([true, "Seen by Dr Patel at the clinic"]), "the answers are kept");
+    page_kind(&browser, "conflict").await;
+    submit(&browser).await;
+    wait_for(&browser, ".govuk-notification-banner--success").await;
+
+    // Search finds Mia by a misspelt surname.
+    client.goto(&careful.url("/search")).await.unwrap();
+    wait_for(&browser, "#name").await.send_keys("Mia Smyth").await.unwrap();
+    client.find(Locator::Css("main form button")).await.unwrap().click().await.unwrap();
+    wait_for(&browser, "#results").await;
+    let results = client.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
+    assert!(results.contains("Mia Smith"), "{results}");
+    page_kind(&browser, "search").await;
+    client.goto(&careful.url("/caseload")).await.unwrap();
+    wait_for(&browser, "#caseload").await;
+    page_kind(&browser, "caseload").await;
+
+    // The team manager's view of the team, and the IRO's view, in the second browser.
+    let secret = p.tess_secret.clone();
+    let code = move |offset: i64| crate::support::accounts::totp(&secret, chrono::Utc::now(), offset);
+    other.client().find(Locator::Css(".app-signed-in__form button")).await.unwrap().click().await.unwrap();
+    wait_for(&other, "form[action='/sign-in']").await;
+    sign_in_in(&other, &careful, "tess.manager", &p.tess_password, Some(&code)).await;
+    other.client().goto(&careful.url("/team")).await.unwrap();
+    let team = wait_for(&other, "main table").await.text().await.unwrap();
+    assert!(team.contains("Sam Social"), "{team}");
+    page_kind(&other, "team").await;
+    other.client().find(Locator::Css(".app-signed-in__form button")).await.unwrap().click().await.unwrap();
+    wait_for(&other, "form[action='/sign-in']").await;
+    sign_in_in(&other, &careful, "ida.reviewer", &p.ida_password, None).await;
+    other.client().goto(&careful.url("/iro")).await.unwrap();
+    let iro = wait_for(&other, "main table").await.text().await.unwrap();
+    assert!(iro.contains("Mia Smith"), "{iro}");
+    page_kind(&other, "iro").await;
+    other.close().await;
     browser.close().await;
 }

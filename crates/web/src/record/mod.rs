@@ -63,7 +63,6 @@ pub(crate) enum Piece {
     },
     RevealStart {
         id: String,
-        hidden: bool,
         kind: &'static str,
     },
     RevealEnd,
@@ -221,7 +220,7 @@ impl Builder<'_> {
                 reveals: reveals.clone(),
             });
             if let Some(reveal) = reveals {
-                self.pieces.push(Piece::RevealStart { id: reveal, hidden: !checked, kind });
+                self.pieces.push(Piece::RevealStart { id: reveal, kind });
                 for f in beneath {
                     self.field(f);
                 }
