@@ -541,3 +541,138 @@ pub async fn worklist(server: Option<&str>, population: u64, runs: usize) -> Res
     scratch.remove().await?;
     result
 }
+
+/// The council `careful bench web` measures pages against: a synthetic council in a scratch
+/// database removed afterwards, or one kept under a name for later runs.
+pub struct WebCouncil {
+    pub app: App,
+    pub engine: &'static str,
+    /// The children's records it holds, and their events.
+    pub children: u64,
+    pub events: u64,
+    /// How long writing it took, when this run wrote it.
+    pub written: Option<Duration>,
+    pub today: NaiveDate,
+    scratch: Option<ScratchDatabase>,
+}
+
+impl WebCouncil {
+    /// A synthetic council of `population` children (one year to 31 March 2026, seen four
+    /// weeks later), written into a scratch database on `server` (or SQLite), or, with `keep`,
+    /// into the database of that name, which is reused as it is when it already holds one.
+    pub async fn open(server: Option<&str>, population: u64, keep: Option<&str>) -> Result<WebCouncil, AppError> {
+        let end = NaiveDate::from_ymd_opt(2026, 3, 31).expect("valid date");
+        let today = end + chrono::Days::new(28);
+        let (url, scratch) = match keep {
+            Some(name) => (kept_database(server, name).await?, None),
+            None => {
+                let scratch = ScratchDatabase::create(server).await?;
+                (scratch.url().to_string(), Some(scratch))
+            }
+        };
+        let clock = FixedClock(today.and_hms_opt(12, 0, 0).expect("valid time").and_utc());
+        let app = App::open(&url, Settings::command_line(), Arc::new(clock)).await?;
+        let engine = app.store().engine().name();
+        let mut written = None;
+        if app.store().counts().await?.children == 0 {
+            let options = careful_synth::Options { population, years: 1, ..careful_synth::demo_options(end) };
+            let year = careful_domain::CollectionYear::containing(end).expect("a collection year");
+            let begun = Instant::now();
+            generate(
+                GenerateRequest {
+                    options,
+                    app: Some(app.clone()),
+                    ssda903_dir: None,
+                    cin_file: None,
+                    year,
+                    injected_file: None,
+                },
+                Arc::new(|_| {}),
+            )
+            .await?;
+            written = Some(begun.elapsed());
+        }
+        let counts = app.store().counts().await?;
+        Ok(WebCouncil { app, engine, children: counts.children, events: counts.events, written, today, scratch })
+    }
+
+    /// Signs in `sessions` social workers (the workers with the biggest caseloads, each with an
+    /// account made for the purpose, or reused when the council was kept), with a password as
+    /// anyone would, and returns each session's cookie value and the worker's caseload size.
+    /// More sessions than workers share workers, as one person in two tabs does.
+    pub async fn sign_in_social_workers(&self, sessions: usize) -> Result<Vec<(String, u64)>, AppError> {
+        let store = self.app.store();
+        let mut workers = Vec::new();
+        for (worker, n) in store.caseload_sizes().await? {
+            if workers.len() >= sessions {
+                break;
+            }
+            if store.worker(worker).await?.is_some_and(|w| w.role == WorkerRole::SocialWorker && w.left.is_none()) {
+                workers.push((worker, n));
+            }
+        }
+        if workers.is_empty() {
+            return Err(AppError::Synthetic("the synthetic council has no social worker with a caseload".into()));
+        }
+        let password = "a long benchmark passphrase";
+        let hash = crate::password::hash_blocking(password.to_string()).await?;
+        let client = Client { ip: None, user_agent: Some("careful bench web".into()) };
+        let mut cookies = Vec::with_capacity(sessions);
+        for (i, (worker, n)) in workers.iter().cycle().take(sessions).enumerate() {
+            let username = format!("bench.web.{}", i % workers.len());
+            if store.account_by_username(&username).await?.is_none() {
+                let mut tx = store.begin().await?;
+                tx.insert_account(&NewAccount {
+                    id: *AccountId::new().as_uuid(),
+                    username: username.clone(),
+                    display_name: format!("Bench social worker {i}"),
+                    worker: Some(*worker),
+                    password_hash: Some(hash.clone()),
+                    created_at: self.app.now(),
+                    synthetic: true,
+                    role: Role::SocialWorker.as_str().into(),
+                    service: None,
+                    created_by: None,
+                    reason: Some("made by careful bench web".into()),
+                })
+                .await?;
+                tx.commit().await?;
+            }
+            let session = self.app.sign_in(&username, password, &client).await?;
+            cookies.push((session.token, *n));
+        }
+        Ok(cookies)
+    }
+
+    /// The bytes the database takes.
+    pub async fn size(&self) -> Result<u64, AppError> {
+        Ok(self.app.store().database_size().await?)
+    }
+
+    /// Closes the database, and removes it unless it was kept.
+    pub async fn close(self) -> Result<(), AppError> {
+        self.app.close().await;
+        match self.scratch {
+            Some(scratch) => scratch.remove().await,
+            None => Ok(()),
+        }
+    }
+}
+
+/// The URL of the kept database `name`: on the PostgreSQL server `server` names (created if it
+/// is not there), or an SQLite file of that name in the temporary folder.
+async fn kept_database(server: Option<&str>, name: &str) -> Result<String, AppError> {
+    use careful_store::{DatabaseUrl, Engine, admin};
+    match server.map(str::parse::<DatabaseUrl>).transpose()? {
+        Some(server) if server.engine() == Engine::Postgres => {
+            if !admin::postgres_database_exists(&server, name).await? {
+                admin::create_postgres_database(&server, name).await?;
+            }
+            Ok(server.with_database(name).expose_secret().to_string())
+        }
+        _ => {
+            let path = std::env::temp_dir().join(format!("{name}.db"));
+            Ok(DatabaseUrl::sqlite_file(&path).expose_secret().to_string())
+        }
+    }
+}

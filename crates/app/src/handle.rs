@@ -242,7 +242,7 @@ impl UserHandle {
         };
         let now = self.app.now();
         let rows = self.app.store().caseload(&query, self.app.today()).await?;
-        let names = self.app.names().await?;
+        let names = self.app.names_of(rows.iter().filter_map(|r| r.access.worker).collect()).await?;
         let mut out = Vec::new();
         for row in rows {
             let f = facts(&row.access, now);
@@ -284,8 +284,8 @@ impl UserHandle {
 
     async fn summarise(&self, opened: Opened) -> Result<ChildSummary, AppError> {
         let store = self.app.store();
-        let names = self.app.names().await?;
-        let accounts = self.app.account_names().await?;
+        let row = &opened.facts;
+        let names = self.app.names_of([row.worker, row.iro, row.adviser].into_iter().flatten().collect()).await?;
         let today = self.app.today();
         let child = opened.facts.child;
         let record = opened.record;
@@ -331,11 +331,20 @@ impl UserHandle {
         let flags = self.app.data_quality(child).await?;
         let access_log = self.app.access_log(child, 50).await?;
         let now = self.app.now();
-        let grants = store
+        let grants: Vec<_> = store
             .grants_to(child)
             .await?
             .into_iter()
             .filter(|g| g.revoked_at.is_none() && g.valid_until > now)
+            .collect();
+        let mut named: Vec<Uuid> = grants.iter().flat_map(|g| [g.account, g.granted_by]).collect();
+        if let Some(r) = &opened.facts.restriction {
+            named.push(r.restricted_by);
+            named.extend(r.members.iter().copied());
+        }
+        let accounts = self.app.account_names_of(named).await?;
+        let grants = grants
+            .into_iter()
             .map(|g| GrantView {
                 id: g.id,
                 to: accounts.get(&g.account).cloned().unwrap_or_else(|| g.account.to_string()),
@@ -749,6 +758,32 @@ impl App {
             workers: store.workers().await?.into_iter().map(|w| (w.id, w.name)).collect(),
             teams: store.teams().await?.into_iter().map(|t| (t.id, t.name)).collect(),
         })
+    }
+
+    /// The names of just these workers, and of every team (a council has few teams): for pages
+    /// that name a few people, without reading every worker.
+    pub(crate) async fn names_of(&self, mut ids: Vec<WorkerId>) -> Result<Names, AppError> {
+        let store = self.store();
+        ids.sort();
+        ids.dedup();
+        Ok(Names {
+            workers: store.workers_by_id(&ids).await?.into_iter().map(|w| (w.id, w.name)).collect(),
+            teams: store.teams().await?.into_iter().map(|t| (t.id, t.name)).collect(),
+        })
+    }
+
+    /// The display names with usernames of just these accounts, by account ID.
+    pub(crate) async fn account_names_of(&self, ids: Vec<Uuid>) -> Result<HashMap<Uuid, String>, AppError> {
+        let mut out = HashMap::new();
+        for id in ids {
+            if out.contains_key(&id) {
+                continue;
+            }
+            if let Some(a) = self.store().account(id).await? {
+                out.insert(id, format!("{} ({})", a.display_name, a.username));
+            }
+        }
+        Ok(out)
     }
 
     /// Accounts' display names with usernames, by account ID.

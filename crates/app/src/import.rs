@@ -276,6 +276,9 @@ impl UserHandle {
         )
         .await?;
         tx.commit().await?;
+        if imported_children > 0 {
+            self.app().store().analyze().await?;
+        }
         out.imported = imported_children;
         out.unchanged = ready.len() - imported_children;
         out.flagged_children = flagged.len();

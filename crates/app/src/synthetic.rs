@@ -303,6 +303,7 @@ pub async fn generate(
             )
             .await?;
         tx.commit().await?;
+        app.store().analyze().await?;
     }
     let mut report = report;
     if let Some(path) = &request.injected_file {

@@ -29,6 +29,37 @@ pub enum BenchCommand {
     /// transaction as a recording), and searches for people of every kind, with the database's
     /// plan for them.
     Worklist(WorklistArgs),
+    /// Web pages under load: serves careful over HTTP on 127.0.0.1 against a synthetic council
+    /// and has many signed-in social workers open My work and their children's pages at once,
+    /// each page through the whole path (session, authorise, query, render, audit). Reports
+    /// throughput and p50/p95/p99 latency of each page, and the database's size.
+    Web(WebArgs),
+}
+
+#[derive(Args)]
+pub struct WebArgs {
+    /// A PostgreSQL server to measure (a scratch database is created on it, or the --keep
+    /// database used), or sqlite:// for SQLite [default: SQLite in a temporary folder].
+    #[arg(long, value_name = "URL")]
+    pub(crate) database: Option<String>,
+    /// Children aged 0 to 17 in the synthetic council (1,000,000 is a large county).
+    #[arg(long, default_value_t = 80_000)]
+    pub(crate) population: u64,
+    /// Signed-in social workers using careful at once, each in their own connection.
+    #[arg(long, default_value_t = 200)]
+    pub(crate) sessions: usize,
+    /// How long to measure for, after every session has opened its caseload once.
+    #[arg(long, default_value_t = 60)]
+    pub(crate) seconds: u64,
+    /// Each session's pause between pages, in milliseconds, on average (each pause is drawn
+    /// between half and one and a half times this; 0: as fast as the server answers).
+    #[arg(long, default_value_t = 0)]
+    pub(crate) think_ms: u64,
+    /// Keep the council in a database of this name (on the --database server, or an SQLite
+    /// file in the temporary folder) and reuse it on later runs, instead of writing a new one
+    /// and removing it.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) keep: Option<String>,
 }
 
 #[derive(Args)]
@@ -77,6 +108,7 @@ pub async fn run(command: BenchCommand) -> Result<(), Failure> {
         BenchCommand::Fold(args) => fold(args),
         BenchCommand::Duties(args) => duties(args),
         BenchCommand::Worklist(args) => worklist(args).await,
+        BenchCommand::Web(args) => crate::bench_web::run(args).await,
     }
 }
 

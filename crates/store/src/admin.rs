@@ -34,6 +34,16 @@ pub async fn create_postgres_database(server: &DatabaseUrl, name: &str) -> Resul
     Ok(server.with_database(name))
 }
 
+/// Whether database `name` exists on the PostgreSQL server `server` points at.
+pub async fn postgres_database_exists(server: &DatabaseUrl, name: &str) -> Result<bool, StoreError> {
+    check_name(name)?;
+    let mut conn = admin_connection(server).await?;
+    let found: Option<i32> =
+        sqlx::query_scalar("SELECT 1 FROM pg_database WHERE datname = $1").bind(name).fetch_optional(&mut conn).await?;
+    conn.close().await?;
+    Ok(found.is_some())
+}
+
 /// Drops database `name` on the server, disconnecting anyone still using it.
 pub async fn drop_postgres_database(server: &DatabaseUrl, name: &str) -> Result<(), StoreError> {
     check_name(name)?;

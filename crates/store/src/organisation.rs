@@ -125,6 +125,27 @@ impl Store {
         rows.into_iter().map(worker_from_row).collect()
     }
 
+    /// The workers with these IDs (those that exist), for naming the few people a page shows
+    /// without reading every worker.
+    pub async fn workers_by_id(&self, ids: &[WorkerId]) -> Result<Vec<Worker>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<WorkerRow> = on_pool!(self, |pool| {
+            let mut q = sqlx::QueryBuilder::new(
+                "SELECT id, name, role, team_id, employment, started_on, left_on, registration FROM workers \
+                 WHERE id IN (",
+            );
+            let mut list = q.separated(", ");
+            for id in ids {
+                list.push_bind(*id.as_uuid());
+            }
+            q.push(")");
+            q.build_query_as().fetch_all(pool).await
+        })?;
+        rows.into_iter().map(worker_from_row).collect()
+    }
+
     /// The worker with this ID, if there is one.
     pub async fn worker(&self, id: WorkerId) -> Result<Option<Worker>, StoreError> {
         let row: Option<WorkerRow> = on_pool!(self, |pool| {

@@ -332,6 +332,20 @@ impl Store {
         child_row(Db::Pool(self), child).await
     }
 
+    /// How many children each worker is allocated, most first (for choosing workers with
+    /// caseloads to measure with).
+    pub async fn caseload_sizes(&self) -> Result<Vec<(WorkerId, u64)>, StoreError> {
+        let rows: Vec<(Uuid, i64)> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT worker_id, COUNT(*) AS n FROM children WHERE worker_id IS NOT NULL \
+                 GROUP BY worker_id ORDER BY n DESC, worker_id",
+            )
+            .fetch_all(pool)
+            .await
+        })?;
+        Ok(rows.into_iter().map(|(w, n)| (WorkerId::from_uuid(w), u64::try_from(n).unwrap_or(0))).collect())
+    }
+
     /// The children with this council child ID (normally one; an import may briefly hold two).
     pub async fn children_by_la_id(&self, la_child_id: &str) -> Result<Vec<ChildId>, StoreError> {
         let ids: Vec<Uuid> = on_pool!(self, |pool| {
