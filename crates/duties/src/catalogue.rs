@@ -186,13 +186,12 @@ pub fn implementation(id: &str) -> Implementation {
         "miss-ch-review" => NotEncoded("a duty of the children's home, not the council"),
         "miss-data" => NotADuty("903 Missing table checks, with the return"),
         // 2.9 care leavers
-        "cl-pa-appoint" | "cl-pathway-plan" | "cl-pathway-review" | "cl-pathway-review-eligible" => {
-            Duty("care_leavers")
-        }
+        "cl-pa-appoint"
+        | "cl-needs-assessment"
+        | "cl-pathway-plan"
+        | "cl-pathway-review"
+        | "cl-pathway-review-eligible" => Duty("care_leavers"),
         "cl-18-no-cliff" => DutyAndGuardrail("care_leavers"),
-        "cl-needs-assessment" => {
-            NotEncoded("careful does not yet record the needs assessment apart from the pathway plan")
-        }
         "cl-accom-review" | "cl-pa-visit" | "cl-suitable-accom" => {
             NotEncoded("careful does not yet record accommodation provided under s23B or s24B")
         }
@@ -266,9 +265,52 @@ pub fn implementation(id: &str) -> Implementation {
     }
 }
 
+/// For a rule encoded in part: what careful encodes of it and what of the law it does not, so
+/// that no partial rule is silent (`docs/duties.md` shows it beside the rule).
+pub fn scope(id: &str) -> Option<&'static str> {
+    Some(match id {
+        "visit-connected-ico" => {
+            "encoded for a child placed with parents under an interim care order; not yet for a child placed with a connected person under reg 24 (temporary approval), which careful does not yet record"
+        }
+        "police-protection" => {
+            "encoded as 3 days from the day police protection began; the law's 72 hours are not yet counted in hours, because careful does not yet record the time the child was taken into police protection"
+        }
+        "epo" => {
+            "encoded: 8 days counting the day the order was made, to noon on the next day that is not a Sunday or public holiday when the 8th is one (s45(2): the court may so order, and careful allows it), and one recorded extension of up to 7 days (s45(4) to (6)); the order is taken to end with the next legal status or the end of care"
+        }
+        "plo-26wk" => {
+            "encoded from the day the application was issued, with each recorded extension (up to 8 weeks, with the court's reason); when the issue date is not recorded (records from 903 returns), counted from the first interim care order, and the duty says so. Whether an extension was necessary to resolve the proceedings justly (s32(5)) is the court's decision, not checked"
+        }
+        "cl-pa-appoint" => "encoded: owed from the day the child becomes eligible, with no period of grace",
+        "cl-needs-assessment" => {
+            "encoded: 3 months from the 16th birthday or from becoming eligible after it, and before the 18th birthday; what the assessment covered (reg 42(2)) is not checked"
+        }
+        "cl-pathway-plan" => {
+            "the law says \"as soon as possible\" after the needs assessment and gives no number of days: careful counts the plan due by the day the assessment is due; a plan written before any recorded assessment still meets it (903 returns do not record assessments)"
+        }
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_scope_is_said_only_of_encoded_rules() {
+        for rule in rules() {
+            if scope(rule.id).is_some() {
+                assert!(
+                    matches!(implementation(rule.id), Implementation::Duty(_) | Implementation::DutyAndGuardrail(_)),
+                    "{} has a scope but is not encoded as a duty",
+                    rule.id
+                );
+            }
+        }
+        for id in ["epo", "plo-26wk", "police-protection", "visit-connected-ico", "cl-pathway-plan"] {
+            assert!(scope(id).is_some(), "{id} is encoded in part and says what of the law it leaves out");
+        }
+    }
 
     #[test]
     fn every_rule_has_a_decided_implementation() {

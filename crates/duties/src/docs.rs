@@ -145,6 +145,10 @@ pub fn markdown() -> String {
             Implementation::NotADuty(why) => format!("not a duty: {why}"),
             Implementation::CoveredBy(how) => format!("covered: {how}"),
         };
+        let how = match crate::catalogue::scope(rule.id) {
+            Some(scope) => format!("{how}; {scope}"),
+            None => how,
+        };
         let default = default_for(rule.id, &policy)
             .unwrap_or_else(|| if rule.status == Status::PracticeStandard { "—".into() } else { String::new() });
         writeln!(

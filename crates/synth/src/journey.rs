@@ -78,6 +78,8 @@ pub(crate) struct Journey<'a> {
     /// The last allocation recorded, so the same worker is never allocated twice in a row.
     allocated: Option<(WorkerId, careful_domain::TeamId)>,
     pathway_plan: bool,
+    /// A personal adviser has been allocated (on becoming eligible).
+    adviser: bool,
     /// Periods of care so far: when each began and (if it has) ended.
     care_periods: Vec<(NaiveDate, Option<NaiveDate>)>,
     /// Care plan changes awaiting approval after the review on this date.
@@ -167,6 +169,7 @@ impl<'a> Journey<'a> {
             iro_post: None,
             allocated: None,
             pathway_plan: false,
+            adviser: false,
             care_periods: Vec::new(),
             pending_approvals: Vec::new(),
             details: None,
@@ -1679,19 +1682,24 @@ impl<'a> Journey<'a> {
             }
         }
 
-        // Leaving care planning: a personal adviser and a pathway plan soon after the child
-        // becomes an eligible child (16 or 17, with 13 weeks of care since 14), and before 18;
-        // the plan is reviewed at most 6 months apart until 21.
+        // Leaving care planning: a personal adviser on the day the child becomes an eligible
+        // child (16 or 17, with 13 weeks of care since 14), and the assessment of needs and the
+        // pathway plan soon after, within 3 months and before 18; the plan is reviewed at most
+        // 6 months apart until 21.
         if !self.pathway_plan
             && let Some(eligible) = self.eligible_from()
         {
+            if !self.adviser && eligible <= end {
+                let pa = self.ctx.org.pick(Service::LeavingCare, &mut self.rng);
+                let worker = self.worker_of(pa, eligible);
+                self.push_manager(eligible, ChildEvent::PersonalAdviserAllocated { worker });
+                self.adviser = true;
+            }
             let before_18 = days(self.birthday(18), -1);
             let due = months(eligible, 3).min(before_18).max(eligible);
             let day = days(eligible, 5 + self.rng.below(30) as i64).min(due);
             if day <= end {
-                let pa = self.ctx.org.pick(Service::LeavingCare, &mut self.rng);
-                let worker = self.worker_of(pa, day);
-                self.push_manager(day, ChildEvent::PersonalAdviserAllocated { worker });
+                self.push(day, ChildEvent::NeedsAssessmentCompleted {});
                 self.push(day, ChildEvent::PathwayPlanCompleted {});
                 self.pathway_plan = true;
                 self.pathway_reviews(day);

@@ -184,6 +184,16 @@ pub struct PlacementEnding {
     pub notified_after: Option<NaiveDate>,
 }
 
+/// Care proceedings: the council's application for a care or supervision order, from the day
+/// the court issued it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CareProceedings {
+    pub issued: NaiveDate,
+    /// Extensions of the timetable: when, by how many weeks, and the court's reason.
+    pub extensions: Vec<(NaiveDate, u8, String)>,
+    pub concluded: Option<NaiveDate>,
+}
+
 /// A period of care: from becoming looked after to ceasing to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CarePeriod {
@@ -371,6 +381,13 @@ pub struct ChildRecord {
     pub care_leaver_contacts: Vec<CareLeaverContact>,
     /// Pathway plans written (`true`) or reviewed (`false`).
     pub pathway_plans: Vec<(NaiveDate, bool)>,
+    /// Needs assessments of an eligible child (CPPCR reg 42), the ground for the pathway plan.
+    pub needs_assessments: Vec<NaiveDate>,
+    /// Extensions of emergency protection orders: the day the court extended one, and by how
+    /// many days.
+    pub epo_extensions: Vec<(NaiveDate, u8)>,
+    /// Care proceedings, in the order they were issued.
+    pub proceedings: Vec<CareProceedings>,
     pub staying_put: Vec<NaiveDate>,
     pub personal_advisers: Vec<(NaiveDate, WorkerId)>,
     pub allocations: Vec<Allocation>,
@@ -684,6 +701,9 @@ pub fn fold(entries: &[Entry]) -> Result<ChildRecord, RecordError> {
         adoption_decisions: Vec::new(),
         care_leaver_contacts: Vec::new(),
         pathway_plans: Vec::new(),
+        needs_assessments: Vec::new(),
+        epo_extensions: Vec::new(),
+        proceedings: Vec::new(),
         staying_put: Vec::new(),
         personal_advisers: Vec::new(),
         allocations: Vec::new(),
@@ -1183,6 +1203,62 @@ fn apply(r: &mut ChildRecord, e: &Entry) -> Result<(), RecordError> {
                 reason_place_change: None,
             });
         }
+        ChildEvent::CareProceedingsIssued {} => {
+            if r.proceedings.last().is_some_and(|p| p.concluded.is_none()) {
+                return fail("kind", "care proceedings are already under way for the child".into());
+            }
+            r.proceedings.push(CareProceedings { issued: date, extensions: Vec::new(), concluded: None });
+        }
+        ChildEvent::CareProceedingsExtended { weeks, reason } => {
+            let Some(open) = r.proceedings.last_mut().filter(|p| p.concluded.is_none()) else {
+                return fail("kind", "there are no care proceedings under way to extend".into());
+            };
+            if !(1..=8).contains(weeks) {
+                return fail(
+                    "weeks",
+                    "the court extends care proceedings by up to 8 weeks at a time (Children Act 1989 s32(8))".into(),
+                );
+            }
+            if reason.trim().is_empty() {
+                return fail("reason", "give the court's reason for the extension (s32(5))".into());
+            }
+            open.extensions.push((date, *weeks, reason.trim().to_string()));
+        }
+        ChildEvent::CareProceedingsConcluded {} => {
+            let Some(open) = r.proceedings.last_mut().filter(|p| p.concluded.is_none()) else {
+                return fail("kind", "there are no care proceedings under way to conclude".into());
+            };
+            open.concluded = Some(date);
+        }
+        ChildEvent::EmergencyProtectionOrderExtended { days } => {
+            let Some(period) = r.care_periods.last().filter(|p| p.is_open()) else {
+                return fail("date", "the child is not looked after".into());
+            };
+            if period.current().legal_status != LegalStatus::EmergencyProtectionOrder {
+                return fail("kind", "the child is not under an emergency protection order".into());
+            }
+            if !(1..=7).contains(days) {
+                return fail(
+                    "days",
+                    "an emergency protection order can be extended by 1 to 7 days (Children Act 1989 s45(5))".into(),
+                );
+            }
+            // The day this order was made: the first of the run of EPO states at the end.
+            let made = period
+                .states
+                .iter()
+                .rev()
+                .take_while(|s| s.legal_status == LegalStatus::EmergencyProtectionOrder)
+                .last()
+                .map_or(period.started, |s| s.date);
+            if r.epo_extensions.iter().any(|(d, _)| *d >= made) {
+                return fail(
+                    "kind",
+                    "this emergency protection order has already been extended, and can be extended only once (Children Act 1989 s45(6))".into(),
+                );
+            }
+            r.epo_extensions.push((date, *days));
+        }
         ChildEvent::PlacementChanged { placement, reason, notice } => {
             let Some(period) = r.care_periods.last_mut().filter(|p| p.is_open()) else {
                 return fail("date", "the child is not looked after".into());
@@ -1462,6 +1538,12 @@ fn apply(r: &mut ChildRecord, e: &Entry) -> Result<(), RecordError> {
                 accommodation: *accommodation,
                 accommodation_suitable: *accommodation_suitable,
             });
+        }
+        ChildEvent::NeedsAssessmentCompleted {} => {
+            if r.care_periods.is_empty() && r.eligible_before_record.is_none() {
+                return fail("date", "a needs assessment for a pathway plan is for an eligible child".into());
+            }
+            r.needs_assessments.push(date);
         }
         ChildEvent::PathwayPlanCompleted {} | ChildEvent::PathwayPlanReviewed {} => {
             if r.care_periods.is_empty() && r.eligible_before_record.is_none() {

@@ -27,8 +27,8 @@ use crate::ids::{ChildId, EventId, TeamId, WorkerId};
 pub use chronology::ChronologyLine;
 pub use episodes::Episode;
 pub use fold::{
-    Assessment, CareLeaverStatus, CarePeriod, CareState, ChildProtectionPlan, ChildRecord, CinEpisode, ContinuedCare,
-    Entry, IroDispute, MissingEpisode, RecordError, Section47, Status, Visit, fold,
+    Assessment, CareLeaverStatus, CarePeriod, CareProceedings, CareState, ChildProtectionPlan, ChildRecord, CinEpisode,
+    ContinuedCare, Entry, IroDispute, MissingEpisode, RecordError, Section47, Status, Visit, fold,
 };
 pub use types::{
     Address, AssessmentOutcome, CarerNotice, ComplaintFinding, ComplaintStage, ContactOutcome, DisputeOutcome,
@@ -164,6 +164,22 @@ pub enum ChildEvent {
     LegalStatusChanged {
         legal_status: LegalStatus,
     },
+    /// The court issues the council's application for a care or supervision order (Children
+    /// Act 1989 s31): the day the 26 weeks of s32(1)(a)(ii) begin.
+    CareProceedingsIssued {},
+    /// The court extends the timetable for the proceedings by up to 8 weeks, for its stated
+    /// reason (s32(5) to (8)).
+    CareProceedingsExtended {
+        weeks: u8,
+        reason: String,
+    },
+    /// The proceedings are decided (a final order, or the application withdrawn or refused).
+    CareProceedingsConcluded {},
+    /// The court extends an emergency protection order, once, by up to 7 days (Children Act
+    /// 1989 s45(4) to (6)).
+    EmergencyProtectionOrderExtended {
+        days: u8,
+    },
     /// The child moves placement. The previous placement ends, with what its carer was told.
     PlacementChanged {
         placement: Placement,
@@ -261,6 +277,10 @@ pub enum ChildEvent {
         accommodation: Option<CareLeaverAccommodation>,
         accommodation_suitable: Option<bool>,
     },
+    /// The assessment of an eligible child's needs that the pathway plan rests on: health,
+    /// education, training and employment, family and social relationships, practical and other
+    /// skills, finances, accommodation, wishes and views (CPPCR 2010 reg 42).
+    NeedsAssessmentCompleted {},
     PathwayPlanCompleted {},
     PathwayPlanReviewed {},
     StayingPutAgreed {},

@@ -1294,3 +1294,45 @@ fn changes_of_social_worker_are_counted_from_a_day() {
     assert_eq!(r.worker_changes_since(d("2025-07-02")), 1);
     assert_eq!(r.worker_changes_since(d("2026-03-02")), 0);
 }
+
+#[test]
+fn an_emergency_protection_order_is_extended_once_by_7_days_at_most_while_in_force() {
+    let extend = |days: u8| ChildEvent::EmergencyProtectionOrderExtended { days };
+    // Not under an EPO: section 20.
+    let mut j = in_care();
+    j.refuses("2025-05-03", extend(3), "kind");
+    j.at("2025-05-10", status(EmergencyProtectionOrder));
+    j.refuses("2025-05-16", extend(8), "days");
+    j.refuses("2025-05-16", extend(0), "days");
+    j.at("2025-05-16", extend(4));
+    let message = j.refuses("2025-05-19", extend(2), "kind");
+    assert!(message.contains("s45(6)"), "{message}");
+    assert_eq!(j.record().epo_extensions, vec![(d("2025-05-16"), 4)]);
+    // A later order, after an interim care order and back, may be extended again.
+    j.at("2025-05-21", status(InterimCareOrder));
+    j.at("2025-06-02", status(EmergencyProtectionOrder));
+    j.at("2025-06-05", extend(7));
+    assert_eq!(j.record().epo_extensions.len(), 2);
+}
+
+#[test]
+fn care_proceedings_are_issued_extended_by_8_weeks_at_most_with_a_reason_and_concluded_once() {
+    let extend = |weeks: u8, reason: &str| ChildEvent::CareProceedingsExtended { weeks, reason: reason.into() };
+    let mut j = referred();
+    j.refuses("2025-04-03", extend(4, "an expert report"), "kind");
+    j.refuses("2025-04-03", ChildEvent::CareProceedingsConcluded {}, "kind");
+    j.at("2025-04-03", ChildEvent::CareProceedingsIssued {});
+    j.refuses("2025-04-04", ChildEvent::CareProceedingsIssued {}, "kind");
+    j.refuses("2025-09-01", extend(9, "an expert report"), "weeks");
+    j.refuses("2025-09-01", extend(0, "an expert report"), "weeks");
+    j.refuses("2025-09-01", extend(4, "  "), "reason");
+    j.at("2025-09-01", extend(8, "an expert report"));
+    j.at("2025-10-20", ChildEvent::CareProceedingsConcluded {});
+    j.refuses("2025-10-21", ChildEvent::CareProceedingsConcluded {}, "kind");
+    let p = &j.record().proceedings[0];
+    assert_eq!((p.issued, p.concluded), (d("2025-04-03"), Some(d("2025-10-20"))));
+    assert_eq!(p.extensions, vec![(d("2025-09-01"), 8, "an expert report".to_string())]);
+    // New proceedings after the first concluded.
+    j.at("2026-01-05", ChildEvent::CareProceedingsIssued {});
+    assert_eq!(j.record().proceedings.len(), 2);
+}

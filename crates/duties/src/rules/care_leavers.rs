@@ -56,13 +56,40 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<Duty>) {
         .iter()
         .find(|(_, initial)| *initial)
         .map(|(d, _)| (*d, ctx.event_on(*d, |e| matches!(e, ChildEvent::PathwayPlanCompleted {}))));
+    let assessment = r
+        .needs_assessments
+        .first()
+        .map(|d| (*d, ctx.event_on(*d, |e| matches!(e, ChildEvent::NeedsAssessmentCompleted {}))));
     let ended = r.died;
-    // cl-pa-appoint and cl-pathway-plan (S): a personal adviser and a pathway plan. The law
-    // says "on becoming eligible" and, for the assessment the plan rests on, within 3 months
-    // (CPPCR reg 42(1)); careful uses 3 months for both, and no later than the day before the
-    // 18th birthday (cl-18-no-cliff).
-    let three_months = add_months(eligible, 3).unwrap_or(eligible);
     let before_18 = add_days(eighteen, -1).unwrap_or(eighteen);
+    if eligible >= ctx.policy.assessed_from {
+        // cl-pa-appoint (S): CA 1989 Sch 2 para 19C: the council "shall arrange for each child
+        // whom they are looking after who is an eligible child ... to have a personal adviser".
+        // The duty is owed from the day the child becomes eligible, with no period of grace.
+        out.push(
+            ctx.duty_due(
+                known("cl-pa-appoint"),
+                "Appoint a personal adviser",
+                trigger.clone(),
+                eligible,
+                format!(
+                    "owed from the day the child became eligible, {} (Sch 2 para 19C gives no period of grace)",
+                    long_date(eligible)
+                )
+                .into(),
+                adviser,
+                ended,
+            ),
+        );
+    }
+    // cl-needs-assessment (S): CPPCR 2010 reg 42(1): the assessment of needs is completed "not
+    // more than three months after" the 16th birthday or, when the child becomes eligible
+    // after that, the day they do; and no later than the day before the 18th birthday
+    // (cl-18-no-cliff). cl-pathway-plan (S): the plan is prepared "as soon as possible" after
+    // the assessment (reg 43(1)); the law gives it no number of days of its own, so careful
+    // counts it due by the day the assessment is due. A plan written before any assessment is
+    // recorded still meets it (returns from other systems do not record assessments).
+    let three_months = add_months(eligible, 3).unwrap_or(eligible);
     let due = three_months.min(before_18).max(eligible);
     let working = if due < three_months {
         format!(
@@ -75,12 +102,12 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<Duty>) {
     };
     if due >= ctx.policy.assessed_from {
         out.push(ctx.duty_due(
-            known("cl-pa-appoint"),
-            "Appoint a personal adviser",
+            known("cl-needs-assessment"),
+            "Complete the assessment of needs for the pathway plan",
             trigger.clone(),
             due,
             working.clone().into(),
-            adviser,
+            assessment,
             ended,
         ));
         out.push(ctx.duty_due(
@@ -88,7 +115,7 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<Duty>) {
             "Write the pathway plan",
             trigger.clone(),
             due,
-            working.into(),
+            format!("{working}: the day the assessment of needs it follows is due").into(),
             plan,
             ended,
         ));

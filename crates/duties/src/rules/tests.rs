@@ -15,6 +15,7 @@ use careful_domain::codes::{LegalStatus::*, MissingType, PlacementType::*, Reaso
 use careful_domain::record::*;
 
 use crate::catalogue::{Implementation, implementation, rules};
+use crate::duty::Working;
 use crate::testing::*;
 use crate::{DutyStatus, Policy};
 
@@ -87,6 +88,25 @@ const WD45: &[Case] = &[
 ];
 
 // Calendar-day clocks: bank holidays and weekends do not move them.
+/// An emergency protection order's last day: the 8th, counting the day it was made as the
+/// first; when that is Christmas Day, Good Friday, a bank holiday or a Sunday, the first later
+/// day that is none of these (CA 1989 s45(1) and (2)). Saturdays are not in s45(2)'s list.
+const EPO8: &[Case] = &[
+    ("2025-06-10", "2025-06-17", "made on a Tuesday: its 8th day is the next Tuesday"),
+    ("2025-12-18", "2025-12-27", "8th day Christmas Day, then Boxing Day: to noon on Saturday 27th"),
+    ("2025-06-08", "2025-06-16", "8th day a Sunday: to noon on Monday"),
+    ("2025-04-11", "2025-04-19", "8th day Good Friday: to noon on Saturday"),
+    ("2025-08-18", "2025-08-26", "8th day the summer bank holiday: to noon on Tuesday"),
+    ("2024-02-22", "2024-02-29", "8th day 29 February"),
+    ("2025-05-27", "2025-06-03", "over a month end"),
+];
+/// Due on the day itself (a duty owed from the moment it arises).
+const D0: &[Case] = &[
+    ("2025-06-14", "2025-06-14", "on a Saturday"),
+    ("2025-12-25", "2025-12-25", "on Christmas Day"),
+    ("2025-08-31", "2025-08-31", "at a month end, on a Sunday"),
+    ("2024-02-29", "2024-02-29", "on 29 February"),
+];
 const D3: &[Case] = &[
     ("2025-06-14", "2025-06-17", "from a Saturday"),
     ("2025-12-22", "2025-12-25", "due on Christmas Day"),
@@ -98,12 +118,6 @@ const D7: &[Case] = &[
     ("2025-12-18", "2025-12-25", "due on Christmas Day"),
     ("2025-05-28", "2025-06-04", "over a month end"),
     ("2024-02-26", "2024-03-04", "over 29 February"),
-];
-const D15: &[Case] = &[
-    ("2025-06-14", "2025-06-29", "from a Saturday"),
-    ("2025-12-10", "2025-12-25", "due on Christmas Day"),
-    ("2025-05-28", "2025-06-12", "over a month end"),
-    ("2024-02-26", "2024-03-12", "over 29 February"),
 ];
 const D28: &[Case] = &[
     ("2025-06-14", "2025-07-12", "from a Saturday"),
@@ -459,9 +473,14 @@ boundary_tests! {
         j
     };
     // ------------------------------------------------------------------ care leavers
-    cl_pa_appoint: "cl-pa-appoint", M3, |t, met| {
+    cl_pa_appoint: "cl-pa-appoint", D0, |t, met| {
         let mut j = eligible_on(t);
         j.maybe(met, ChildEvent::PersonalAdviserAllocated { worker: worker(9) });
+        j
+    };
+    cl_needs_assessment: "cl-needs-assessment", M3, |t, met| {
+        let mut j = eligible_on(t);
+        j.maybe(met, ChildEvent::NeedsAssessmentCompleted {});
         j
     };
     cl_pathway_plan: "cl-pathway-plan", M3, |t, met| {
@@ -532,14 +551,13 @@ boundary_tests! {
         j.maybe(met, legal_status(Section20SinglePeriod));
         j
     };
-    epo: "epo", D15, |t, met| {
-        let mut j = in_care(EmergencyProtectionOrder, FosterOtherOther, t);
-        j.maybe(met, legal_status(InterimCareOrder));
-        j
-    };
+    // Issued on `t`; an interim care order a week later does not move the clock.
     plo_26wk: "plo-26wk", D181, |t, met| {
-        let mut j = in_care(InterimCareOrder, FosterOtherOther, t);
-        j.maybe(met, legal_status(FullCareOrder));
+        let mut j = Journey::child();
+        j.on(days(t, -20), referral())
+            .on(t, ChildEvent::CareProceedingsIssued {})
+            .on(days(t, 7), looked_after(InterimCareOrder, FosterOtherOther, 1))
+            .maybe(met, ChildEvent::CareProceedingsConcluded {});
         j
     };
 }
@@ -882,7 +900,40 @@ pub(crate) const ELSEWHERE: &[(&str, &str, fn())] = &[
         miss_rhi_return_interview_offered_within_72_hours,
     ),
     ("visit-alone", "visit_alone_is_recorded_at_each_visit", visit_alone_is_recorded_at_each_visit),
+    ("epo", "epo", epo),
 ];
+
+/// The emergency protection order at its boundaries. The duty is met by the order's last day
+/// in force, the day before the next legal status begins, so the checks of a met duty are made
+/// once that next status has begun.
+#[test]
+fn epo() {
+    let mut failures = Vec::new();
+    for &(made, due, what) in EPO8 {
+        let (made, due) = (d(made), d(due));
+        let build = |last_in_force: Option<NaiveDate>| {
+            let mut j = in_care(EmergencyProtectionOrder, FosterOtherOther, made);
+            j.maybe(last_in_force.map(|l| days(l, 1)), legal_status(InterimCareOrder));
+            j
+        };
+        for (j, as_of, expected) in [
+            (build(None), days(due, -1), DutyStatus::Upcoming),
+            (build(None), due, DutyStatus::DueToday),
+            (build(None), days(due, 1), DutyStatus::Overdue { days: 1 }),
+            (build(Some(due)), days(due, 1), DutyStatus::MetOnTime),
+            (build(Some(days(due, 1))), days(due, 2), DutyStatus::MetLate { days: 1 }),
+        ] {
+            let duty = j.duty("epo", made, as_of);
+            if duty.due != due || duty.status != expected {
+                failures.push(format!(
+                    "made {made} ({what}), as of {as_of}: expected due {due} and {expected}, found due {} and {}",
+                    duty.due, duty.status
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
 
 #[test]
 fn every_encoded_duty_has_boundary_tests() {
@@ -946,4 +997,87 @@ fn an_eligible_child_before_the_record_is_owed_care_leaver_duties() {
     j.on(d("2025-02-01"), ChildEvent::PathwayPlanCompleted {});
     // Not looked after: a relevant child's plan, reviewed six-monthly.
     assert_eq!(j.duty("cl-pathway-review", d("2025-02-01"), d("2025-03-01")).due, d("2025-08-01"));
+}
+
+#[test]
+fn an_emergency_protection_order_lasts_8_days_unless_extended_once() {
+    // Made on Tuesday 10 June 2025: the 8th day, counting the 10th as the first, is Tuesday
+    // 17 June. Unextended and still in force on day 9 (Wednesday 18 June): overdue by 1.
+    let made = d("2025-06-10");
+    let j = in_care(EmergencyProtectionOrder, FosterOtherOther, made);
+    let epo = j.duty("epo", made, d("2025-06-18"));
+    assert_eq!(epo.due, d("2025-06-17"));
+    assert_eq!(epo.status, DutyStatus::Overdue { days: 1 });
+    // An interim care order made on day 9: the EPO's last day was day 8, on time.
+    let mut ended = in_care(EmergencyProtectionOrder, FosterOtherOther, made);
+    ended.on(d("2025-06-18"), legal_status(InterimCareOrder));
+    assert_eq!(ended.duty("epo", made, d("2025-06-18")).status, DutyStatus::MetOnTime);
+    // Extended on day 7 (16 June) by 7 days: to Tuesday 24 June. Due on the 24th, overdue on
+    // the 25th, met by an interim care order made on the 25th.
+    let mut extended = in_care(EmergencyProtectionOrder, FosterOtherOther, made);
+    extended.on(d("2025-06-16"), ChildEvent::EmergencyProtectionOrderExtended { days: 7 });
+    let epo = extended.duty("epo", made, d("2025-06-18"));
+    assert_eq!((epo.due, &epo.status), (d("2025-06-24"), &DutyStatus::Upcoming));
+    assert_eq!(extended.duty("epo", made, d("2025-06-24")).status, DutyStatus::DueToday);
+    assert_eq!(extended.duty("epo", made, d("2025-06-25")).status, DutyStatus::Overdue { days: 1 });
+    extended.on(d("2025-06-25"), legal_status(InterimCareOrder));
+    assert_eq!(extended.duty("epo", made, d("2025-06-25")).status, DutyStatus::MetOnTime);
+    // Extended by 3 days: to Friday 20 June; the working shows the sum.
+    let mut three = in_care(EmergencyProtectionOrder, FosterOtherOther, made);
+    three.on(d("2025-06-17"), ChildEvent::EmergencyProtectionOrderExtended { days: 3 });
+    let epo = three.duty("epo", made, d("2025-06-21"));
+    assert_eq!((epo.due, &epo.status), (d("2025-06-20"), &DutyStatus::Overdue { days: 1 }));
+    assert!(matches!(&epo.working, Working::Text(t) if t.contains("by 3 days, to 20 June 2025")), "{:?}", epo.working);
+}
+
+#[test]
+fn care_proceedings_run_26_weeks_from_issue_with_the_courts_extensions() {
+    // Issued on Monday 6 January 2025: 26 weeks beginning that day end on Sunday 6 July
+    // (day 182). Interim care order on 13 January; a full care order on 7 July is a day late.
+    let issued = d("2025-01-06");
+    let mut j = Journey::child();
+    j.on(d("2024-12-16"), referral())
+        .on(issued, ChildEvent::CareProceedingsIssued {})
+        .on(d("2025-01-13"), looked_after(InterimCareOrder, FosterOtherOther, 1));
+    let plo = j.duty("plo-26wk", issued, d("2025-07-06"));
+    assert_eq!((plo.due, &plo.status), (d("2025-07-06"), &DutyStatus::DueToday));
+    assert!(
+        !j.duties(d("2025-07-06")).iter().any(|x| x.rule.id == "plo-26wk" && x.trigger.date == d("2025-01-13")),
+        "the interim care order does not start a clock of its own once the issue is recorded"
+    );
+    let mut late = j.clone();
+    late.on(d("2025-07-07"), legal_status(FullCareOrder));
+    assert_eq!(late.duty("plo-26wk", issued, d("2025-07-07")).status, DutyStatus::MetLate { days: 1 });
+    // Extended by 8 weeks on 30 June (the court's reason recorded): to Sunday 31 August; then by
+    // 4 more on 25 August: to Sunday 28 September.
+    let mut extended = j.clone();
+    extended.on(
+        d("2025-06-30"),
+        ChildEvent::CareProceedingsExtended { weeks: 8, reason: "a further expert assessment of the mother".into() },
+    );
+    let plo = extended.duty("plo-26wk", issued, d("2025-07-07"));
+    assert_eq!((plo.due, &plo.status), (d("2025-08-31"), &DutyStatus::Upcoming));
+    assert!(
+        matches!(&plo.working, Working::Text(t) if t.contains("by 8 weeks (a further expert assessment of the mother), to 31 August 2025")),
+        "{:?}",
+        plo.working
+    );
+    extended.on(
+        d("2025-08-25"),
+        ChildEvent::CareProceedingsExtended { weeks: 4, reason: "the final hearing was adjourned".into() },
+    );
+    assert_eq!(extended.duty("plo-26wk", issued, d("2025-09-29")).status, DutyStatus::Overdue { days: 1 });
+    extended.on(d("2025-09-28"), ChildEvent::CareProceedingsConcluded {});
+    assert_eq!(extended.duty("plo-26wk", issued, d("2025-09-29")).status, DutyStatus::MetOnTime);
+}
+
+#[test]
+fn without_the_issue_date_proceedings_are_counted_from_the_interim_care_order_and_say_so() {
+    // A record from 903 returns: an interim care order on 3 March 2025 and no issue date. 26
+    // weeks beginning 3 March end on 31 August.
+    let ico = d("2025-03-03");
+    let j = in_care(InterimCareOrder, FosterOtherOther, ico);
+    let plo = j.duty("plo-26wk", ico, d("2025-08-31"));
+    assert_eq!((plo.due, &plo.status), (d("2025-08-31"), &DutyStatus::DueToday));
+    assert!(matches!(&plo.working, Working::Text(t) if t.contains("not recorded")), "{:?}", plo.working);
 }

@@ -176,6 +176,22 @@ fn looked_after(r: &ChildRecord, on: NaiveDate) -> bool {
     r.status(on).looked_after
 }
 
+fn in_proceedings(r: &ChildRecord, _: NaiveDate) -> bool {
+    r.proceedings.last().is_some_and(|p| p.concluded.is_none())
+}
+
+fn not_in_proceedings(r: &ChildRecord, on: NaiveDate) -> bool {
+    !in_proceedings(r, on) && r.died.is_none()
+}
+
+fn under_epo(r: &ChildRecord, on: NaiveDate) -> bool {
+    r.care_periods
+        .last()
+        .filter(|p| p.is_open())
+        .and_then(|p| p.state_on(on))
+        .is_some_and(|s| s.legal_status == careful_domain::codes::LegalStatus::EmergencyProtectionOrder)
+}
+
 fn not_looked_after(r: &ChildRecord, on: NaiveDate) -> bool {
     !r.status(on).looked_after && r.died.is_none()
 }
@@ -546,6 +562,22 @@ pub(crate) static FORMS: LazyLock<Vec<Form>> = LazyLock::new(|| {
             .dated("When did the legal status change?")
             .ask(Field::new("legal_status", "What is the child's legal status now?", "the legal status", Widget::Select(Options::Codes(legal_statuses))))
             .fits(looked_after),
+        form("proceedings-issued", "care_proceedings_issued", "Record that care proceedings were issued", CARE)
+            .dated("On what day did the court issue the application?")
+            .fits(not_in_proceedings),
+        form("proceedings-extended", "care_proceedings_extended", "Record an extension of care proceedings", CARE)
+            .dated("When did the court extend the timetable?")
+            .ask(Field::new("weeks", "By how many weeks?", "the weeks of the extension", Widget::Number).hint("Up to 8 at a time."))
+            .ask(Field::new("reason", "What reason did the court give?", "the court's reason", Widget::Text))
+            .fits(in_proceedings),
+        form("proceedings-concluded", "care_proceedings_concluded", "Record that care proceedings concluded", CARE)
+            .dated("When did the proceedings conclude?")
+            .fits(in_proceedings),
+        form("epo-extended", "emergency_protection_order_extended", "Record an extension of an emergency protection order", CARE)
+            .dated("When did the court extend the order?")
+            .ask(Field::new("days", "By how many days did the court extend it?", "the days of the extension", Widget::Number)
+                .hint("Up to 7. An order can be extended only once (Children Act 1989 section 45)."))
+            .fits(under_epo),
         notice_fields(
             placement_fields(
                 form("placement-change", "placement_changed", "Record a change of placement", CARE)
@@ -673,6 +705,9 @@ pub(crate) static FORMS: LazyLock<Vec<Form>> = LazyLock::new(|| {
             .ask(Field::new("activity", "What is the young person doing?", "their main activity", Widget::Select(Options::Codes(activities))).optional())
             .ask(Field::new("accommodation", "Where is the young person living?", "their accommodation", Widget::Select(Options::Codes(accommodations))).optional())
             .ask(Field::new("accommodation_suitable", "Is the accommodation suitable?", "whether the accommodation is suitable", Widget::YesNo).optional())
+            .fits(care_experienced),
+        form("needs-assessment", "needs_assessment_completed", "Record a needs assessment for the pathway plan", LEAVING)
+            .dated("When was the assessment of needs completed?")
             .fits(care_experienced),
         form("pathway-plan", "pathway_plan_completed", "Record a pathway plan", LEAVING)
             .dated("When was the pathway plan completed?")
@@ -805,6 +840,7 @@ pub(crate) fn for_duty(rule: &str) -> Option<(&'static str, &'static [(&'static 
         "pep-complete" | "pep-review" | "pep-early-years" => ("pep", &[]),
         "miss-rhi" => ("return-interview-offered", &[]),
         "cl-pathway-plan" | "cl-18-no-cliff" => ("pathway-plan", &[]),
+        "cl-needs-assessment" => ("needs-assessment", &[]),
         "cl-pa-appoint" => ("personal-adviser", &[]),
         "cl-pathway-review" | "cl-pathway-review-eligible" => ("pathway-plan-review", &[]),
         "cmp-stage1" => ("complaint-response", &[("stage", "local_resolution")]),
@@ -813,6 +849,9 @@ pub(crate) fn for_duty(rule: &str) -> Option<(&'static str, &'static [(&'static 
         "cmp-stage3-request" | "cmp-manager" | "cmp-overall" => ("complaint-response", &[]),
         "adv-inform-lac" => ("advocacy", &[]),
         "wf-allocation" => ("allocate", &[]),
+        "plo-26wk" => ("proceedings-concluded", &[]),
+        // Police protection and an emergency protection order end with the next legal status.
+        "epo" | "police-protection" => ("legal-status", &[]),
         _ => return None,
     })
 }
@@ -1093,6 +1132,11 @@ mod tests {
                 | ChildEvent::AdoptionDecisionReversed { .. }
                 | ChildEvent::MatchedWithAdopters { .. }
                 | ChildEvent::CareLeaverContact { .. }
+                | ChildEvent::NeedsAssessmentCompleted {}
+                | ChildEvent::EmergencyProtectionOrderExtended { .. }
+                | ChildEvent::CareProceedingsIssued {}
+                | ChildEvent::CareProceedingsExtended { .. }
+                | ChildEvent::CareProceedingsConcluded {}
                 | ChildEvent::PathwayPlanCompleted {}
                 | ChildEvent::PathwayPlanReviewed {}
                 | ChildEvent::StayingPutAgreed {}
@@ -1124,14 +1168,15 @@ mod tests {
             let built = build(form, &complete(form, today, &staff, None), &ctx).unwrap();
             assert!(kind_has_form(&built.event), "{}", form.kind);
         }
-        // 66 kinds of event, 5 of them without a form.
-        assert_eq!(kinds.len(), 61, "every kind a practitioner records has a form");
+        // 71 kinds of event, 5 of them without a form.
+        assert_eq!(kinds.len(), 66, "every kind a practitioner records has a form");
     }
 
     #[test]
     fn every_encoded_duty_is_met_by_a_form_or_said_not_to_be() {
-        // Duties no single entry in the record meets: a court's timetable and orders.
-        const NO_FORM: &[&str] = &["plo-26wk", "epo", "police-protection", "uasc-care"];
+        // A duty no single entry meets: every looked-after duty applies to an unaccompanied
+        // asylum-seeking child as to any other.
+        const NO_FORM: &[&str] = &["uasc-care"];
         for rule in careful_app::encoded_rule_ids() {
             match for_duty(rule) {
                 Some((slug, prefill)) => {
