@@ -151,6 +151,7 @@ pub struct Overview {
     pub today: NaiveDate,
     /// The bank holiday today is, if it is one.
     pub today_holiday: Option<String>,
+    /// The first and last days of the published bank holiday list (later years are computed).
     pub calendar_coverage: (NaiveDate, NaiveDate),
 }
 

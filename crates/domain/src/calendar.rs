@@ -9,9 +9,15 @@
 //! bank holiday is proclaimed, add a line there. A council may add its own closure days with
 //! [`WorkingDayCalendar::with_closure_days`].
 //!
-//! The calendar covers the years the list covers (1 January 2015 to 31 December 2030). Any
-//! working-day question about a date outside that range is an error
-//! ([`CalendarError::OutsideCalendar`]), never a guess: a wrong due date is worse than none.
+//! The published list is the source for the years it covers (1 January 2015 to 31 December
+//! 2030): it alone holds the one-off days proclaimed for a single year (a jubilee, a coronation,
+//! a state funeral) and the years the early May bank holiday was moved. After it, bank holidays
+//! are computed from the standing rules ([`bank_holidays_by_rule`]): the Banking and Financial
+//! Dealings Act 1971 and the proclamations made under it every year. The calendar holds them in
+//! its table to 31 December 2040 and computes any later year when asked, so a due date is never
+//! lost for want of a published list; [`WorkingDayCalendar::computed_years_between`] says which
+//! years of a count were computed, so a due date can say so. A working-day question about a date
+//! before the list starts is an error ([`CalendarError::OutsideCalendar`]), never a guess.
 //!
 //! # "Within N working days of E"
 //!
@@ -47,21 +53,22 @@ mod generated {
 /// Why a date question could not be answered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CalendarError {
-    /// The working-day calendar has no bank holiday data for this date.
+    /// The date is before the working-day calendar starts (its bank holidays are not listed).
     #[error(
-        "{} is outside careful's working-day calendar, which covers {} to {}; \
+        "{} is before careful's working-day calendar, which starts on {}; \
          working days cannot be counted there until that year's bank holidays are added to \
          crates/domain/data/bank-holidays-england-and-wales.txt",
-        long_date(*date), long_date(*first), long_date(*last)
+        long_date(*date), long_date(*first)
     )]
-    OutsideCalendar { date: NaiveDate, first: NaiveDate, last: NaiveDate },
+    OutsideCalendar { date: NaiveDate, first: NaiveDate },
     /// An age was asked for a date before the person was born.
     #[error("an age on {} was asked for someone born on {}, who was not yet born", long_date(*on), long_date(*date_of_birth))]
     BeforeBirth { on: NaiveDate, date_of_birth: NaiveDate },
     /// The arithmetic left the range of representable dates.
     #[error("{} plus {amount} is beyond the last date careful can represent", long_date(*date))]
     Overflow { date: NaiveDate, amount: String },
-    /// A council closure day is a weekend or already a bank holiday, or outside the calendar.
+    /// A council closure day is a weekend or already a bank holiday, or outside the calendar's
+    /// table.
     #[error("{} cannot be added as a closure day: {why}", long_date(*date))]
     InvalidClosureDay { date: NaiveDate, why: &'static str },
 }
@@ -71,13 +78,21 @@ pub fn long_date(date: NaiveDate) -> String {
     date.format("%-d %B %Y").to_string()
 }
 
+/// The last year the calendar's table holds. Years after the published list up to this one are
+/// computed once, when the calendar is built; later years are computed when asked.
+pub const TABLE_THROUGH_YEAR: i32 = 2040;
+
 /// England and Wales working days, with any closure days a council adds.
 ///
-/// Built once; every query is a table lookup. Offsets count days from the first day the calendar
+/// Built once; a query within the table (to [`TABLE_THROUGH_YEAR`]) is a table lookup, and one
+/// after it counts whole years by the rule. Offsets count days from the first day the calendar
 /// covers.
 #[derive(Debug, Clone)]
 pub struct WorkingDayCalendar {
     first: NaiveDate,
+    /// The last day of the last year of the published list.
+    published_last: NaiveDate,
+    /// The last day of the table.
     last: NaiveDate,
     /// `cumulative[i]` = number of working days in `first ..= first + i`.
     cumulative: Vec<u32>,
@@ -91,17 +106,21 @@ impl WorkingDayCalendar {
     pub fn england_and_wales() -> &'static WorkingDayCalendar {
         static CALENDAR: OnceLock<WorkingDayCalendar> = OnceLock::new();
         CALENDAR.get_or_init(|| {
-            let names = generated::BANK_HOLIDAYS
+            let mut names: BTreeMap<NaiveDate, String> = generated::BANK_HOLIDAYS
                 .iter()
                 .filter_map(|&(y, m, d, name)| NaiveDate::from_ymd_opt(y, m, d).map(|date| (date, name.to_string())))
                 .collect();
-            WorkingDayCalendar::build(generated::FIRST_YEAR, generated::LAST_YEAR, names)
+            let table_through = TABLE_THROUGH_YEAR.max(generated::LAST_YEAR);
+            for year in generated::LAST_YEAR + 1..=table_through {
+                names.extend(bank_holidays_by_rule(year).into_iter().map(|(date, name)| (date, name.to_string())));
+            }
+            WorkingDayCalendar::build(generated::FIRST_YEAR, generated::LAST_YEAR, table_through, names)
         })
     }
 
     /// This calendar with a council's own closure days (for example a staff development day)
-    /// treated as non-working. Each must be a weekday within the calendar that is not already a
-    /// bank holiday.
+    /// treated as non-working. Each must be a weekday within the calendar's table (to 31
+    /// December [`TABLE_THROUGH_YEAR`]) that is not already a bank holiday.
     pub fn with_closure_days(
         &self,
         days: impl IntoIterator<Item = (NaiveDate, String)>,
@@ -109,6 +128,12 @@ impl WorkingDayCalendar {
         let mut names = self.non_working_names.clone();
         for (date, name) in days {
             self.check_in_range(date)?;
+            if date > self.last {
+                return Err(CalendarError::InvalidClosureDay {
+                    date,
+                    why: "it is after the years careful's calendar holds",
+                });
+            }
             if is_weekend(date) {
                 return Err(CalendarError::InvalidClosureDay { date, why: "it is a weekend" });
             }
@@ -117,11 +142,17 @@ impl WorkingDayCalendar {
             }
             names.insert(date, name);
         }
-        Ok(WorkingDayCalendar::build(self.first.year(), self.last.year(), names))
+        Ok(WorkingDayCalendar::build(self.first.year(), self.published_last.year(), self.last.year(), names))
     }
 
-    fn build(first_year: i32, last_year: i32, non_working_names: BTreeMap<NaiveDate, String>) -> WorkingDayCalendar {
+    fn build(
+        first_year: i32,
+        published_last_year: i32,
+        last_year: i32,
+        non_working_names: BTreeMap<NaiveDate, String>,
+    ) -> WorkingDayCalendar {
         let first = NaiveDate::from_ymd_opt(first_year, 1, 1).expect("1 January exists");
+        let published_last = NaiveDate::from_ymd_opt(published_last_year, 12, 31).expect("31 December exists");
         let last = NaiveDate::from_ymd_opt(last_year, 12, 31).expect("31 December exists");
         let days = (last - first).num_days() as usize + 1;
         let mut cumulative = Vec::with_capacity(days);
@@ -134,19 +165,57 @@ impl WorkingDayCalendar {
             }
             cumulative.push(count);
         }
-        WorkingDayCalendar { first, last, cumulative, working, non_working_names }
+        WorkingDayCalendar { first, published_last, last, cumulative, working, non_working_names }
     }
 
-    /// The first and last dates this calendar can answer working-day questions about.
+    /// The first and last dates of the published bank holiday list. Working-day questions can be
+    /// asked about any date from the first; after the last, bank holidays are computed from the
+    /// rules ([`bank_holidays_by_rule`]).
     pub fn coverage(&self) -> (NaiveDate, NaiveDate) {
-        (self.first, self.last)
+        (self.first, self.published_last)
     }
 
+    /// Whether the bank holidays of `year` were computed from the rules rather than taken from
+    /// the published list.
+    pub fn is_computed_year(&self, year: i32) -> bool {
+        year > self.published_last.year()
+    }
+
+    /// The years from `from` to `to` (inclusive, either order) whose bank holidays were computed
+    /// from the rules rather than published: empty when the whole span is within the list.
+    pub fn computed_years_between(&self, from: NaiveDate, to: NaiveDate) -> std::ops::RangeInclusive<i32> {
+        let (from, to) = if from <= to { (from, to) } else { (to, from) };
+        (from.year().max(self.published_last.year() + 1))..=to.year()
+    }
+
+    /// The offset of `date` from the first day, for a date the calendar can count from (on or
+    /// after its first day). The date may be after the table.
     fn check_in_range(&self, date: NaiveDate) -> Result<usize, CalendarError> {
-        if date < self.first || date > self.last {
-            return Err(CalendarError::OutsideCalendar { date, first: self.first, last: self.last });
+        if date < self.first {
+            return Err(CalendarError::OutsideCalendar { date, first: self.first });
         }
         Ok((date - self.first).num_days() as usize)
+    }
+
+    /// The number of working days from the first day of the calendar to `date` inclusive. After
+    /// the table, whole years are counted by the rule and the last, partial year day by day.
+    fn working_days_through(&self, date: NaiveDate) -> Result<u64, CalendarError> {
+        let i = self.check_in_range(date)?;
+        if date <= self.last {
+            return Ok(u64::from(self.cumulative[i]));
+        }
+        let mut count = self.working.len() as u64;
+        for year in self.last.year() + 1..date.year() {
+            count += u64::from(working_days_in_year_by_rule(year));
+        }
+        let holidays = bank_holidays_by_rule(date.year());
+        let year_start = NaiveDate::from_ymd_opt(date.year(), 1, 1).unwrap_or(date);
+        count += year_start
+            .iter_days()
+            .take_while(|day| *day <= date)
+            .filter(|day| !is_weekend(*day) && !holidays.iter().any(|(h, _)| h == day))
+            .count() as u64;
+        Ok(count)
     }
 
     fn date_at(&self, offset: u32) -> NaiveDate {
@@ -156,39 +225,69 @@ impl WorkingDayCalendar {
     /// Whether `date` is a working day.
     pub fn is_working_day(&self, date: NaiveDate) -> Result<bool, CalendarError> {
         let i = self.check_in_range(date)?;
+        if date > self.last {
+            return Ok(!is_weekend(date) && !bank_holidays_by_rule(date.year()).iter().any(|(h, _)| *h == date));
+        }
         let before = if i == 0 { 0 } else { self.cumulative[i - 1] };
         Ok(self.cumulative[i] > before)
     }
 
     /// The name of the bank holiday or closure day on `date`, if it is one.
     pub fn holiday_name(&self, date: NaiveDate) -> Option<&str> {
+        if date > self.last {
+            return bank_holidays_by_rule(date.year()).into_iter().find(|(h, _)| *h == date).map(|(_, name)| name);
+        }
         self.non_working_names.get(&date).map(String::as_str)
     }
 
-    /// The bank holidays and closure days from `from` to `to` inclusive, in date order.
-    pub fn holidays_between(&self, from: NaiveDate, to: NaiveDate) -> impl Iterator<Item = (NaiveDate, &str)> {
-        self.non_working_names.range(from..=to).map(|(d, n)| (*d, n.as_str()))
+    /// The bank holidays and closure days from `from` to `to` inclusive, in date order (none
+    /// when `to` is before `from`).
+    pub fn holidays_between<'a>(
+        &'a self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> impl Iterator<Item = (NaiveDate, &'a str)> + 'a {
+        let listed = (from <= to).then(|| self.non_working_names.range(from..=to)).into_iter().flatten();
+        let after_table = (from.year().max(self.last.year() + 1))..=to.year();
+        listed.map(|(d, n)| (*d, n.as_str())).chain(
+            after_table
+                .flat_map(bank_holidays_by_rule)
+                .filter(move |(d, _)| *d >= from && *d <= to)
+                .map(|(d, n)| (d, n as &'a str)),
+        )
     }
 
     /// The `n`-th working day after `event` (the event day itself is never counted; see the
     /// module documentation). `n = 0` gives `event` itself.
     pub fn add_working_days(&self, event: NaiveDate, n: u32) -> Result<NaiveDate, CalendarError> {
-        let i = self.check_in_range(event)?;
         if n == 0 {
+            self.check_in_range(event)?;
             return Ok(event);
         }
         // Working days up to and including the event day; the target is `n` further on.
-        let target = self.cumulative[i] as usize + n as usize;
-        match self.working.get(target - 1) {
-            Some(&offset) => Ok(self.date_at(offset)),
-            None => {
-                // Past the end: name the first date we could not see.
-                Err(CalendarError::OutsideCalendar {
-                    date: self.last + chrono::Days::new(1),
-                    first: self.first,
-                    last: self.last,
-                })
+        let target = self.working_days_through(event)? + u64::from(n);
+        if let Some(&offset) = usize::try_from(target - 1).ok().and_then(|k| self.working.get(k)) {
+            return Ok(self.date_at(offset));
+        }
+        // After the table: skip whole years by the rule, then walk the year the target is in.
+        let overflow = || CalendarError::Overflow { date: event, amount: format!("{n} working days") };
+        let mut left = target - self.working.len() as u64;
+        let mut year = self.last.year() + 1;
+        loop {
+            let year_start = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(overflow)?;
+            let in_year = u64::from(working_days_in_year_by_rule(year));
+            if left > in_year {
+                left -= in_year;
+                year = year.checked_add(1).ok_or_else(overflow)?;
+                continue;
             }
+            let holidays = bank_holidays_by_rule(year);
+            return year_start
+                .iter_days()
+                .take_while(|day| day.year() == year)
+                .filter(|day| !is_weekend(*day) && !holidays.iter().any(|(h, _)| h == day))
+                .nth(usize::try_from(left - 1).map_err(|_| overflow())?)
+                .ok_or_else(overflow);
         }
     }
 
@@ -197,9 +296,10 @@ impl WorkingDayCalendar {
     /// within N working days of E is met on time on day D exactly when
     /// `working_days_between(E, D) <= N`.
     pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> Result<i64, CalendarError> {
-        let a = self.check_in_range(from)?;
-        let b = self.check_in_range(to)?;
-        Ok(i64::from(self.cumulative[b]) - i64::from(self.cumulative[a]))
+        let a = self.working_days_through(from)?;
+        let b = self.working_days_through(to)?;
+        // Both counts are at most the days since 2015, well within i64.
+        Ok(b as i64 - a as i64)
     }
 
     /// The first working day on or after `date`.
@@ -210,6 +310,111 @@ impl WorkingDayCalendar {
 
 fn is_weekend(date: NaiveDate) -> bool {
     matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+/// Easter Sunday of `year` in the Gregorian calendar, by the anonymous Gregorian algorithm
+/// (Meeus/Jones/Butcher). `None` only for a year chrono cannot represent.
+pub fn easter_sunday(year: i32) -> Option<NaiveDate> {
+    let y = i64::from(year);
+    let a = y.rem_euclid(19);
+    let b = y.div_euclid(100);
+    let c = y.rem_euclid(100);
+    let d = b.div_euclid(4);
+    let e = b.rem_euclid(4);
+    let f = (b + 8).div_euclid(25);
+    let g = (b - f + 1).div_euclid(3);
+    let h = (19 * a + b - d - g + 15).rem_euclid(30);
+    let i = c.div_euclid(4);
+    let k = c.rem_euclid(4);
+    let l = (32 + 2 * e + 2 * i - h - k).rem_euclid(7);
+    let m = (a + 11 * h + 22 * l).div_euclid(451);
+    let month = (h + l - 7 * m + 114).div_euclid(31);
+    let day = (h + l - 7 * m + 114).rem_euclid(31) + 1;
+    NaiveDate::from_ymd_opt(year, u32::try_from(month).ok()?, u32::try_from(day).ok()?)
+}
+
+/// The bank holidays and common-law holidays of `year` in England and Wales by the standing
+/// rules, in date order, named as GOV.UK names them. This is the rule as it has stood since
+/// 1978; it knows nothing of the days proclaimed for one year only (a jubilee, a coronation, a
+/// state funeral, VE Day's move of the early May bank holiday), which only the published list
+/// holds. careful uses it only for years after the published list.
+///
+/// - **New Year's Day**, 1 January, or the Monday after when it falls at a weekend: a bank
+///   holiday by royal proclamation under s1(3) of the Banking and Financial Dealings Act 1971,
+///   made every year since 1974.
+/// - **Good Friday**: a common-law holiday (not in the 1971 Act for England and Wales), two days
+///   before Easter Sunday ([`easter_sunday`]).
+/// - **Easter Monday**: 1971 Act, Schedule 1 para 1.
+/// - **Early May bank holiday**, the first Monday in May: by royal proclamation under s1(3),
+///   every year since 1978.
+/// - **Spring bank holiday**, the last Monday in May, and **Summer bank holiday**, the last
+///   Monday in August: 1971 Act, Schedule 1 para 1.
+/// - **Christmas Day**, 25 December: a common-law holiday. When it falls on a Saturday or a
+///   Sunday, 27 December is a bank holiday under Schedule 1 para 1 ("27th December in a year in
+///   which 25th or 26th December is a Sunday").
+/// - **Boxing Day**, 26 December "if it be not a Sunday" (Schedule 1 para 1). When it falls on a
+///   Saturday or a Sunday, the next weekday not already a holiday is the substitute: Monday 28
+///   December when Christmas is a Friday or a Saturday (by proclamation under s1(3)); when
+///   Christmas is a Sunday, Boxing Day is Monday 26 and Christmas Day's substitute Tuesday 27.
+pub fn bank_holidays_by_rule(year: i32) -> Vec<(NaiveDate, &'static str)> {
+    let date = |month: u32, day: u32| NaiveDate::from_ymd_opt(year, month, day);
+    let mut out: Vec<(Option<NaiveDate>, &'static str)> = Vec::with_capacity(8);
+
+    match date(1, 1).map(|d| d.weekday()) {
+        Some(Weekday::Sat) => out.push((date(1, 3), "New Year's Day (substitute day)")),
+        Some(Weekday::Sun) => out.push((date(1, 2), "New Year's Day (substitute day)")),
+        _ => out.push((date(1, 1), "New Year's Day")),
+    }
+    let easter = easter_sunday(year);
+    out.push((easter.and_then(|e| e.checked_sub_days(chrono::Days::new(2))), "Good Friday"));
+    out.push((easter.and_then(|e| e.checked_add_days(chrono::Days::new(1))), "Easter Monday"));
+    out.push((first_monday(year, 5), "Early May bank holiday"));
+    out.push((last_monday(year, 5, 31), "Spring bank holiday"));
+    out.push((last_monday(year, 8, 31), "Summer bank holiday"));
+    match date(12, 25).map(|d| d.weekday()) {
+        Some(Weekday::Fri) => {
+            out.push((date(12, 25), "Christmas Day"));
+            out.push((date(12, 28), "Boxing Day (substitute day)"));
+        }
+        Some(Weekday::Sat) => {
+            out.push((date(12, 27), "Christmas Day (substitute day)"));
+            out.push((date(12, 28), "Boxing Day (substitute day)"));
+        }
+        Some(Weekday::Sun) => {
+            out.push((date(12, 26), "Boxing Day"));
+            out.push((date(12, 27), "Christmas Day (substitute day)"));
+        }
+        _ => {
+            out.push((date(12, 25), "Christmas Day"));
+            out.push((date(12, 26), "Boxing Day"));
+        }
+    }
+    let mut holidays: Vec<(NaiveDate, &'static str)> =
+        out.into_iter().filter_map(|(d, name)| d.map(|d| (d, name))).collect();
+    holidays.sort_by_key(|(d, _)| *d);
+    holidays
+}
+
+/// The first Monday of `month` in `year`.
+fn first_monday(year: i32, month: u32) -> Option<NaiveDate> {
+    let first = NaiveDate::from_ymd_opt(year, month, 1)?;
+    first.checked_add_days(chrono::Days::new(u64::from((7 - first.weekday().num_days_from_monday()) % 7)))
+}
+
+/// The last Monday of `month` in `year`, whose last day is `last_day`.
+fn last_monday(year: i32, month: u32, last_day: u32) -> Option<NaiveDate> {
+    let last = NaiveDate::from_ymd_opt(year, month, last_day)?;
+    last.checked_sub_days(chrono::Days::new(u64::from(last.weekday().num_days_from_monday())))
+}
+
+/// The working days in `year` by the rule: its weekdays less its bank holidays (which are all
+/// weekdays). 52 whole weeks hold 260 weekdays; the one or two days left over are the last of
+/// the year.
+fn working_days_in_year_by_rule(year: i32) -> u32 {
+    let Some(last) = NaiveDate::from_ymd_opt(year, 12, 31) else { return 0 };
+    let spare = if last.leap_year() { [last.pred_opt(), Some(last)] } else { [Some(last), None] };
+    let spare_weekdays = spare.into_iter().flatten().filter(|d| !is_weekend(*d)).count() as u32;
+    (260 + spare_weekdays).saturating_sub(bank_holidays_by_rule(year).len() as u32)
 }
 
 /// The date in England at the instant `at`: UTC in winter, UTC+1 during British Summer Time

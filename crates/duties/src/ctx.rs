@@ -95,7 +95,10 @@ impl<'a> Ctx<'a> {
 
     /// Builds a duty from a clock. Returns `None` for duties due before the council's standards
     /// are assessed from (history kept from earlier systems). A clock that cannot be worked out
-    /// (a date outside the working-day calendar) gives a not-applicable duty saying why.
+    /// gives a not-applicable duty saying why: only a clock started before the working-day
+    /// calendar's first day (1 January 2015) that the council still assesses, or one that runs
+    /// past the last date careful can represent. A due date after the published bank holiday
+    /// list is counted with computed bank holidays, never dropped.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn duty(
         &self,

@@ -136,7 +136,8 @@ pub enum Working {
 
 impl Working {
     /// In words: "20 working days after 23 December 2025 is 23 January 2026, not counting
-    /// weekends and Christmas Day (25 December 2025), ...".
+    /// weekends and Christmas Day (25 December 2025), ...". A working-day count that reaches a
+    /// year after the published bank holiday list says that year's bank holidays were computed.
     pub fn describe(&self, calendar: &WorkingDayCalendar, due: NaiveDate) -> String {
         match self {
             Working::Text(text) => text.to_string(),
@@ -149,6 +150,19 @@ impl Working {
                         text.push_str(", not counting weekends");
                     } else {
                         text.push_str(&format!(", not counting weekends and {}", holidays.join(", ")));
+                    }
+                    // Say when the count ran past the published bank holiday list.
+                    let computed = calendar.computed_years_between(*from, due);
+                    if !computed.is_empty() {
+                        let years = if computed.start() == computed.end() {
+                            computed.start().to_string()
+                        } else {
+                            format!("{} to {}", computed.start(), computed.end())
+                        };
+                        text.push_str(&format!(
+                            "; bank holidays for {years} computed from the Banking and Financial Dealings Act 1971 \
+                             and the standing proclamations; not yet published"
+                        ));
                     }
                 }
                 text

@@ -1081,3 +1081,76 @@ fn without_the_issue_date_proceedings_are_counted_from_the_interim_care_order_an
     assert_eq!((plo.due, &plo.status), (d("2025-08-31"), &DutyStatus::DueToday));
     assert!(matches!(&plo.working, Working::Text(t) if t.contains("not recorded")), "{:?}", plo.working);
 }
+
+// ---------------------------------------------------------------- after the published bank holiday list
+
+/// Working-day cases whose due dates fall after the published bank holiday list (which ends on
+/// 31 December 2030), worked out by hand from the rules of the Banking and Financial Dealings Act
+/// 1971: New Year's Day 2031 is a Wednesday, Easter Sunday 2031 is 13 April, Christmas 2032 is a
+/// Saturday (27 and 28 December), and 1 January 2041 (a Tuesday) is past the calendar's table.
+const WD1_COMPUTED: &[Case] = &[
+    ("2030-12-31", "2031-01-02", "from the list's last day over New Year's Day 2031"),
+    ("2031-02-28", "2031-03-03", "over a weekend and a month end in 2031"),
+    ("2031-04-10", "2031-04-15", "over Good Friday and Easter Monday 2031"),
+    ("2032-12-24", "2032-12-29", "over Christmas 2032 on a Saturday and its two substitute days"),
+    ("2040-12-31", "2041-01-02", "past the calendar's table into 2041"),
+];
+// Monday 30 December 2030: 31 December, 2 and 3 January 2031, four full weeks to 31 January
+// (23), four weeks of February to Friday 28 (43), Monday 3 and Tuesday 4 March 2031 (45).
+const WD45_COMPUTED: &[Case] = &[("2030-12-30", "2031-03-04", "across the end of the published list")];
+
+#[test]
+fn working_day_duties_after_the_published_list_are_counted_never_not_applicable() {
+    // A child born in 2028, so still a child in 2041.
+    boundaries("ref-decision", WD1_COMPUTED, |t, met| {
+        let mut j = Journey::born(d("2028-06-01"));
+        j.on(t, ChildEvent::ContactReceived { source: careful_domain::codes::ReferralSource::School })
+            .maybe(met, ChildEvent::ContactDecided { outcome: ContactOutcome::Referral });
+        j
+    });
+    let assessment = |t: NaiveDate, met: Option<NaiveDate>| {
+        let mut j = Journey::born(d("2028-06-01"));
+        j.on(t, referral())
+            .on(t, ChildEvent::AssessmentStarted {})
+            .maybe(met, authorised(AssessmentOutcome::ChildInNeed));
+        j
+    };
+    boundaries("asmt-45", WD45_COMPUTED, assessment);
+
+    // Every duty of the record, whenever asked, is something other than not applicable.
+    let j = assessment(d("2030-12-30"), None);
+    for as_of in [d("2030-12-30"), d("2031-03-03"), d("2031-03-04"), d("2031-03-05"), d("2045-01-01")] {
+        for duty in j.duties(as_of) {
+            assert!(
+                !matches!(duty.status, DutyStatus::NotApplicable { .. }),
+                "{} as of {as_of}: {}",
+                duty.rule.id,
+                duty.status
+            );
+        }
+    }
+}
+
+#[test]
+fn a_due_date_counted_across_computed_years_says_so() {
+    let mut j = Journey::born(d("2028-06-01"));
+    j.on(d("2030-12-30"), referral()).on(d("2030-12-30"), ChildEvent::AssessmentStarted {});
+    let duty = j.duty("asmt-45", d("2030-12-30"), d("2031-01-06"));
+    assert_eq!(
+        duty.working_text(calendar()),
+        "45 working days after 30 December 2030 is 4 March 2031, not counting weekends and New Year's Day \
+         (1 January 2031); bank holidays for 2031 computed from the Banking and Financial Dealings Act 1971 and \
+         the standing proclamations; not yet published"
+    );
+    // Within the published list nothing is said.
+    let mut earlier = Journey::child();
+    earlier.on(d("2026-03-02"), referral()).on(d("2026-03-02"), ChildEvent::AssessmentStarted {});
+    let within = earlier.duty("asmt-45", d("2026-03-02"), d("2026-03-03"));
+    assert!(!within.working_text(calendar()).contains("computed"), "{}", within.working_text(calendar()));
+    // Several computed years are named as a span.
+    let mut later = Journey::born(d("2028-06-01"));
+    later.on(d("2032-12-20"), referral()).on(d("2032-12-20"), ChildEvent::AssessmentStarted {});
+    let text = later.duty("asmt-45", d("2032-12-20"), d("2032-12-21")).working_text(calendar());
+    assert!(text.contains("bank holidays for 2032 to 2033 computed"), "{text}");
+    assert!(text.contains("Christmas Day (substitute day) (27 December 2032)"), "{text}");
+}
