@@ -265,6 +265,20 @@ pub fn implementation(id: &str) -> Implementation {
     }
 }
 
+/// A convention a duty's explanation states, where the way it is counted differs from another
+/// reading a worker or analyst will meet.
+pub fn convention(id: &str) -> Option<&'static str> {
+    Some(match id {
+        "asmt-45" => {
+            "the referral day is not counted, as the guidance counts; DfE's CIN census validator counts the referral day as day 1, so its 45-day check falls a working day earlier, and careful's CIN census checks use DfE's convention"
+        }
+        "cp-s47" => {
+            "a practice standard the council sets, not a national deadline: the law sets no time for a section 47 enquiry, only that an initial conference follows within 15 working days of the strategy discussion"
+        }
+        _ => return None,
+    })
+}
+
 /// For a rule encoded in part: what careful encodes of it and what of the law it does not, so
 /// that no partial rule is silent (`docs/duties.md` shows it beside the rule).
 pub fn scope(id: &str) -> Option<&'static str> {

@@ -131,8 +131,8 @@ pub(crate) static RULES: &[Rule] = &[
         duty: "Make enquiries, see child (alone where appropriate), complete s47 assessment",
         deadline: "no national fixed deadline; must be concluded in time for ICPC (≤15 WD); CIN census warning 8675Q flags S47 started >15 WD before census end with no ICPC date",
         citation: "WT; [D2I-CIN] rule_8675Q.py",
-        status: Status::Statute,
-        status_text: "S (enquire) / SG",
+        status: Status::PracticeStandard,
+        status_text: "GP (the duty to enquire: S)",
     },
     Rule {
         id: "cp-icpc-request",

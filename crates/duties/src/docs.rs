@@ -13,6 +13,7 @@ fn default_for(id: &str, p: &Policy) -> Option<String> {
         "cin-plan-meeting" => format!("{} working days (`cin_plan_working_days`)", p.cin_plan_working_days),
         "cin-review" => format!("{} weeks (`cin_review_weeks`)", p.cin_review_weeks),
         "cin-visit" => format!("{} working days (`cin_visit_working_days`)", p.cin_visit_working_days),
+        "cp-s47" => format!("{} working days (`section_47_working_days`)", p.section_47_working_days),
         "cp-visit" => format!("{} working days (`cp_visit_working_days`)", p.cp_visit_working_days),
         "cp-core-group" => format!("{} month (`core_group_months`)", p.core_group_months),
         "iro-appoint" => format!("{} working days (`iro_appoint_working_days`)", p.iro_appoint_working_days),

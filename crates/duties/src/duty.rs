@@ -228,7 +228,11 @@ impl Duty {
 
     /// How the due date was worked out, in words.
     pub fn working_text(&self, calendar: &WorkingDayCalendar) -> String {
-        self.working.describe(calendar, self.due)
+        let text = self.working.describe(calendar, self.due);
+        match crate::catalogue::convention(self.rule.id) {
+            Some(note) => format!("{text} ({note})"),
+            None => text,
+        }
     }
 
     /// The duty in one line: rule, citation, what is owed, since when, when due, and status.

@@ -21,6 +21,10 @@ pub struct Policy {
     pub cin_review_weeks: u32,
     /// cin-visit: child in need visits at least every this many working days (20).
     pub cin_visit_working_days: u32,
+    /// cp-s47: a section 47 enquiry concluded within this many working days of the strategy
+    /// discussion that started it, so in time for an initial conference (15). The law sets no
+    /// time for the enquiry itself.
+    pub section_47_working_days: u32,
     /// cp-visit: child protection visits at least every this many working days (10).
     pub cp_visit_working_days: u32,
     /// cp-core-group: core group meets at least every this many months after the first (1).
@@ -47,6 +51,7 @@ impl Default for Policy {
             cin_plan_working_days: 10,
             cin_review_weeks: 12,
             cin_visit_working_days: 20,
+            section_47_working_days: 15,
             cp_visit_working_days: 10,
             core_group_months: 1,
             iro_appoint_working_days: 5,
@@ -73,6 +78,7 @@ impl Policy {
             ("cin_plan_working_days", self.cin_plan_working_days),
             ("cin_review_weeks", self.cin_review_weeks),
             ("cin_visit_working_days", self.cin_visit_working_days),
+            ("section_47_working_days", self.section_47_working_days),
             ("cp_visit_working_days", self.cp_visit_working_days),
             ("core_group_months", self.core_group_months),
             ("iro_appoint_working_days", self.iro_appoint_working_days),

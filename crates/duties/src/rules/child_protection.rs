@@ -18,8 +18,9 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<Duty>) {
                 date: s47.strategy_discussion,
                 what: "Strategy discussion that started the section 47 enquiry".into(),
             };
-            // cp-s47 (S/SG): the enquiry concluded in time for an initial conference, within 15
-            // working days of the strategy discussion.
+            // cp-s47 (GP): the enquiry concluded in time for an initial conference, by default
+            // within 15 working days of the strategy discussion. The duty to enquire is statute
+            // (CA 1989 s47); its timescale is a practice standard the council sets.
             let completed = s47
                 .completed
                 .map(|(d, _)| (d, ctx.event_on(d, |e| matches!(e, ChildEvent::Section47Completed { .. }))));
@@ -28,7 +29,7 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<Duty>) {
                 known("cp-s47"),
                 "Conclude the section 47 enquiry",
                 discussion.clone(),
-                Clock::WorkingDays(15),
+                Clock::WorkingDays(ctx.policy.section_47_working_days),
                 completed,
                 ended,
             ));

@@ -1,7 +1,7 @@
 //! Health of looked-after children (CPPCR 2010 reg 7 and Sch 1; statutory guidance "Promoting
 //! the health and wellbeing of looked-after children", 2015).
 
-use careful_domain::calendar::{age_on, date_attaining_age};
+use careful_domain::calendar::{age_on, date_attaining_age, long_date};
 use careful_domain::record::ChildEvent;
 
 use crate::catalogue::known;
@@ -30,26 +30,41 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<Duty>) {
             .filter(|(d, _)| within(*d))
             .map(|(d, _)| (*d, ctx.event_on(*d, |e| matches!(e, ChildEvent::HealthAssessmentCompleted { .. }))))
             .collect();
-        // health-iha (S/SG): an initial health assessment within 20 working days (the
-        // regulation: before the first review, which is due within 20 working days).
+        // health-iha (S): CPPCR 2010 reg 7(1): the health assessment is made "before the
+        // child's first review" (or, when that is not reasonably practicable, before the second).
+        // So it is due by the first review once that has been held, whenever it was, and until
+        // then by the first review's own due date, 20 working days after the child became looked
+        // after (the statutory guidance's 20 working days). An assessment on the day of the
+        // review, before it, meets it.
         let first = assessments.first().copied();
         // The initial assessment of care that began before careful's record is history held
         // elsewhere; reviews run on from the first assessment careful holds.
         let continued = run[0].continued.is_some();
-        out.extend(
-            (!continued)
-                .then(|| {
-                    ctx.duty(
-                        known("health-iha"),
-                        "Arrange the initial health assessment",
-                        start.clone(),
-                        Clock::WorkingDays(20),
-                        first,
-                        if first.is_none() { end } else { None },
-                    )
-                })
-                .flatten(),
-        );
+        let first_review =
+            run.iter().flat_map(|p| &p.reviews).map(|(d, _)| *d).find(|d| *d >= started && *d <= ctx.as_of);
+        if !continued {
+            let iha = match first_review {
+                None => ctx.duty(
+                    known("health-iha"),
+                    "Arrange the initial health assessment",
+                    start.clone(),
+                    Clock::WorkingDays(20),
+                    first,
+                    if first.is_none() { end } else { None },
+                ),
+                Some(review) if review >= ctx.policy.assessed_from => Some(ctx.duty_due(
+                    known("health-iha"),
+                    "Arrange the initial health assessment",
+                    start.clone(),
+                    review,
+                    format!("before the first review, held on {} (reg 7(1))", long_date(review)).into(),
+                    first,
+                    if first.is_none() { end } else { None },
+                )),
+                Some(_) => None,
+            };
+            out.extend(iha);
+        }
         // health-rha-under5 / health-rha-5plus (S/SG): reviews at least every 6 months for a
         // child under 5 and every 12 months from 5 (design note health-age-switch: the interval
         // follows the child's age at the previous assessment).

@@ -1137,7 +1137,7 @@ fn a_due_date_counted_across_computed_years_says_so() {
     j.on(d("2030-12-30"), referral()).on(d("2030-12-30"), ChildEvent::AssessmentStarted {});
     let duty = j.duty("asmt-45", d("2030-12-30"), d("2031-01-06"));
     assert_eq!(
-        duty.working_text(calendar()),
+        duty.working.describe(calendar(), duty.due),
         "45 working days after 30 December 2030 is 4 March 2031, not counting weekends and New Year's Day \
          (1 January 2031); bank holidays for 2031 computed from the Banking and Financial Dealings Act 1971 and \
          the standing proclamations; not yet published"
@@ -1153,4 +1153,49 @@ fn a_due_date_counted_across_computed_years_says_so() {
     let text = later.duty("asmt-45", d("2032-12-20"), d("2032-12-21")).working_text(calendar());
     assert!(text.contains("bank holidays for 2032 to 2033 computed"), "{text}");
     assert!(text.contains("Christmas Day (substitute day) (27 December 2032)"), "{text}");
+}
+
+#[test]
+fn the_initial_health_assessment_is_due_by_the_first_review_as_reg_7_says() {
+    // Looked after from Monday 1 December 2025: the 20th working day after it, counted by
+    // hand, skipping 25 and 26 December: 2-5 Dec (4), 8-12 (9), 15-19 (14), 22-24 (17),
+    // 29-31 (20): Wednesday 31 December 2025.
+    let start = d("2025-12-01");
+    let j = in_care(Section20SinglePeriod, FosterOtherOther, start);
+    assert_eq!(j.duty("health-iha", start, d("2025-12-02")).due, d("2025-12-31"));
+    // The first review held late, on Friday 9 January 2026; the assessment on Thursday 8
+    // January is before it: on time (reg 7(1)), though after the 20th working day.
+    let mut late_review = j.clone();
+    late_review
+        .on(d("2026-01-08"), ChildEvent::HealthAssessmentCompleted { assessment: HealthAssessmentKind::Initial })
+        .on(d("2026-01-09"), review());
+    let iha = late_review.duty("health-iha", start, d("2026-01-12"));
+    assert_eq!((iha.due, &iha.status), (d("2026-01-09"), &DutyStatus::MetOnTime));
+    // The first review held early, on Friday 12 December; the assessment on Monday 15
+    // December is after it: 3 days late.
+    let mut early_review = j.clone();
+    early_review
+        .on(d("2025-12-12"), review())
+        .on(d("2025-12-15"), ChildEvent::HealthAssessmentCompleted { assessment: HealthAssessmentKind::Initial });
+    let iha = early_review.duty("health-iha", start, d("2025-12-16"));
+    assert_eq!((iha.due, &iha.status), (d("2025-12-12"), &DutyStatus::MetLate { days: 3 }));
+}
+
+#[test]
+fn conventions_are_stated_in_the_explanation() {
+    let mut j = Journey::child();
+    j.on(d("2025-12-19"), referral());
+    let text = j.duty("asmt-45", d("2025-12-19"), d("2025-12-22")).working_text(calendar());
+    assert!(text.contains("counts the referral day as day 1"), "{text}");
+    let s47 = on_plan(d("2026-01-20")).duties(d("2026-01-21"));
+    let s47 = s47.iter().find(|x| x.rule.id == "cp-s47").expect("cp-s47");
+    assert_eq!(s47.rule.status, crate::catalogue::Status::PracticeStandard);
+    assert!(s47.working_text(calendar()).contains("not a national deadline"));
+    // A council's own standard for the enquiry.
+    let policy = Policy { section_47_working_days: 10, ..Policy::default() };
+    let all = on_plan(d("2026-01-20")).duties_with(&policy, d("2026-01-21"));
+    let s47 = all.iter().find(|x| x.rule.id == "cp-s47").expect("cp-s47");
+    // Strategy discussion on Wednesday 31 December 2025 (20 days before the conference):
+    // 10 working days, skipping New Year's Day: Thursday 15 January 2026.
+    assert_eq!((s47.trigger.date, s47.due), (d("2025-12-31"), d("2026-01-15")));
 }
