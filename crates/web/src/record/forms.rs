@@ -874,6 +874,7 @@ pub(crate) fn for_duty(rule: &str) -> Option<(&'static str, &'static [(&'static 
         "cmp-stage1" => ("complaint-response", &[("stage", "local_resolution")]),
         "cmp-stage2" => ("complaint-response", &[("stage", "investigation")]),
         "cmp-stage2-request" => ("complaint", &[("stage", "investigation")]),
+        "cmp-stage3-panel" => ("complaint-panel", &[]),
         "cmp-stage3-request" | "cmp-manager" | "cmp-overall" => ("complaint-response", &[]),
         "adv-inform-lac" => ("advocacy", &[]),
         "wf-allocation" => ("allocate", &[]),
