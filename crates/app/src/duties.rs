@@ -139,7 +139,7 @@ pub fn kept_from(as_of: NaiveDate) -> NaiveDate {
 /// whose projections were written by an older careful is rebuilt when opened. 4: due dates after
 /// the published bank holiday list are counted with computed bank holidays (no longer not
 /// applicable), and their working says so.
-pub(crate) const PROJECTION_VERSION: &str = "4";
+pub(crate) const PROJECTION_VERSION: &str = "5";
 
 /// The setting recording which [`PROJECTION_VERSION`] wrote the projections.
 const PROJECTION_SETTING: &str = "projection_version";

@@ -229,15 +229,15 @@ pub fn implementation(id: &str) -> Implementation {
         "uasc-nts-transfer" => NotEncoded("careful does not yet record National Transfer Scheme referrals"),
         "uasc-age" => NotEncoded("no timescale found"),
         // 2.14 complaints
-        "cmp-stage1" | "cmp-stage2" => Duty("complaints"),
+        "cmp-stage1" | "cmp-stage2" | "cmp-stage3-panel" => Duty("complaints"),
         "cmp-time-limit" => NotEncoded("careful does not yet record when the matter complained of happened"),
         "cmp-ack" => NotEncoded("careful does not yet record acknowledgements"),
         "cmp-advocacy" => NotEncoded("careful does not yet record whether the complainant is the child"),
         "cmp-stage2-request" | "cmp-stage3-request" => {
             NotEncoded("a window for the complainant, not a duty of the council")
         }
-        "cmp-stage3-panel" | "cmp-stage3-report" | "cmp-stage3-response" => {
-            NotEncoded("careful does not yet record the review panel's meeting and report separately from the response")
+        "cmp-stage3-report" | "cmp-stage3-response" => {
+            NotEncoded("careful records the review panel's meeting and the response, not yet the panel's report")
         }
         "cmp-overall" => NotADuty("a dashboard of open complaints, built with the complaints pages"),
         // 2.15 advocacy
@@ -301,6 +301,15 @@ pub fn scope(id: &str) -> Option<&'static str> {
         }
         "cl-pathway-plan" => {
             "the law says \"as soon as possible\" after the needs assessment and gives no number of days: careful counts the plan due by the day the assessment is due; a plan written before any recorded assessment still meets it (903 returns do not record assessments)"
+        }
+        "cmp-stage1" => {
+            "encoded: 10 working days from the day the complaint was received, or up to 20 with an extension recorded (with its reason and the manager who agreed it) by the last day of the period it extends; an extension recorded after the period ran out does not count. Whether the complainant was told of the extension is not yet recorded"
+        }
+        "cmp-stage2" => {
+            "encoded: 25 working days from the day the stage 2 request was received, or up to 65 with an extension recorded (with its reason and the manager who agreed it) by the last day of the period it extends; an extension recorded after the period ran out does not count. Not counted from the day a written record of an oral complaint was agreed (reg 16), which careful does not yet record. Whether the complainant was told of the extension and the new date is not yet recorded"
+        }
+        "cmp-stage3-panel" => {
+            "encoded: 30 working days from the day the review panel request was received, met by the panel's meeting; a request answered or withdrawn without a panel stops the duty that day. The panel's membership (three independent persons, reg 19(2) and (3)) is not checked"
         }
         _ => return None,
     })

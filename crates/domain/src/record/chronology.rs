@@ -101,6 +101,8 @@ pub fn title(event: &ChildEvent) -> &'static str {
         ChildEvent::CarePlanChangeApproved { .. } => "Care plan change approved",
         ChildEvent::ComplaintReceived { .. } => "Complaint received",
         ChildEvent::ComplaintResponded { .. } => "Complaint response",
+        ChildEvent::ComplaintExtended { .. } => "Complaint response time extended",
+        ChildEvent::ComplaintPanelHeld {} => "Complaint review panel met",
         ChildEvent::AdvocacyOffered { .. } => "Advocacy offered",
         ChildEvent::CaseClosed { .. } => "Case closed",
         ChildEvent::EventCorrected { .. } => "Correction",
@@ -285,6 +287,13 @@ pub fn summary(event: &ChildEvent) -> String {
         ChildEvent::ComplaintReceived { summary, .. } => summary.clone(),
         ChildEvent::ComplaintResponded { finding, .. } => {
             format!("{finding:?}").replace("PartlyUpheld", "Partly upheld").replace("NotUpheld", "Not upheld")
+        }
+        ChildEvent::ComplaintExtended { stage, working_days, reason, .. } => {
+            let mut at = stage.describe().to_string();
+            if let Some(first) = at.get_mut(0..1) {
+                first.make_ascii_uppercase();
+            }
+            format!("{at}: to {working_days} working days. {reason}")
         }
         ChildEvent::AdvocacyOffered { accepted } => if *accepted { "Accepted" } else { "Declined" }.into(),
         ChildEvent::CaseClosed { reason } => format!("{} ({})", reason.description(), reason.code()),

@@ -343,6 +343,29 @@ pub struct Complaint {
     pub stage: ComplaintStage,
     pub summary: String,
     pub responded: Option<(NaiveDate, ComplaintFinding)>,
+    /// Extensions of the period for responding, in the order recorded.
+    pub extensions: Vec<ComplaintExtension>,
+    /// The day the review panel met, for a stage 3 request.
+    pub panel_held: Option<NaiveDate>,
+}
+
+impl Complaint {
+    /// The period for responding in working days, with the latest extension recorded (whether
+    /// it was made in time is the duty's question, not the record's).
+    pub fn working_days(&self) -> Option<u8> {
+        self.extensions.last().map(|x| x.working_days).or(self.stage.response_working_days())
+    }
+}
+
+/// An extension of the period for responding to a complaint at stage 1 or 2 (Representations
+/// Procedure (England) Regulations 2006, regs 14 and 17).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComplaintExtension {
+    pub on: NaiveDate,
+    /// The whole period as extended, in working days from the day the complaint was received.
+    pub working_days: u8,
+    pub reason: String,
+    pub agreed_by: WorkerId,
 }
 
 /// A correction, as the chronology shows it.
@@ -805,6 +828,8 @@ fn allowed_before_birth(event: &ChildEvent) -> bool {
             | ChildEvent::CaseClosed { .. }
             | ChildEvent::ComplaintReceived { .. }
             | ChildEvent::ComplaintResponded { .. }
+            | ChildEvent::ComplaintExtended { .. }
+            | ChildEvent::ComplaintPanelHeld {}
             | ChildEvent::AdvocacyOffered { .. }
     )
 }
@@ -852,6 +877,8 @@ fn apply(r: &mut ChildRecord, e: &Entry) -> Result<(), RecordError> {
                 | ChildEvent::CinPlanEnded {}
                 | ChildEvent::ComplaintReceived { .. }
                 | ChildEvent::ComplaintResponded { .. }
+                | ChildEvent::ComplaintExtended { .. }
+                | ChildEvent::ComplaintPanelHeld {}
         );
         if date > died && !winding_up {
             return fail("date", format!("the child died on {}", long_date(died)));
@@ -1679,7 +1706,61 @@ fn apply(r: &mut ChildRecord, e: &Entry) -> Result<(), RecordError> {
             {
                 return fail("stage", "a complaint reaches a later stage after a response at an earlier one".into());
             }
-            r.complaints.push(Complaint { received: date, stage: *stage, summary: summary.clone(), responded: None });
+            r.complaints.push(Complaint {
+                received: date,
+                stage: *stage,
+                summary: summary.clone(),
+                responded: None,
+                extensions: Vec::new(),
+                panel_held: None,
+            });
+        }
+        ChildEvent::ComplaintExtended { stage, working_days, reason, agreed_by } => {
+            // Regs 14 and 17: stage 1's 10 working days may be extended to 20, stage 2's 25 to
+            // 65; the regulations give the review panel's 30 no extension (reg 19(4)).
+            let Some(most) = stage.extended_working_days() else {
+                return fail("stage", "the review panel's 30 working days cannot be extended (reg 19(4))".into());
+            };
+            let Some(complaint) = r.complaints.iter_mut().rev().find(|c| c.stage == *stage && c.responded.is_none())
+            else {
+                return fail("stage", format!("there is no complaint at {} awaiting a response", stage.describe()));
+            };
+            if reason.trim().is_empty() {
+                return fail("reason", "say why the period is extended".into());
+            }
+            let current = complaint.working_days().unwrap_or(most);
+            if *working_days > most {
+                return fail(
+                    "working_days",
+                    format!(
+                        "at {} the period may be extended to at most {most} working days ({})",
+                        stage.describe(),
+                        if *stage == ComplaintStage::LocalResolution { "reg 14" } else { "reg 17" }
+                    ),
+                );
+            }
+            if *working_days <= current {
+                return fail(
+                    "working_days",
+                    format!("the period is already {current} working days; an extension must lengthen it"),
+                );
+            }
+            complaint.extensions.push(ComplaintExtension {
+                on: date,
+                working_days: *working_days,
+                reason: reason.trim().to_string(),
+                agreed_by: *agreed_by,
+            });
+        }
+        ChildEvent::ComplaintPanelHeld {} => {
+            let Some(complaint) =
+                r.complaints.iter_mut().rev().find(|c| {
+                    c.stage == ComplaintStage::ReviewPanel && c.responded.is_none() && c.panel_held.is_none()
+                })
+            else {
+                return fail("date", "there is no review panel request awaiting its panel".into());
+            };
+            complaint.panel_held = Some(date);
         }
         ChildEvent::ComplaintResponded { stage, finding } => {
             let Some(complaint) = r.complaints.iter_mut().rev().find(|c| c.stage == *stage && c.responded.is_none())

@@ -28,7 +28,8 @@ pub use chronology::ChronologyLine;
 pub use episodes::Episode;
 pub use fold::{
     Assessment, CareLeaverStatus, CarePeriod, CareProceedings, CareState, ChildProtectionPlan, ChildRecord, CinEpisode,
-    ContinuedCare, Entry, IroDispute, MissingEpisode, RecordError, Section47, Status, Visit, fold,
+    Complaint, ComplaintExtension, ContinuedCare, Entry, IroDispute, MissingEpisode, RecordError, Section47, Status,
+    Visit, fold,
 };
 pub use types::{
     Address, AssessmentOutcome, CarerNotice, ComplaintFinding, ComplaintStage, ContactOutcome, DisputeOutcome,
@@ -335,6 +336,19 @@ pub enum ChildEvent {
         stage: ComplaintStage,
         finding: ComplaintFinding,
     },
+    /// The period for responding at stage 1 or 2 is extended (Children Act 1989 Representations
+    /// Procedure (England) Regulations 2006, reg 14: 10 working days, at most 20; reg 17: 25
+    /// working days, at most 65). `working_days` is the whole period as extended, counted from
+    /// the day the complaint was received at that stage, not the days added.
+    ComplaintExtended {
+        stage: ComplaintStage,
+        working_days: u8,
+        reason: String,
+        agreed_by: WorkerId,
+    },
+    /// The review panel met on a stage 3 request (reg 19(4): within 30 working days of the
+    /// request).
+    ComplaintPanelHeld {},
     AdvocacyOffered {
         accepted: bool,
     },

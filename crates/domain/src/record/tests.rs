@@ -893,6 +893,71 @@ fn refuses_allocation_care_plan_complaint_and_closure_mistakes() {
     );
 }
 
+fn extended(stage: ComplaintStage, working_days: u8, reason: &str) -> ChildEvent {
+    ChildEvent::ComplaintExtended {
+        stage,
+        working_days,
+        reason: reason.into(),
+        agreed_by: WorkerId::from_random_bytes([7; 16]),
+    }
+}
+
+fn complaint_at(stage: ComplaintStage) -> ChildEvent {
+    ChildEvent::ComplaintReceived { stage, summary: "Contact with my brother keeps being cancelled".into() }
+}
+
+fn answered(stage: ComplaintStage) -> ChildEvent {
+    ChildEvent::ComplaintResponded { stage, finding: ComplaintFinding::NotUpheld }
+}
+
+/// Regs 14 and 17: an extension of stage 1 to at most 20 working days and of stage 2 to at most
+/// 65, with a reason, for a complaint still awaiting its response at that stage; the review
+/// panel's 30 working days (reg 19(4)) have no extension.
+#[test]
+fn refuses_complaint_extensions_the_regulations_do_not_allow() {
+    use ComplaintStage::*;
+    let mut j = in_care();
+    // Nothing open at stage 1 yet.
+    j.refuses("2025-05-02", extended(LocalResolution, 20, "Three services involved"), "stage");
+    j.at("2025-05-02", complaint_at(LocalResolution));
+    j.refuses("2025-05-06", extended(LocalResolution, 21, "Three services involved"), "working_days");
+    j.refuses("2025-05-06", extended(LocalResolution, 10, "Three services involved"), "working_days");
+    j.refuses("2025-05-06", extended(LocalResolution, 20, "  "), "reason");
+    j.refuses("2025-05-06", extended(Investigation, 30, "Three services involved"), "stage");
+    j.refuses("2025-05-06", extended(ReviewPanel, 40, "Three services involved"), "stage");
+    j.refuses("2025-05-06", ChildEvent::ComplaintPanelHeld {}, "date");
+    j.at("2025-05-06", extended(LocalResolution, 15, "Three services involved"));
+    // A second extension may lengthen it further, to 20 at most, but not shorten it.
+    j.refuses("2025-05-07", extended(LocalResolution, 15, "Still waiting"), "working_days");
+    j.refuses("2025-05-07", extended(LocalResolution, 12, "Still waiting"), "working_days");
+    j.at("2025-05-07", extended(LocalResolution, 20, "The school has not replied"));
+    j.at("2025-05-20", answered(LocalResolution));
+    // Answered: no more extensions at stage 1.
+    j.refuses("2025-05-21", extended(LocalResolution, 20, "Late"), "stage");
+    j.at("2025-06-02", complaint_at(Investigation));
+    j.refuses("2025-06-03", extended(Investigation, 66, "Independent person unwell"), "working_days");
+    j.refuses("2025-06-03", extended(Investigation, 25, "Independent person unwell"), "working_days");
+    let reason = j.refuses("2025-06-03", extended(Investigation, 0, "Independent person unwell"), "working_days");
+    assert!(reason.contains("already 25 working days"), "{reason}");
+    j.at("2025-06-03", extended(Investigation, 65, "Independent person unwell"));
+    j.at("2025-08-01", answered(Investigation));
+    j.at("2025-08-20", complaint_at(ReviewPanel));
+    j.refuses("2025-08-21", extended(ReviewPanel, 40, "Panel members away"), "stage");
+    j.at("2025-09-10", ChildEvent::ComplaintPanelHeld {});
+    // One panel for one request.
+    j.refuses("2025-09-11", ChildEvent::ComplaintPanelHeld {}, "date");
+
+    let r = j.record();
+    let stage1 = &r.complaints[0];
+    assert_eq!(stage1.working_days(), Some(20));
+    assert_eq!(stage1.extensions.len(), 2);
+    assert_eq!(stage1.extensions[1].on, d("2025-05-07"));
+    assert_eq!(stage1.extensions[1].reason, "The school has not replied");
+    assert_eq!(r.complaints[1].working_days(), Some(65));
+    assert_eq!(r.complaints[2].working_days(), None);
+    assert_eq!(r.complaints[2].panel_held, Some(d("2025-09-10")));
+}
+
 #[test]
 fn refuses_corrections_without_a_reason_or_a_target() {
     let mut j = Journey::new("2025-04-01", "2015-06-01");

@@ -260,6 +260,40 @@ pub enum ComplaintStage {
     ReviewPanel,
 }
 
+impl ComplaintStage {
+    /// The working days the authority has to respond at this stage, counted from the day the
+    /// complaint was received at it, before any extension: 10 at stage 1 (Children Act 1989
+    /// Representations Procedure (England) Regulations 2006, reg 14) and 25 at stage 2 (reg 17).
+    /// None at the review panel, whose clock is the panel's meeting (reg 19(4)).
+    pub fn response_working_days(self) -> Option<u8> {
+        match self {
+            ComplaintStage::LocalResolution => Some(10),
+            ComplaintStage::Investigation => Some(25),
+            ComplaintStage::ReviewPanel => None,
+        }
+    }
+
+    /// The longest the period may be extended to, in working days from the same day: 20 at
+    /// stage 1 (reg 14) and 65 at stage 2 (reg 17). None at the review panel: the regulations
+    /// allow no extension of its 30 working days.
+    pub fn extended_working_days(self) -> Option<u8> {
+        match self {
+            ComplaintStage::LocalResolution => Some(20),
+            ComplaintStage::Investigation => Some(65),
+            ComplaintStage::ReviewPanel => None,
+        }
+    }
+
+    /// The stage in a few words ("stage 1 (local resolution)").
+    pub fn describe(self) -> &'static str {
+        match self {
+            ComplaintStage::LocalResolution => "stage 1 (local resolution)",
+            ComplaintStage::Investigation => "stage 2 (investigation)",
+            ComplaintStage::ReviewPanel => "stage 3 (review panel)",
+        }
+    }
+}
+
 /// What a complaint response found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

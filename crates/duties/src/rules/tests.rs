@@ -79,6 +79,21 @@ const WD25: &[Case] = &[
     ("2024-02-27", "2024-04-04", "over 29 February"),
     ("2025-05-31", "2025-07-04", "from a Saturday at a month end"),
 ];
+// Worked by hand from the bank holiday list: each is WD25's day (or WD45's, for WD65) counted on.
+const WD30: &[Case] = &[
+    ("2025-06-13", "2025-07-25", "over weekends"),
+    ("2025-12-23", "2026-02-06", "over Christmas and New Year"),
+    ("2024-03-27", "2024-05-13", "over Easter, a month end and the early May bank holiday"),
+    ("2024-02-27", "2024-04-11", "over 29 February and Easter"),
+    ("2025-05-31", "2025-07-11", "from a Saturday at a month end"),
+];
+const WD65: &[Case] = &[
+    ("2025-06-13", "2025-09-15", "over the summer bank holiday and month ends"),
+    ("2025-12-23", "2026-03-27", "over Christmas and New Year"),
+    ("2024-03-27", "2024-07-02", "over Easter and the May bank holidays"),
+    ("2024-02-27", "2024-06-03", "over 29 February, Easter and the May bank holidays"),
+    ("2025-05-31", "2025-09-01", "from a Saturday, over the summer bank holiday to a month's first day"),
+];
 const WD45: &[Case] = &[
     ("2025-06-13", "2025-08-15", "over weekends"),
     ("2025-12-23", "2026-02-27", "over Christmas and New Year"),
@@ -282,6 +297,15 @@ fn complaint(stage: ComplaintStage) -> ChildEvent {
 
 fn response(stage: ComplaintStage) -> ChildEvent {
     ChildEvent::ComplaintResponded { stage, finding: ComplaintFinding::PartlyUpheld }
+}
+
+fn extended(stage: ComplaintStage, working_days: u8) -> ChildEvent {
+    ChildEvent::ComplaintExtended {
+        stage,
+        working_days,
+        reason: "The independent person could not start until next month".into(),
+        agreed_by: careful_domain::WorkerId::from_random_bytes([9; 16]),
+    }
 }
 
 /// Placed for adoption (with a placement order) on `placed`.
@@ -538,6 +562,35 @@ boundary_tests! {
             .on(days(t, -20), response(ComplaintStage::LocalResolution))
             .on(t, complaint(ComplaintStage::Investigation))
             .maybe(met, response(ComplaintStage::Investigation));
+        j
+    };
+    // Extended to 20 working days on the last day of the 10 (reg 14).
+    cmp_stage1_extended: "cmp-stage1", WD20, |t, met| {
+        let mut j = Journey::child();
+        let tenth = WD10.iter().find(|(from, _, _)| d(from) == t).map(|(_, due, _)| d(due)).expect("a WD10 case");
+        j.on(t, complaint(ComplaintStage::LocalResolution))
+            .on(tenth, extended(ComplaintStage::LocalResolution, 20))
+            .maybe(met, response(ComplaintStage::LocalResolution));
+        j
+    };
+    // Extended to 65 working days the day after the request (reg 17).
+    cmp_stage2_extended: "cmp-stage2", WD65, |t, met| {
+        let mut j = Journey::child();
+        j.on(days(t, -30), complaint(ComplaintStage::LocalResolution))
+            .on(days(t, -20), response(ComplaintStage::LocalResolution))
+            .on(t, complaint(ComplaintStage::Investigation))
+            .on(days(t, 1), extended(ComplaintStage::Investigation, 65))
+            .maybe(met, response(ComplaintStage::Investigation));
+        j
+    };
+    cmp_stage3_panel: "cmp-stage3-panel", WD30, |t, met| {
+        let mut j = Journey::child();
+        j.on(days(t, -90), complaint(ComplaintStage::LocalResolution))
+            .on(days(t, -80), response(ComplaintStage::LocalResolution))
+            .on(days(t, -60), complaint(ComplaintStage::Investigation))
+            .on(days(t, -10), response(ComplaintStage::Investigation))
+            .on(t, complaint(ComplaintStage::ReviewPanel))
+            .maybe(met, ChildEvent::ComplaintPanelHeld {});
         j
     };
     adv_inform_lac: "adv-inform-lac", WD20, |t, met| {
@@ -933,6 +986,96 @@ fn epo() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A stage 2 request received on Friday 13 June 2025: its 25th working day is Friday 18 July,
+/// its 40th Friday 8 August, its 65th Monday 15 September (after the summer bank holiday, 25
+/// August). Worked by hand from the bank holiday list.
+fn stage2(extension: Option<(&str, u8)>, reply: &str) -> Journey {
+    let mut j = Journey::child();
+    j.on(d("2025-05-01"), complaint(ComplaintStage::LocalResolution))
+        .on(d("2025-05-15"), response(ComplaintStage::LocalResolution))
+        .on(d("2025-06-13"), complaint(ComplaintStage::Investigation));
+    if let Some((on, working_days)) = extension {
+        j.on(d(on), extended(ComplaintStage::Investigation, working_days));
+    }
+    j.on(d(reply), response(ComplaintStage::Investigation));
+    j
+}
+
+#[test]
+fn a_stage_2_reply_on_working_day_40_of_an_agreed_extension_is_on_time() {
+    let duty = stage2(Some(("2025-07-10", 65)), "2025-08-08").duty("cmp-stage2", d("2025-06-13"), d("2025-09-30"));
+    assert_eq!((duty.due, duty.status), (d("2025-09-15"), DutyStatus::MetOnTime));
+    assert!(duty.owed.contains("extended on 10 July 2025 to 65 working days"), "{}", duty.owed);
+    // An extension to 45 working days (due Friday 15 August) holds the same reply too.
+    let duty = stage2(Some(("2025-07-10", 45)), "2025-08-08").duty("cmp-stage2", d("2025-06-13"), d("2025-09-30"));
+    assert_eq!((duty.due, duty.status), (d("2025-08-15"), DutyStatus::MetOnTime));
+}
+
+#[test]
+fn the_same_stage_2_reply_with_no_extension_is_late() {
+    let duty = stage2(None, "2025-08-08").duty("cmp-stage2", d("2025-06-13"), d("2025-09-30"));
+    // 18 July to 8 August: 21 days late.
+    assert_eq!((duty.due, duty.status), (d("2025-07-18"), DutyStatus::MetLate { days: 21 }));
+}
+
+/// An extension counts when agreed by the last day of the period it extends: on Friday 18 July
+/// (the 25th working day) it does; on Monday 21 July, once the 25 days have run out, it does not.
+#[test]
+fn a_stage_2_extension_counts_only_before_the_period_runs_out() {
+    let on_the_day =
+        stage2(Some(("2025-07-18", 65)), "2025-08-08").duty("cmp-stage2", d("2025-06-13"), d("2025-09-30"));
+    assert_eq!((on_the_day.due, on_the_day.status), (d("2025-09-15"), DutyStatus::MetOnTime));
+    let after = stage2(Some(("2025-07-21", 65)), "2025-08-08").duty("cmp-stage2", d("2025-06-13"), d("2025-09-30"));
+    assert_eq!((after.due, after.status), (d("2025-07-18"), DutyStatus::MetLate { days: 21 }));
+    assert!(after.owed.contains("does not count"), "{}", after.owed);
+}
+
+/// Stage 1 from Tuesday 23 December 2025: its 10th working day is Friday 9 January 2026 (not
+/// counting Christmas Day, Boxing Day and New Year's Day), its 20th Friday 23 January. An
+/// extension agreed on the 9th holds a reply on the 23rd; a reply on Monday 26th is 3 days late.
+/// Extended twice (to 15, due Friday 16 January, then to 20 on the 16th), the second counts.
+#[test]
+fn a_stage_1_reply_within_an_extension_over_christmas() {
+    let build = |extensions: &[(&str, u8)], reply: &str| {
+        let mut j = Journey::child();
+        j.on(d("2025-12-23"), complaint(ComplaintStage::LocalResolution));
+        for (on, n) in extensions {
+            j.on(d(on), extended(ComplaintStage::LocalResolution, *n));
+        }
+        j.on(d(reply), response(ComplaintStage::LocalResolution));
+        j.duty("cmp-stage1", d("2025-12-23"), d("2026-02-27"))
+    };
+    let on_time = build(&[("2026-01-09", 20)], "2026-01-23");
+    assert_eq!((on_time.due, on_time.status), (d("2026-01-23"), DutyStatus::MetOnTime));
+    let late = build(&[("2026-01-09", 20)], "2026-01-26");
+    assert_eq!((late.due, late.status), (d("2026-01-23"), DutyStatus::MetLate { days: 3 }));
+    let unextended = build(&[], "2026-01-23");
+    assert_eq!((unextended.due, unextended.status), (d("2026-01-09"), DutyStatus::MetLate { days: 14 }));
+    let twice = build(&[("2026-01-05", 15), ("2026-01-16", 20)], "2026-01-23");
+    assert_eq!((twice.due, twice.status), (d("2026-01-23"), DutyStatus::MetOnTime));
+    // The second extension a working day too late (Monday 19 January, after the 15 ran out).
+    let too_late = build(&[("2026-01-05", 15), ("2026-01-19", 20)], "2026-01-23");
+    assert_eq!((too_late.due, too_late.status), (d("2026-01-16"), DutyStatus::MetLate { days: 7 }));
+}
+
+/// A review panel request answered or withdrawn without a panel stops the duty that day.
+#[test]
+fn a_review_panel_request_withdrawn_before_its_panel_is_not_owed() {
+    let mut j = Journey::child();
+    j.on(d("2025-05-01"), complaint(ComplaintStage::LocalResolution))
+        .on(d("2025-05-15"), response(ComplaintStage::LocalResolution))
+        .on(d("2025-05-20"), complaint(ComplaintStage::Investigation))
+        .on(d("2025-06-10"), response(ComplaintStage::Investigation))
+        .on(d("2025-06-13"), complaint(ComplaintStage::ReviewPanel))
+        .on(
+            d("2025-07-01"),
+            ChildEvent::ComplaintResponded { stage: ComplaintStage::ReviewPanel, finding: ComplaintFinding::Withdrawn },
+        );
+    let duty = j.duty("cmp-stage3-panel", d("2025-06-13"), d("2025-09-30"));
+    assert_eq!(duty.due, d("2025-07-25"));
+    assert!(matches!(duty.status, DutyStatus::NotApplicable { .. }), "{}", duty.status);
 }
 
 #[test]

@@ -19,7 +19,7 @@ use careful_domain::codes::{
 };
 use careful_domain::identifiers::{NhsNumber, Postcode, Upn};
 use careful_domain::organisation::WorkerRole;
-use careful_domain::record::{CarerNotice, ChildEvent, ChildRecord, Urn};
+use careful_domain::record::{CarerNotice, ChildEvent, ChildRecord, ComplaintStage, Urn};
 use careful_domain::{CarerId, CollectionYear, PersonId, WorkerId};
 
 use super::spec::{Answers, Choices, Context, Field, Form, Options, Widget};
@@ -126,6 +126,11 @@ const COMPLAINT_STAGES: &[(&str, &str)] = &[
     ("local_resolution", "Stage 1: local resolution"),
     ("investigation", "Stage 2: investigation"),
     ("review_panel", "Stage 3: review panel"),
+];
+/// The stages whose period for responding may be extended (regs 14 and 17).
+const EXTENDABLE_STAGES: &[(&str, &str)] = &[
+    ("local_resolution", "Stage 1: local resolution (10 working days, up to 20)"),
+    ("investigation", "Stage 2: investigation (25 working days, up to 65)"),
 ];
 const COMPLAINT_FINDINGS: &[(&str, &str)] = &[
     ("upheld", "Upheld"),
@@ -262,6 +267,16 @@ fn allocated(r: &ChildRecord, on: NaiveDate) -> bool {
 
 fn open_complaint(r: &ChildRecord, _: NaiveDate) -> bool {
     r.complaints.iter().any(|c| c.responded.is_none())
+}
+
+fn extendable_complaint(r: &ChildRecord, _: NaiveDate) -> bool {
+    r.complaints.iter().any(|c| c.responded.is_none() && c.stage.extended_working_days().is_some())
+}
+
+fn awaiting_panel(r: &ChildRecord, _: NaiveDate) -> bool {
+    r.complaints
+        .iter()
+        .any(|c| c.stage == ComplaintStage::ReviewPanel && c.responded.is_none() && c.panel_held.is_none())
 }
 
 fn ended_without_notice(r: &ChildRecord, _: NaiveDate) -> bool {
@@ -744,6 +759,19 @@ pub(crate) static FORMS: LazyLock<Vec<Form>> = LazyLock::new(|| {
             .ask(Field::new("stage", "At which stage?", "the stage", Widget::Radios(Options::Fixed(COMPLAINT_STAGES))))
             .ask(Field::new("finding", "What did the response find?", "the finding", Widget::Radios(Options::Fixed(COMPLAINT_FINDINGS))))
             .fits(open_complaint),
+        form("complaint-extended", "complaint_extended", "Extend the time to respond to a complaint", COMPLAINTS)
+            .dated("When was the extension agreed?")
+            .ask(Field::new("stage", "At which stage?", "the stage", Widget::Radios(Options::Fixed(EXTENDABLE_STAGES))))
+            .ask(
+                Field::new("working_days", "How many working days is the period now, in all?", "the working days", Widget::Number)
+                    .hint("Counted from the day the complaint was received at this stage: at most 20 at stage 1 and 65 at stage 2 (Representations Procedure Regulations 2006, regs 14 and 17)."),
+            )
+            .ask(Field::new("reason", "Why is it extended?", "why it is extended", Widget::TextArea).hint("The complainant is told the reason and the new date."))
+            .ask(Field::new("agreed_by", "Who agreed it?", "who agreed it", Widget::Select(Options::Workers(MANAGERS))))
+            .fits(extendable_complaint),
+        form("complaint-panel", "complaint_panel_held", "Record that a complaint review panel met", COMPLAINTS)
+            .dated("When did the review panel meet?")
+            .fits(awaiting_panel),
         form("advocacy", "advocacy_offered", "Record an offer of advocacy", COMPLAINTS)
             .dated("When was advocacy offered?")
             .ask(Field::new("accepted", "Did the child accept it?", "whether the child accepted", Widget::YesNo)),
@@ -846,6 +874,7 @@ pub(crate) fn for_duty(rule: &str) -> Option<(&'static str, &'static [(&'static 
         "cmp-stage1" => ("complaint-response", &[("stage", "local_resolution")]),
         "cmp-stage2" => ("complaint-response", &[("stage", "investigation")]),
         "cmp-stage2-request" => ("complaint", &[("stage", "investigation")]),
+        "cmp-stage3-panel" => ("complaint-panel", &[]),
         "cmp-stage3-request" | "cmp-manager" | "cmp-overall" => ("complaint-response", &[]),
         "adv-inform-lac" => ("advocacy", &[]),
         "wf-allocation" => ("allocate", &[]),
@@ -1152,6 +1181,8 @@ mod tests {
                 | ChildEvent::CarePlanChangeApproved { .. }
                 | ChildEvent::ComplaintReceived { .. }
                 | ChildEvent::ComplaintResponded { .. }
+                | ChildEvent::ComplaintExtended { .. }
+                | ChildEvent::ComplaintPanelHeld {}
                 | ChildEvent::AdvocacyOffered { .. }
                 | ChildEvent::CaseClosed { .. } => true,
             }
@@ -1168,8 +1199,8 @@ mod tests {
             let built = build(form, &complete(form, today, &staff, None), &ctx).unwrap();
             assert!(kind_has_form(&built.event), "{}", form.kind);
         }
-        // 71 kinds of event, 5 of them without a form.
-        assert_eq!(kinds.len(), 66, "every kind a practitioner records has a form");
+        // 73 kinds of event, 5 of them without a form.
+        assert_eq!(kinds.len(), 68, "every kind a practitioner records has a form");
     }
 
     #[test]
