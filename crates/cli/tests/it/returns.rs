@@ -485,3 +485,86 @@ async fn an_import_assessed_from_a_past_day_shows_the_councils_past_timeliness(e
     }
     assert!(duties.iter().all(|d| d.1 >= import_day.to_string()), "{duties:#?}");
 }
+
+on_both_engines!(the_first_import_works_out_again_the_duties_of_children_already_held);
+
+/// A child recorded by hand before the first import was worked out with the catalogue's
+/// default standards (assessed from 1 January 2015), so their duties from a year ago are on the
+/// council's worklist; the first import sets the day to the import day, and the worklist (the
+/// projection) drops them, as `careful duties --child` does.
+async fn the_first_import_works_out_again_the_duties_of_children_already_held(engine: Engine) {
+    use careful_app::record::Proposed;
+    use careful_domain::codes::*;
+    use careful_domain::record::*;
+
+    let Some(db) = TestDb::new(engine) else { return };
+    let url = db.url_string();
+    let accounts = crate::support::accounts::Accounts::new(&url).await;
+    let admin = accounts.admin();
+    let team = admin.add_team("Children looked after 7", "looked_after").await.unwrap();
+    let since = Some(NaiveDate::from_ymd_opt(2020, 1, 6).unwrap());
+    let sw = admin
+        .add_worker("Nia Lloyd", careful_domain::organisation::WorkerRole::SocialWorker, team, false, None, since)
+        .await
+        .unwrap();
+    let password = accounts.add("nia.lloyd", "social_worker", Some(sw), "").await;
+    let nia = crate::support::accounts::signed_in(&accounts.app, "nia.lloyd", &password).await;
+    let details = PersonalDetails {
+        given_name: "Ada".into(),
+        family_name: "Hale".into(),
+        date_of_birth: Some(NaiveDate::from_ymd_opt(2013, 2, 3).unwrap()),
+        expected_date_of_birth: None,
+        sex: Sex::Female,
+        ethnicity: Ethnicity::WhiteBritish,
+        upn: None,
+        upn_unknown: Some(UpnUnknown::IncompleteInformation),
+        nhs_number: None,
+        disabilities: vec![],
+    };
+    let day = NaiveDate::from_ymd_opt(2025, 11, 3).unwrap();
+    let placement = Placement {
+        placement_type: PlacementType::FosterOtherOther,
+        provider: Some(PlacementProvider::OwnProvision),
+        postcode: Some("EM1 4QT".parse().unwrap()),
+        urn: None,
+        carer: careful_domain::CarerId::from_random_bytes([7; 16]),
+    };
+    nia.register_child(vec![
+        Proposed::new(ChildEvent::ChildRegistered { la_child_id: "EM0913001".parse().unwrap(), details }, day),
+        Proposed::new(ChildEvent::WorkerAllocated { worker: sw, team, reason: None }, day),
+        Proposed::new(
+            ChildEvent::BecameLookedAfter {
+                legal_status: LegalStatus::Section20SinglePeriod,
+                placement,
+                category_of_need: Need::AbuseOrNeglect,
+                home_postcode: None,
+                previous_permanence: None,
+            },
+            day,
+        ),
+    ])
+    .await
+    .unwrap();
+    let token = accounts.token("test.analyst", "performance_analyst", None, "", &["returns", "read"]).await;
+    accounts.app.close().await;
+    let held = |out: std::process::Output| -> Vec<String> {
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let all: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+        all.iter().filter(|d| d["child"] == "EM0913001").map(|d| d["due"].as_str().unwrap().to_string()).collect()
+    };
+    // Looked after from 3 November 2025: the first visit was due on 10 November 2025 (7 days).
+    let before = held(run_as(&token, &["duties", "--database", &url, "--format", "json"]));
+    assert!(before.contains(&"2025-11-10".to_string()), "{before:?}");
+
+    let dir = TempDir::new();
+    let files = dir.path().join("903");
+    hand_written_return(&files);
+    let done = run_as(&token, &["import", "ssda903", &s(&files), "--year", YEAR, "--database", &url]);
+    assert!(done.status.success(), "{}{}", text(&done.stdout), text(&done.stderr));
+    assert!(text(&done.stdout).contains("Worked out again the duties of the 1 children"), "{}", text(&done.stdout));
+    let store = db.store().await;
+    let standards: Value = serde_json::from_str(&store.setting("practice_standards").await.unwrap().unwrap()).unwrap();
+    let import_day = standards["assessed_from"].as_str().unwrap().to_string();
+    let after = held(run_as(&token, &["duties", "--database", &url, "--format", "json"]));
+    assert!(after.iter().all(|due| *due >= import_day), "due before {import_day}: {after:?}");
+}
