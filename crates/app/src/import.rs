@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 
+use careful_domain::calendar::long_date;
 use careful_domain::organisation::{Employment, Service, Team, Worker, WorkerRole};
 use careful_domain::record::ChildEvent;
 use careful_domain::{
@@ -49,6 +50,30 @@ pub struct ImportReport {
     pub left_out: Vec<Unrepresentable>,
     /// The day from which careful assesses duties, if the import set it.
     pub assessed_from: Option<NaiveDate>,
+    /// The children already in careful whose duties were worked out again because the import
+    /// set the day duties are assessed from.
+    pub reassessed: u64,
+}
+
+/// Checks a day asked for as the one careful assesses duties from (`--assess-from`): not after
+/// `today`, and not before the working-day calendar's first day.
+pub fn check_assess_from(date: NaiveDate, today: NaiveDate) -> Result<(), AppError> {
+    let first = careful_domain::calendar::WorkingDayCalendar::england_and_wales().coverage().0;
+    if date > today {
+        return Err(AppError::Import(format!(
+            "--assess-from {date} is after today ({}): careful can judge only duties whose time has come; \
+             give today or an earlier day",
+            long_date(today)
+        )));
+    }
+    if date < first {
+        return Err(AppError::Import(format!(
+            "--assess-from {date} is before {}, the first day of careful's working-day calendar: \
+             give that day or a later one",
+            long_date(first)
+        )));
+    }
+    Ok(())
 }
 
 /// The flags' source label for a year's 903.
@@ -69,13 +94,24 @@ impl UserHandle {
     /// Imports `submission` (this year's 903 for `year`, and optionally last year's). Children
     /// with rows careful cannot represent stop the import, listing every such row, unless
     /// `skip_unrepresentable`, when every other child is imported and those are reported.
+    ///
+    /// The day careful assesses duties from is the council's practice standard
+    /// `assessed_from`, which the projections and every duty use. The first import sets it:
+    /// to `assess_from` if given (so a council can judge its past timeliness from its own
+    /// returns), otherwise to the day of the import. Once the standards are set, an import
+    /// leaves them alone, and one asking for a different day is refused: changing the day for
+    /// every child is `careful admin standards --set`.
     pub async fn import_ssda903(
         &self,
         submission: &Submission,
         year: CollectionYear,
         skip_unrepresentable: bool,
+        assess_from: Option<NaiveDate>,
     ) -> Result<ImportReport, AppError> {
         self.decide(Action::ImportReturns, Resource::Council, None).await?;
+        if let Some(date) = assess_from {
+            check_assess_from(date, self.app().today())?;
+        }
         let meta = Metadata::new(year).map_err(|e| AppError::Import(e.to_string()))?;
         let report = validate_report(&submission.this_year, submission.previous_year.as_ref(), &meta);
         let imported = to_record::import(submission, year);
@@ -199,14 +235,34 @@ impl UserHandle {
             return Err(AppError::ImportConflict { children: conflicts });
         }
 
-        // careful assesses duties from the day it takes over the record: earlier history was
-        // kept elsewhere, without the visits and notices the 903 does not hold.
+        // careful assesses duties from the day it takes over the record (earlier history was
+        // kept elsewhere, without the visits and notices the 903 does not hold), or from the
+        // day the council asks for, to judge its past timeliness from its own returns.
         let mut policy = standards(store).await?;
-        let set_standards = store.setting(STANDARDS_SETTING).await?.is_none() && ready.iter().any(|r| r.new);
-        if set_standards {
-            policy.assessed_from = today;
-            out.assessed_from = Some(today);
+        let standards_set = store.setting(STANDARDS_SETTING).await?.is_some();
+        if let Some(date) = assess_from
+            && standards_set
+            && date != policy.assessed_from
+        {
+            return Err(AppError::Import(format!(
+                "--assess-from {date}: the council's practice standards already assess duties from {}, \
+                 for every child; an import does not change them (use `careful admin standards --set`, \
+                 which works out every child's duties again)",
+                long_date(policy.assessed_from)
+            )));
         }
+        let set_standards = !standards_set && (assess_from.is_some() || ready.iter().any(|r| r.new));
+        if set_standards {
+            policy.assessed_from = assess_from.unwrap_or(today);
+            out.assessed_from = Some(policy.assessed_from);
+        }
+        let assessed = match (assess_from, set_standards) {
+            (Some(date), _) => format!("duties assessed from {date}, as asked (--assess-from)"),
+            (None, true) => format!("duties assessed from {today}, the day of the import"),
+            (None, false) => format!("duties assessed from {}, the council's standard", policy.assessed_from),
+        };
+        // Children already in careful were worked out with the standards as they were.
+        let held_before = if set_standards { store.child_ids().await? } else { Vec::new() };
 
         let mut tx = store.begin().await?;
         if !new_workers.is_empty() && existing_team.is_none() {
@@ -220,6 +276,13 @@ impl UserHandle {
         if set_standards {
             let json = serde_json::to_string(&policy).map_err(|e| AppError::Import(e.to_string()))?;
             tx.put_setting(STANDARDS_SETTING, &json).await?;
+            // The children careful already held were worked out with the standards as they
+            // were: their duties are worked out again in the same transaction, so the worklists
+            // and `careful duties` agree.
+            for child in &held_before {
+                write::reproject(&mut tx, *child, &policy, today).await?;
+            }
+            out.reassessed = held_before.len() as u64;
         }
         // Every new child through the one write path: folded (an impossible record stops the
         // import), projected, appended. What happened before careful is history: the
@@ -247,7 +310,7 @@ impl UserHandle {
                 Event::new(
                     Action::ImportReturns.code(),
                     Outcome::Allowed,
-                    format!("Imported the child's record from {source} ({} events)", r.events.len()),
+                    format!("Imported the child's record from {source} ({} events); {assessed}", r.events.len()),
                 )
                 .child(r.child),
             )
@@ -266,7 +329,7 @@ impl UserHandle {
                 Action::ImportReturns.code(),
                 Outcome::Allowed,
                 format!(
-                    "Imported {source}: {imported_children} new children, {} unchanged, {} workers added, {} DfE findings kept as flags",
+                    "Imported {source}: {imported_children} new children, {} unchanged, {} workers added, {} DfE findings kept as flags; {assessed}",
                     ready.len() - imported_children,
                     new_workers.len(),
                     out.findings

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 
 use careful_app::{App, AppError, Settings, SystemClock};
@@ -34,6 +35,9 @@ pub enum ImportCommand {
     /// The 903 holds no visits, notices to carers or names: careful assesses duties from the day
     /// of the first import (the practice standard assessed_from), so history kept elsewhere does
     /// not show as overdue, and records each child by their ID until a worker adds their name.
+    /// With --assess-from DATE the first import sets that day instead, so a council can judge its
+    /// past timeliness (met late, overdue) from its own returns; the day is the council's, for
+    /// every child, and later imports leave it as it is.
     #[command(name = "ssda903")]
     Ssda903(Ssda903Args),
 }
@@ -58,6 +62,12 @@ pub struct Ssda903Args {
     /// stopping.
     #[arg(long)]
     skip_unrepresentable: bool,
+    /// Assess duties due from this day (YYYY-MM-DD), to judge past timeliness from the returns;
+    /// by default the day of the import. Not after today, nor before 1 January 2015. Sets the
+    /// council's practice standard assessed_from at the first import; a later import giving a
+    /// different day is refused (change it with `careful admin standards --set`).
+    #[arg(long, value_name = "DATE")]
+    assess_from: Option<NaiveDate>,
     #[command(flatten)]
     signin: crate::signin::SignInArgs,
 }
@@ -80,7 +90,7 @@ pub async fn run(command: ImportCommand) -> Result<(), Failure> {
     };
     let app = App::open(&args.database, Settings::command_line(), std::sync::Arc::new(SystemClock)).await?;
     let handle = crate::signin::sign_in(&app, &args.signin).await?;
-    let report = match handle.import_ssda903(&submission, year, args.skip_unrepresentable).await {
+    let report = match handle.import_ssda903(&submission, year, args.skip_unrepresentable, args.assess_from).await {
         Ok(report) => report,
         Err(e @ (AppError::ImportRefused { .. } | AppError::ImportConflict { .. })) => {
             return Err(Failure::new(e.to_string()));
@@ -107,8 +117,21 @@ pub async fn run(command: ImportCommand) -> Result<(), Failure> {
         report.flagged_children,
         report.not_kept
     );
-    if let Some(from) = report.assessed_from {
-        say!("careful assesses duties from {}: earlier history was recorded elsewhere.", long_date(from));
+    match (report.assessed_from, args.assess_from) {
+        (Some(from), Some(_)) => say!(
+            "careful assesses duties due from {}, as asked: duties the returns show were met late or are overdue since then are shown so.",
+            long_date(from)
+        ),
+        (Some(from), None) => {
+            say!("careful assesses duties from {}: earlier history was recorded elsewhere.", long_date(from))
+        }
+        _ => {}
+    }
+    if report.reassessed > 0 {
+        say!(
+            "Worked out again the duties of the {} children careful already held, from the new day.",
+            report.reassessed
+        );
     }
     if !report.left_out.is_empty() {
         let mut children: Vec<&str> = report.left_out.iter().map(|r| r.child.as_str()).collect();

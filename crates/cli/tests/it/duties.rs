@@ -1,6 +1,8 @@
 //! Statutory duties through the real binary and the real store: the worklists on a synthetic
 //! council (whose overdue duties must be exactly the failures the generator injected), one
-//! child's explanation, and the guardrails' override path with its audit trail.
+//! child's explanation, the guardrails' override path with its audit trail, and one child's due
+//! dates and statuses against a table worked out by hand (so not circular: no expected value
+//! comes from careful's or the generator's arithmetic).
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -397,4 +399,148 @@ async fn a_breach_needs_a_team_managers_override_which_the_record_keeps(engine: 
     let list = c.priya.worklist(careful_app::duties::Whose::Child(child), true, None, d("2025-06-03")).await.unwrap();
     assert!(list.iter().all(|e| e.duty.rule != "pl-terminate"), "met, so off the worklist");
     let _ = Service::LookedAfter;
+}
+
+// ---------------------------------------------- a non-circular check of due dates and statuses
+
+/// (rule, due, status, days late or overdue, done on), as in `careful duties --format json`.
+type Row<S> = (S, S, S, Option<i64>, Option<S>);
+
+on_both_engines!(hand_worked_due_dates_across_christmas_and_a_month_end);
+
+/// One synthetic child's history, recorded through careful's write path as a social worker and
+/// a team manager would, and `careful duties --child` checked against a table of due dates and
+/// statuses worked out by hand (never with careful's own arithmetic, nor the generator's). The
+/// working is in the comments; bank holidays from
+/// crates/domain/data/bank-holidays-england-and-wales.txt: Thursday 25 and Friday 26 December
+/// 2025, Thursday 1 January 2026.
+async fn hand_worked_due_dates_across_christmas_and_a_month_end(engine: Engine) {
+    let Some(db) = TestDb::new(engine) else { return };
+    let url = db.url_string();
+    let clock = FixedClock(Utc.with_ymd_and_hms(2026, 3, 2, 10, 0, 0).unwrap());
+    let accounts = Accounts::with_clock(db.url().expose_secret(), Arc::new(clock)).await;
+    let admin = accounts.admin();
+    let team = admin.add_team("Children's services 9", "looked_after").await.unwrap();
+    let started = Some(d("2020-01-06"));
+    let sw = admin.add_worker("Amara Okafor", WorkerRole::SocialWorker, team, false, None, started).await.unwrap();
+    let iro = admin
+        .add_worker("Gwen Price", WorkerRole::IndependentReviewingOfficer, team, false, None, started)
+        .await
+        .unwrap();
+    let password = accounts.add("amara.okafor", "social_worker", Some(sw), "").await;
+    let amara = signed_in(&accounts.app, "amara.okafor", &password).await;
+    let details = PersonalDetails {
+        given_name: "Rosa".into(),
+        family_name: "Fenwick".into(),
+        date_of_birth: Some(d("2012-07-14")),
+        expected_date_of_birth: None,
+        sex: Sex::Female,
+        ethnicity: Ethnicity::WhiteBritish,
+        upn: None,
+        upn_unknown: Some(UpnUnknown::IncompleteInformation),
+        nhs_number: None,
+        disabilities: vec![],
+    };
+    let history = [
+        (
+            "2025-12-19",
+            ChildEvent::ChildRegistered { la_child_id: "EM0912001".parse().unwrap(), details: details.clone() },
+        ),
+        ("2025-12-19", ChildEvent::ContactReceived { source: ReferralSource::Police }),
+        (
+            "2025-12-19",
+            ChildEvent::ReferralReceived { source: ReferralSource::Police, primary_need: Need::AbuseOrNeglect },
+        ),
+        ("2025-12-19", ChildEvent::WorkerAllocated { worker: sw, team, reason: None }),
+        ("2025-12-22", ChildEvent::AssessmentStarted {}),
+        ("2025-12-23", ChildEvent::ContactDecided { outcome: ContactOutcome::Referral }),
+        (
+            "2025-12-30",
+            ChildEvent::BecameLookedAfter {
+                legal_status: LegalStatus::Section20SinglePeriod,
+                placement: placement(9),
+                category_of_need: Need::AbuseOrNeglect,
+                home_postcode: None,
+                previous_permanence: None,
+            },
+        ),
+        (
+            "2026-01-06",
+            ChildEvent::VisitMade {
+                visit: VisitKind::LookedAfter,
+                seen: true,
+                seen_alone: Some(SeenAlone::Yes),
+                wishes_and_feelings: None,
+            },
+        ),
+        ("2026-01-08", ChildEvent::IroAppointed { iro }),
+        ("2026-01-28", ChildEvent::StatutoryReviewHeld { participation: ReviewParticipation::AttendsAndSpeaks }),
+        ("2026-02-27", ChildEvent::AssessmentAuthorised { factors: vec![], outcome: AssessmentOutcome::LookedAfter }),
+    ];
+    let (first, rest) = history.split_at(4);
+    let (child, mut sequence) = amara
+        .register_child(first.iter().map(|(day, e)| Proposed::new(e.clone(), d(day))).collect())
+        .await
+        .unwrap_or_else(|e| panic!("registering: {e}"));
+    for (day, event) in rest {
+        sequence = amara
+            .record(child, sequence, vec![Proposed::new(event.clone(), d(day))])
+            .await
+            .unwrap_or_else(|e| panic!("{day} {event:?}: {e}"));
+    }
+
+    // Worked out by hand, as of Monday 2 March 2026:
+    // - ref-decision: contact Friday 19 December 2025; 1 working day: Monday 22 December 2025.
+    //   Decided Tuesday 23 December: met late by 1 day.
+    // - asmt-45: referral Friday 19 December 2025; 45 working days: 22, 23, 24 December (3), not
+    //   25 or 26, 29, 30, 31 (6), not 1 January, Friday 2 January (7), then 5 weeks of 5 (to
+    //   Friday 6 February: 32), 9-13 February (37), 16-20 February (42), Monday 23 (43),
+    //   Tuesday 24 (44), Wednesday 25 (45): due Wednesday 25 February 2026. Authorised Friday
+    //   27 February: met late by 2 days.
+    // - visit-first: looked after Tuesday 30 December 2025; 1 week (7 calendar days): due Tuesday
+    //   6 January 2026. Visited that day: met on time.
+    // - iro-appoint: 5 working days from Tuesday 30 December 2025: Wednesday 31 (1), not 1
+    //   January, Friday 2 (2), Monday 5 (3), Tuesday 6 (4), Wednesday 7 (5): due Wednesday 7
+    //   January 2026. Appointed Thursday 8 January: met late by 1 day.
+    // - rev-1: 20 working days from Tuesday 30 December 2025: 31 December (1), 2 January (2),
+    //   5-9 January (7), 12-16 (12), 19-23 (17), Monday 26 (18), Tuesday 27 (19), Wednesday 28
+    //   (20): due Wednesday 28 January 2026. Held that day: met on time.
+    // - health-iha: 20 working days, as rev-1: due Wednesday 28 January 2026. No health
+    //   assessment recorded: overdue on 2 March by 3 (to 31 January) + 28 (February) + 2 = 33
+    //   days.
+    // - rev-2: 3 months after the first review on 28 January 2026: due Tuesday 28 April 2026,
+    //   upcoming.
+    #[rustfmt::skip]
+    let expected: Vec<Row<&str>> = vec![
+        // rule           due           status         days      done on
+        ("ref-decision", "2025-12-22", "met_late",    Some(1),  Some("2025-12-23")),
+        ("asmt-45",      "2026-02-25", "met_late",    Some(2),  Some("2026-02-27")),
+        ("visit-first",  "2026-01-06", "met_on_time", None,     Some("2026-01-06")),
+        ("iro-appoint",  "2026-01-07", "met_late",    Some(1),  Some("2026-01-08")),
+        ("rev-1",        "2026-01-28", "met_on_time", None,     Some("2026-01-28")),
+        ("health-iha",   "2026-01-28", "overdue",     Some(33), None),
+        ("rev-2",        "2026-04-28", "upcoming",    None,     None),
+    ];
+    // The child's IRO looks, through the binary, with a token made on today's clock (the
+    // history was recorded on 2 March 2026's).
+    accounts.app.close().await;
+    let today = Accounts::new(&url).await;
+    let token = today.token("gwen.price", "iro", Some(iro), "", &["read"]).await;
+    let out = run_as(
+        &token,
+        &["duties", "--database", &url, "--child", "EM0912001", "--as-of", "2026-03-02", "--format", "json"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let found: Vec<Row<String>> = duties_in(&text(&out.stdout))
+        .iter()
+        .map(|d| {
+            let field = |n: &str| d[n].as_str().unwrap_or_else(|| panic!("no {n} in {d}")).to_string();
+            (field("rule"), field("due"), field("status"), d["days"].as_i64(), d["met_on"].as_str().map(String::from))
+        })
+        .collect();
+    for (rule, due, status, days, met_on) in &expected {
+        let mine: Vec<_> = found.iter().filter(|f| f.0 == *rule).collect();
+        let want = (rule.to_string(), due.to_string(), status.to_string(), *days, met_on.map(String::from));
+        assert_eq!(mine, vec![&want], "{rule} in {found:#?}");
+    }
 }

@@ -331,3 +331,240 @@ fn validate_reports_in_every_format_and_refuses_unusable_input() {
     let message = text(&ragged.stderr);
     assert!(message.contains("Reviews.csv") && message.contains("line"), "{message}");
 }
+
+// ------------------------------------------------ importing history for audit: --assess-from
+
+/// A hand-written 2025-26 return for one synthetic child, EM0911001: looked after (section 20,
+/// foster care) from Monday 1 December 2025 and still at 31 March 2026, with one review, held on
+/// Friday 9 January 2026, and a social worker from the first day. No IRO, visits or health
+/// assessments: the 903 does not hold them.
+fn hand_written_return(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    for (file, text) in [
+        ("Header.csv", "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\r\nEM0911001,F,14/07/2014,WBRI,,,\r\n"),
+        (
+            "Episodes.csv",
+            "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\r\n\
+             EM0911001,01/12/2025,S,V2,N1,U4,PR1,,,,EM1 4QT,EM2 5RS,\r\n",
+        ),
+        ("Reviews.csv", "CHILD,DOB,REVIEW,REVIEW_CODE\r\nEM0911001,14/07/2014,09/01/2026,PN1\r\n"),
+        (
+            "SWEpisodes.csv",
+            "CHILD,DOB,SW_ID,SW_DECOM,SW_DEC,SW_REASON\r\nEM0911001,14/07/2014,SW911001,01/12/2025,,\r\n",
+        ),
+    ] {
+        std::fs::write(dir.join(file), text).unwrap();
+    }
+}
+
+/// EM0911001's duties as of a day, as (rule, due, status, days), through `careful duties --child`
+/// run as the child's social worker (the one the return's SWEpisodes names).
+async fn imported_childs_duties(store: &Store, url: &str, as_of: &str) -> Vec<(String, String, String, Option<i64>)> {
+    let worker = store.workers().await.unwrap().into_iter().find(|w| w.registration.as_deref() == Some("SW911001"));
+    let worker = worker.expect("the social worker from SWEpisodes").id;
+    let accounts = crate::support::accounts::Accounts::new(url).await;
+    let token = accounts.token("test.sw911001", "social_worker", Some(worker), "", &["read"]).await;
+    accounts.app.close().await;
+    let out =
+        run_as(&token, &["duties", "--database", url, "--child", "EM0911001", "--as-of", as_of, "--format", "json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let all: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    all.iter()
+        .map(|d| {
+            let field = |name: &str| d[name].as_str().unwrap_or_else(|| panic!("no {name} in {d}")).to_string();
+            (field("rule"), field("due"), field("status"), d["days"].as_i64())
+        })
+        .collect()
+}
+
+on_both_engines!(an_import_assessed_from_a_past_day_shows_the_councils_past_timeliness);
+
+/// `--assess-from` a past day: the duties the hand-written return shows due since then are
+/// judged (met late, overdue), with due dates worked out by hand below; without it nothing due
+/// before the import day is judged. Bad days are refused, naming the option, and write nothing.
+async fn an_import_assessed_from_a_past_day_shows_the_councils_past_timeliness(engine: Engine) {
+    let (Some(past), Some(default)) = (TestDb::new(engine), TestDb::new(engine)) else { return };
+    let dir = TempDir::new();
+    let files = dir.path().join("903");
+    hand_written_return(&files);
+    let (url, url2) = (past.url_string(), default.url_string());
+    let token = analyst(&url).await;
+    let files = s(&files);
+    let import = |token: &str, url: &str, extra: &[&str]| {
+        let mut args = vec!["import", "ssda903", files.as_str(), "--year", YEAR, "--database", url];
+        args.extend_from_slice(extra);
+        run_as(token, &args)
+    };
+
+    // Days careful cannot assess from: refused, naming the option, and nothing written.
+    let store = past.store().await;
+    for (day, code, says) in [
+        ("1/4/2025", 2, "--assess-from"),
+        ("2099-01-01", 1, "--assess-from 2099-01-01 is after today"),
+        ("2014-12-31", 1, "--assess-from 2014-12-31 is before 1 January 2015"),
+    ] {
+        let refused = import(&token, &url, &["--assess-from", day]);
+        assert_eq!(refused.status.code(), Some(code), "{day}: {}", text(&refused.stdout));
+        assert!(text(&refused.stderr).contains(says), "{day}: {}", text(&refused.stderr));
+        assert_eq!(store.counts().await.unwrap().children, 0, "{day}: a refused import writes nothing");
+        assert!(store.setting("practice_standards").await.unwrap().is_none(), "{day}: nor sets the standards");
+    }
+
+    // Assessed from 1 April 2025, the start of the return's year.
+    let done = import(&token, &url, &["--assess-from", "2025-04-01"]);
+    assert!(done.status.success(), "{}{}", text(&done.stdout), text(&done.stderr));
+    let said = text(&done.stdout);
+    assert!(said.contains("1 children's records created") && said.contains("from 1 April 2025, as asked"), "{said}");
+
+    // Worked out by hand, as of Tuesday 31 March 2026 (bank holidays from
+    // crates/domain/data/bank-holidays-england-and-wales.txt: 25 and 26 December 2025, 1 January
+    // 2026). Looked after from Monday 1 December 2025:
+    // - iro-appoint, 5 working days (the council's default): Tue 2, Wed 3, Thu 4, Fri 5, Mon 8
+    //   December: due Monday 8 December 2025. No IRO in the 903: overdue by 23 (to 31 Dec) + 31
+    //   (January) + 28 (February) + 31 (March) = 113 days.
+    // - visit-first, 1 week (7 calendar days): due Monday 8 December 2025. No visits in the 903:
+    //   overdue by 113 days.
+    // - rev-1, 20 working days: 2-5 December (4), 8-12 (9), 15-19 (14), 22, 23, 24 (17), not 25
+    //   or 26 (bank holidays), 29, 30, 31 (20): due Wednesday 31 December 2025. Held Friday 9
+    //   January 2026: met late by 9 days.
+    // - health-iha, 20 working days, as rev-1: due Wednesday 31 December 2025. No assessment in
+    //   the 903 (OC2 is for children looked after a year at 31 March): overdue by 31 + 28 + 31 =
+    //   90 days.
+    // - rev-2, 3 months after the first review (9 January 2026): due Thursday 9 April 2026,
+    //   upcoming on 31 March.
+    let expected: Vec<(&str, &str, &str, Option<i64>)> = vec![
+        ("iro-appoint", "2025-12-08", "overdue", Some(113)),
+        ("visit-first", "2025-12-08", "overdue", Some(113)),
+        ("rev-1", "2025-12-31", "met_late", Some(9)),
+        ("health-iha", "2025-12-31", "overdue", Some(90)),
+        ("rev-2", "2026-04-09", "upcoming", None),
+    ];
+    let duties = imported_childs_duties(&store, &url, "2026-03-31").await;
+    for (rule, due, status, days) in &expected {
+        let found: Vec<_> = duties.iter().filter(|d| d.0 == *rule).collect();
+        assert_eq!(
+            found,
+            vec![&(rule.to_string(), due.to_string(), status.to_string(), *days)],
+            "{rule} in {duties:#?}"
+        );
+    }
+    assert!(duties.iter().all(|d| d.1.as_str() >= "2025-04-01"), "nothing due before 1 April 2025: {duties:#?}");
+
+    // The day is the council's standard, in the audit trail with the import.
+    let standards: Value = serde_json::from_str(&store.setting("practice_standards").await.unwrap().unwrap()).unwrap();
+    assert_eq!(standards["assessed_from"], "2025-04-01");
+    let audit = store.audit_range(0, 1000).await.unwrap();
+    assert!(
+        audit.iter().any(|a| a.detail.starts_with("Imported SSDA903 2025-26: 1 new children")
+            && a.detail.contains("duties assessed from 2025-04-01, as asked (--assess-from)")),
+        "{:#?}",
+        audit.iter().map(|a| &a.detail).collect::<Vec<_>>()
+    );
+    // A later import asking for another day is refused; the same day changes nothing.
+    let other = import(&token, &url, &["--assess-from", "2025-10-01"]);
+    assert_eq!(other.status.code(), Some(1));
+    assert!(text(&other.stderr).contains("already assess duties from 1 April 2025"), "{}", text(&other.stderr));
+    let same = import(&token, &url, &["--assess-from", "2025-04-01"]);
+    assert!(same.status.success(), "{}", text(&same.stderr));
+    assert!(text(&same.stdout).contains("0 children's records created"), "{}", text(&same.stdout));
+
+    // Without the option: assessed from the day of the import, so none of those duties is judged.
+    let token2 = analyst(&url2).await;
+    let done = import(&token2, &url2, &[]);
+    assert!(done.status.success(), "{}{}", text(&done.stdout), text(&done.stderr));
+    let store2 = default.store().await;
+    let standards: Value = serde_json::from_str(&store2.setting("practice_standards").await.unwrap().unwrap()).unwrap();
+    let import_day: NaiveDate = standards["assessed_from"].as_str().unwrap().parse().unwrap();
+    let yesterday = chrono::Utc::now().date_naive() - chrono::Days::new(1);
+    assert!(import_day >= yesterday, "assessed from the import day, not {import_day}");
+    let said = text(&done.stdout);
+    assert!(said.contains(&format!("careful assesses duties from {}", import_day.format("%-d %B %Y"))), "{said}");
+    let duties = imported_childs_duties(&store2, &url2, "2026-03-31").await;
+    for (rule, ..) in &expected {
+        assert!(duties.iter().all(|d| d.0 != *rule), "{rule} judged before the import day: {duties:#?}");
+    }
+    assert!(duties.iter().all(|d| d.1 >= import_day.to_string()), "{duties:#?}");
+}
+
+on_both_engines!(the_first_import_works_out_again_the_duties_of_children_already_held);
+
+/// A child recorded by hand before the first import was worked out with the catalogue's
+/// default standards (assessed from 1 January 2015), so their duties from a year ago are on the
+/// council's worklist; the first import sets the day to the import day, and the worklist (the
+/// projection) drops them, as `careful duties --child` does.
+async fn the_first_import_works_out_again_the_duties_of_children_already_held(engine: Engine) {
+    use careful_app::record::Proposed;
+    use careful_domain::codes::*;
+    use careful_domain::record::*;
+
+    let Some(db) = TestDb::new(engine) else { return };
+    let url = db.url_string();
+    let accounts = crate::support::accounts::Accounts::new(&url).await;
+    let admin = accounts.admin();
+    let team = admin.add_team("Children looked after 7", "looked_after").await.unwrap();
+    let since = Some(NaiveDate::from_ymd_opt(2020, 1, 6).unwrap());
+    let sw = admin
+        .add_worker("Nia Lloyd", careful_domain::organisation::WorkerRole::SocialWorker, team, false, None, since)
+        .await
+        .unwrap();
+    let password = accounts.add("nia.lloyd", "social_worker", Some(sw), "").await;
+    let nia = crate::support::accounts::signed_in(&accounts.app, "nia.lloyd", &password).await;
+    let details = PersonalDetails {
+        given_name: "Ada".into(),
+        family_name: "Hale".into(),
+        date_of_birth: Some(NaiveDate::from_ymd_opt(2013, 2, 3).unwrap()),
+        expected_date_of_birth: None,
+        sex: Sex::Female,
+        ethnicity: Ethnicity::WhiteBritish,
+        upn: None,
+        upn_unknown: Some(UpnUnknown::IncompleteInformation),
+        nhs_number: None,
+        disabilities: vec![],
+    };
+    let day = NaiveDate::from_ymd_opt(2025, 11, 3).unwrap();
+    let placement = Placement {
+        placement_type: PlacementType::FosterOtherOther,
+        provider: Some(PlacementProvider::OwnProvision),
+        postcode: Some("EM1 4QT".parse().unwrap()),
+        urn: None,
+        carer: careful_domain::CarerId::from_random_bytes([7; 16]),
+    };
+    nia.register_child(vec![
+        Proposed::new(ChildEvent::ChildRegistered { la_child_id: "EM0913001".parse().unwrap(), details }, day),
+        Proposed::new(ChildEvent::WorkerAllocated { worker: sw, team, reason: None }, day),
+        Proposed::new(
+            ChildEvent::BecameLookedAfter {
+                legal_status: LegalStatus::Section20SinglePeriod,
+                placement,
+                category_of_need: Need::AbuseOrNeglect,
+                home_postcode: None,
+                previous_permanence: None,
+            },
+            day,
+        ),
+    ])
+    .await
+    .unwrap();
+    let token = accounts.token("test.analyst", "performance_analyst", None, "", &["returns", "read"]).await;
+    accounts.app.close().await;
+    let held = |out: std::process::Output| -> Vec<String> {
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let all: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+        all.iter().filter(|d| d["child"] == "EM0913001").map(|d| d["due"].as_str().unwrap().to_string()).collect()
+    };
+    // Looked after from 3 November 2025: the first visit was due on 10 November 2025 (7 days).
+    let before = held(run_as(&token, &["duties", "--database", &url, "--format", "json"]));
+    assert!(before.contains(&"2025-11-10".to_string()), "{before:?}");
+
+    let dir = TempDir::new();
+    let files = dir.path().join("903");
+    hand_written_return(&files);
+    let done = run_as(&token, &["import", "ssda903", &s(&files), "--year", YEAR, "--database", &url]);
+    assert!(done.status.success(), "{}{}", text(&done.stdout), text(&done.stderr));
+    assert!(text(&done.stdout).contains("Worked out again the duties of the 1 children"), "{}", text(&done.stdout));
+    let store = db.store().await;
+    let standards: Value = serde_json::from_str(&store.setting("practice_standards").await.unwrap().unwrap()).unwrap();
+    let import_day = standards["assessed_from"].as_str().unwrap().to_string();
+    let after = held(run_as(&token, &["duties", "--database", &url, "--format", "json"]));
+    assert!(after.iter().all(|due| *due >= import_day), "due before {import_day}: {after:?}");
+}
