@@ -1611,7 +1611,10 @@ impl<'a> Journey<'a> {
         }
 
         // Health and education.
+        // The initial health assessment before the first review (CPPCR reg 7(1)), which is
+        // sometimes held early.
         let iha = wd(entry, 8 + self.rng.below(10) as u32);
+        let iha = first_review.filter(|r| *r >= entry).map_or(iha, |r| iha.min(r));
         if iha < stop && iha <= end && self.dob <= entry {
             self.push(iha, ChildEvent::HealthAssessmentCompleted { assessment: HealthAssessmentKind::Initial });
             self.sdq(iha);

@@ -427,16 +427,16 @@ async fn an_import_assessed_from_a_past_day_shows_the_councils_past_timeliness(e
     // - rev-1, 20 working days: 2-5 December (4), 8-12 (9), 15-19 (14), 22, 23, 24 (17), not 25
     //   or 26 (bank holidays), 29, 30, 31 (20): due Wednesday 31 December 2025. Held Friday 9
     //   January 2026: met late by 9 days.
-    // - health-iha, 20 working days, as rev-1: due Wednesday 31 December 2025. No assessment in
-    //   the 903 (OC2 is for children looked after a year at 31 March): overdue by 31 + 28 + 31 =
-    //   90 days.
+    // - health-iha, before the first review (reg 7(1)), held Friday 9 January 2026: due that
+    //   day. No assessment in the 903 (OC2 is for children looked after a year at 31 March):
+    //   overdue by 22 (to 31 January) + 28 + 31 = 81 days.
     // - rev-2, 3 months after the first review (9 January 2026): due Thursday 9 April 2026,
     //   upcoming on 31 March.
     let expected: Vec<(&str, &str, &str, Option<i64>)> = vec![
         ("iro-appoint", "2025-12-08", "overdue", Some(113)),
         ("visit-first", "2025-12-08", "overdue", Some(113)),
         ("rev-1", "2025-12-31", "met_late", Some(9)),
-        ("health-iha", "2025-12-31", "overdue", Some(90)),
+        ("health-iha", "2026-01-09", "overdue", Some(81)),
         ("rev-2", "2026-04-09", "upcoming", None),
     ];
     let duties = imported_childs_duties(&store, &url, "2026-03-31").await;
