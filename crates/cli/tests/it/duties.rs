@@ -345,7 +345,13 @@ async fn a_breach_needs_a_team_managers_override_which_the_record_keeps(engine: 
         notice: None,
     };
     let err = c.priya.record(child, sequence, vec![Proposed::new(abrupt(), d("2025-05-30"))]).await.err().unwrap();
-    assert!(matches!(&err, AppError::NeedsOverride { breaches } if breaches[0].code == "pl-terminate"), "{err}");
+    // With no notice recorded, the move is still a planned change: never reviewed since a
+    // proposal, it needs the review as well as the carer's notice.
+    assert!(
+        matches!(&err, AppError::NeedsOverride { breaches }
+            if breaches.iter().map(|b| b.code).collect::<Vec<_>>() == ["pl-terminate", "rev-before-change"]),
+        "{err}"
+    );
     assert!(err.to_string().contains("team manager"), "{err}");
     // A social worker cannot accept a breach, even by asking to.
     let by_a_social_worker = Proposed::new(abrupt(), d("2025-05-30"))
@@ -369,7 +375,10 @@ async fn a_breach_needs_a_team_managers_override_which_the_record_keeps(engine: 
     let (record, _) = c.priya.load_record(child).await.unwrap();
     let line = record.chronology().into_iter().find(|l| l.date == d("2025-05-30")).unwrap();
     let accepted = line.manager_override.expect("the override is in the record");
-    assert_eq!((accepted.manager, accepted.breaches), (c.manager, vec!["pl-terminate".to_string()]));
+    assert_eq!(
+        (accepted.manager, accepted.breaches),
+        (c.manager, vec!["pl-terminate".to_string(), "rev-before-change".to_string()])
+    );
     assert_eq!(line.recorded_by, careful_domain::RecordedBy::Worker(c.manager));
     assert_eq!(line.reason.unwrap().as_str(), "allegation against the carer: the child was moved that evening");
 
@@ -505,7 +514,8 @@ async fn hand_worked_due_dates_across_christmas_and_a_month_end(engine: Engine) 
     // - rev-1: 20 working days from Tuesday 30 December 2025: 31 December (1), 2 January (2),
     //   5-9 January (7), 12-16 (12), 19-23 (17), Monday 26 (18), Tuesday 27 (19), Wednesday 28
     //   (20): due Wednesday 28 January 2026. Held that day: met on time.
-    // - health-iha: 20 working days, as rev-1: due Wednesday 28 January 2026. No health
+    // - health-iha: before the first review (reg 7(1)), held Wednesday 28 January 2026: due
+    //   that day. No health
     //   assessment recorded: overdue on 2 March by 3 (to 31 January) + 28 (February) + 2 = 33
     //   days.
     // - rev-2: 3 months after the first review on 28 January 2026: due Tuesday 28 April 2026,

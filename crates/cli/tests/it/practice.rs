@@ -287,7 +287,11 @@ async fn the_guardrails_refuse_or_ask_a_manager_and_the_views_show_the_work(engi
     assert_eq!(page.status, 303, "{}", page.body);
     let chronology = tess.get(&format!("/children/{mia}/chronology")).await;
     assert!(chronology.body.contains("Manager's override"), "{}", chronology.body);
-    assert!(chronology.body.contains("Tess Manager accepted the guardrails&#39; findings: pl-terminate"));
+    assert!(
+        chronology.body.contains("Tess Manager accepted the guardrails&#39; findings: pl-terminate, rev-before-change"),
+        "{}",
+        chronology.body
+    );
 
     // The team view: Sam's caseload, and Mia's overdue duties counted against Sam.
     let team = tess.get("/team").await;

@@ -105,7 +105,9 @@ fn placement(record: &ChildRecord, date: NaiveDate, legal_status: LegalStatus, p
 }
 
 /// A planned change (a move to a new carer, or the end of care) must first be considered at a
-/// review, with the IRO consulted (CPPCR regs 32(2), 14; iro-consult-move).
+/// review, with the IRO consulted (CPPCR regs 32(2), 14; iro-consult-move). A proposal is for
+/// one change: once a move to a new carer has followed it, a later move needs its own proposal,
+/// consultation and review.
 fn planned_change(record: &ChildRecord, date: NaiveDate, what: &str, out: &mut Vec<Breach>) {
     let Some(period) = record.open_care_period() else { return };
     let proposal = record
@@ -113,13 +115,36 @@ fn planned_change(record: &ChildRecord, date: NaiveDate, what: &str, out: &mut V
         .iter()
         .rev()
         .find(|c| c.significant && c.proposed <= date && c.proposed >= period.started);
-    let Some(proposal) = proposal else {
-        out.push(breach(
-            "rev-before-change",
-            format!("{what} is a significant change to the care plan: propose it, consult the IRO and consider it at a review first, or record why that was not reasonably practicable"),
-            true,
-        ));
-        return;
+    // The day a move to a new carer acted on it, if one has.
+    let used = proposal.and_then(|p| {
+        period.states.windows(2).find_map(|w| {
+            (w[1].date >= p.proposed && w[1].date <= date && w[0].placement.carer != w[1].placement.carer)
+                .then_some(w[1].date)
+        })
+    });
+    let proposal = match (proposal, used) {
+        (Some(p), Some(on)) => {
+            out.push(breach(
+                "rev-before-change",
+                format!(
+                    "the change proposed on {} was acted on by the move on {}: {} needs its own proposal, IRO consultation and review, or a record of why that was not reasonably practicable",
+                    long_date(p.proposed),
+                    long_date(on),
+                    what.to_lowercase()
+                ),
+                true,
+            ));
+            return;
+        }
+        (Some(p), None) => p,
+        (None, _) => {
+            out.push(breach(
+                "rev-before-change",
+                format!("{what} is a significant change to the care plan: propose it, consult the IRO and consider it at a review first, or record why that was not reasonably practicable"),
+                true,
+            ));
+            return;
+        }
     };
     if proposal.iro_consulted.is_none_or(|d| d > date) {
         out.push(breach(
@@ -151,18 +176,28 @@ fn notice_checks(
     if ending.placement_type == PlacementType::WithParents || ending.placement_type.is_temporary() {
         return;
     }
+    // A change of status only (the same carer) is not a move.
+    let a_move = move_reason != Some(ReasonPlaceChange::StatusChangeOnly);
     match notice {
-        None => out.push(breach(
-            "pl-terminate",
-            format!("{what} without notice to the carer: record when written notice was given, or why the placement had to end at once"),
-            true,
-        )),
-        Some(CarerNotice::Given { .. }) => {
-            // A change of status only (the same carer) is not a move.
-            if move_reason != Some(ReasonPlaceChange::StatusChangeOnly) {
+        // No notice and no emergency recorded: the ending is still a planned change, so it still
+        // needs its review and the IRO's consultation as well as the carer's notice.
+        None => {
+            out.push(breach(
+                "pl-terminate",
+                format!("{what} without notice to the carer: record when written notice was given, or why the placement had to end at once"),
+                true,
+            ));
+            if a_move {
                 planned_change(record, date, what, out);
             }
         }
+        Some(CarerNotice::Given { .. }) => {
+            if a_move {
+                planned_change(record, date, what, out);
+            }
+        }
+        // An ending because of an immediate risk of significant harm (reg 14(3)): the review and
+        // the IRO follow afterwards.
         Some(CarerNotice::Emergency { .. }) => {}
     }
 }

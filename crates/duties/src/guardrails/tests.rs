@@ -117,6 +117,18 @@ fn pl_terminate_a_placement_ending_without_notice() {
     let breach = the(&found, "pl-terminate");
     assert!(breach.overridable);
     assert!(breach.message.contains("without notice to the carer"), "{}", breach.message);
+    // With no notice recorded the move is still a planned change: it needs its proposal, the
+    // IRO's consultation and a review too, not only the carer's notice.
+    assert_eq!(codes(&found), ["pl-terminate", "rev-before-change"]);
+    let mut proposed = fostered();
+    proposed.on(
+        d("2025-04-01"),
+        ChildEvent::CarePlanChangeProposed { change: "Move to long-term carers".into(), significant: true },
+    );
+    assert_eq!(
+        codes(&breaches(&proposed, on, &move_with(None))),
+        ["pl-terminate", "iro-consult-move", "rev-before-change"]
+    );
     // Ending care without notice is the same breach.
     let found = breaches(
         &fostered(),
@@ -153,6 +165,22 @@ fn rev_before_change_a_planned_move_needs_a_proposal_iro_consultation_and_review
     // Reviewed after the proposal: the move may go ahead.
     j.on(d("2025-04-20"), review());
     assert!(breaches(&j, on, &move_with(notice.clone())).is_empty());
+    // The proposal is used once: after the move on 12 May, a second move on 2 June reusing the
+    // same proposal, consultation and review is refused until it has its own.
+    let mut again = j.clone();
+    again.on(d("2025-05-12"), move_with(notice.clone()));
+    let second = moved(FosterOtherOther, 3, Some(CarerNotice::Given { on: d("2025-05-20") }));
+    let found = breaches(&again, d("2025-06-02"), &second);
+    assert_eq!(codes(&found), ["rev-before-change"]);
+    assert!(found[0].message.contains("acted on by the move on 12 May 2025"), "{}", found[0].message);
+    again
+        .on(
+            d("2025-05-19"),
+            ChildEvent::CarePlanChangeProposed { change: "Move nearer school".into(), significant: true },
+        )
+        .on(d("2025-05-20"), ChildEvent::IroConsulted {})
+        .on(d("2025-05-27"), review());
+    assert!(breaches(&again, d("2025-06-02"), &second).is_empty());
     // A change in the placement's status with the same carers is not a move.
     let same_carer = ChildEvent::PlacementChanged {
         placement: placement(FosterOtherLongTerm, 1),
