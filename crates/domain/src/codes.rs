@@ -387,6 +387,16 @@ impl PlacementType {
         }
     }
 
+    /// Foster placements with a relative or friend (U1 to U3): a connected person's.
+    pub fn is_with_relative_or_friend(self) -> bool {
+        matches!(
+            self,
+            PlacementType::FosterRelativeLongTerm
+                | PlacementType::FosterRelativeForAdoption
+                | PlacementType::FosterRelativeOther
+        )
+    }
+
     /// Foster placements (U1 to U6).
     pub fn is_foster(self) -> bool {
         matches!(

@@ -135,9 +135,10 @@ pub fn implementation(id: &str) -> Implementation {
         "pl-parents-assess" | "pl-parents-urgent" => {
             NotEncoded("careful does not yet record assessments of parents before a placement with them")
         }
-        "pl-connected-temp" | "pl-connected-extend" => {
-            NotEncoded("careful does not yet record temporary approvals of connected persons")
-        }
+        "pl-connected-temp" => Duty("placements"),
+        "pl-connected-extend" => CoveredBy(
+            "one extension of up to 8 weeks (CPPCR reg 25) moves pl-connected-temp's date; a second is refused",
+        ),
         "pl-remand" => NotEncoded("careful does not yet record detention placement plans"),
         "pl-short-breaks" => NotEncoded(
             "the short-break regime's visits are agreed locally; careful applies no looked-after visit or review duties to short breaks",
@@ -284,7 +285,13 @@ pub fn convention(id: &str) -> Option<&'static str> {
 pub fn scope(id: &str) -> Option<&'static str> {
     Some(match id {
         "visit-connected-ico" => {
-            "encoded for a child placed with parents under an interim care order; not yet for a child placed with a connected person under reg 24 (temporary approval), which careful does not yet record"
+            "encoded for a child placed with parents under an interim care order and for a child placed with a connected person while they are temporarily approved under reg 24"
+        }
+        "pl-connected-temp" => {
+            "encoded: 16 weeks from the temporary approval, and a recorded extension; met by full approval as a foster carer, ended by the child's placement elsewhere. The initial assessment before approval (Sch 4) is not checked"
+        }
+        "pl-connected-extend" => {
+            "encoded: once, by up to 8 weeks; the fostering panel's view, the IRO's being informed and the nominated officer's approval are not yet recorded or checked"
         }
         "police-protection" => {
             "encoded as 3 days from the day police protection began; the law's 72 hours are not yet counted in hours, because careful does not yet record the time the child was taken into police protection"
@@ -324,8 +331,11 @@ mod tests {
         for rule in rules() {
             if scope(rule.id).is_some() {
                 assert!(
-                    matches!(implementation(rule.id), Implementation::Duty(_) | Implementation::DutyAndGuardrail(_)),
-                    "{} has a scope but is not encoded as a duty",
+                    matches!(
+                        implementation(rule.id),
+                        Implementation::Duty(_) | Implementation::DutyAndGuardrail(_) | Implementation::CoveredBy(_)
+                    ),
+                    "{} has a scope but is not encoded",
                     rule.id
                 );
             }

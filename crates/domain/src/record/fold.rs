@@ -23,7 +23,7 @@ use crate::codes::{
 };
 use crate::event::{Override, Reason, RecordedAt, RecordedBy, RecordedEvent, Sequence};
 use crate::identifiers::{LaChildId, Postcode};
-use crate::ids::{ChildId, EventId, TeamId, WorkerId};
+use crate::ids::{CarerId, ChildId, EventId, TeamId, WorkerId};
 
 use super::chronology;
 use super::types::{
@@ -182,6 +182,24 @@ pub struct PlacementEnding {
     /// For a placement ended without notice beforehand: when the carer was told in writing
     /// afterwards.
     pub notified_after: Option<NaiveDate>,
+}
+
+/// A connected person's temporary approval as a foster carer (CPPCR reg 24): the carer, the day
+/// it began, its one extension (reg 25) and the day it ended by full approval.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemporaryApproval {
+    pub carer: CarerId,
+    pub approved: NaiveDate,
+    pub extension: Option<(NaiveDate, u8)>,
+    pub fully_approved: Option<NaiveDate>,
+}
+
+impl TemporaryApproval {
+    /// Whether the carer was under temporary approval on `date` (from the day it began until
+    /// the day of full approval).
+    pub fn covers(&self, carer: CarerId, date: NaiveDate) -> bool {
+        self.carer == carer && self.approved <= date && self.fully_approved.is_none_or(|d| date < d)
+    }
 }
 
 /// Care proceedings: the council's application for a care or supervision order, from the day
@@ -409,6 +427,8 @@ pub struct ChildRecord {
     /// Extensions of emergency protection orders: the day the court extended one, and by how
     /// many days.
     pub epo_extensions: Vec<(NaiveDate, u8)>,
+    /// Connected persons' temporary approvals, in order.
+    pub temporary_approvals: Vec<TemporaryApproval>,
     /// Care proceedings, in the order they were issued.
     pub proceedings: Vec<CareProceedings>,
     pub staying_put: Vec<NaiveDate>,
@@ -727,6 +747,7 @@ pub fn fold(entries: &[Entry]) -> Result<ChildRecord, RecordError> {
         needs_assessments: Vec::new(),
         epo_extensions: Vec::new(),
         proceedings: Vec::new(),
+        temporary_approvals: Vec::new(),
         staying_put: Vec::new(),
         personal_advisers: Vec::new(),
         allocations: Vec::new(),
@@ -1229,6 +1250,56 @@ fn apply(r: &mut ChildRecord, e: &Entry) -> Result<(), RecordError> {
                 placement: current.placement,
                 reason_place_change: None,
             });
+        }
+        ChildEvent::ConnectedPersonTemporarilyApproved {} => {
+            let Some(period) = r.care_periods.last().filter(|p| p.is_open()) else {
+                return fail("date", "the child is not looked after".into());
+            };
+            let placement = &period.current().placement;
+            if !placement.placement_type.is_with_relative_or_friend() {
+                return fail(
+                    "kind",
+                    format!(
+                        "temporary approval under reg 24 is for a relative, friend or other connected person; the child's placement is {} ({})",
+                        placement.placement_type.description(),
+                        placement.placement_type.code()
+                    ),
+                );
+            }
+            let carer = placement.carer;
+            if r.temporary_approvals.iter().any(|a| a.carer == carer && a.fully_approved.is_none()) {
+                return fail("kind", "this carer is already temporarily approved".into());
+            }
+            r.temporary_approvals.push(TemporaryApproval {
+                carer,
+                approved: date,
+                extension: None,
+                fully_approved: None,
+            });
+        }
+        ChildEvent::ConnectedPersonApprovalExtended { weeks } => {
+            let carer = r.care_periods.last().filter(|p| p.is_open()).map(|p| p.current().placement.carer);
+            let Some(approval) =
+                r.temporary_approvals.iter_mut().rev().find(|a| Some(a.carer) == carer && a.fully_approved.is_none())
+            else {
+                return fail("kind", "the child's carer is not temporarily approved".into());
+            };
+            if approval.extension.is_some() {
+                return fail("kind", "a temporary approval can be extended only once (CPPCR reg 25)".into());
+            }
+            if !(1..=8).contains(weeks) {
+                return fail("weeks", "a temporary approval can be extended by up to 8 weeks (CPPCR reg 25)".into());
+            }
+            approval.extension = Some((date, *weeks));
+        }
+        ChildEvent::ConnectedPersonApproved {} => {
+            let carer = r.care_periods.last().filter(|p| p.is_open()).map(|p| p.current().placement.carer);
+            let Some(approval) =
+                r.temporary_approvals.iter_mut().rev().find(|a| Some(a.carer) == carer && a.fully_approved.is_none())
+            else {
+                return fail("kind", "the child's carer is not temporarily approved".into());
+            };
+            approval.fully_approved = Some(date);
         }
         ChildEvent::CareProceedingsIssued {} => {
             if r.proceedings.last().is_some_and(|p| p.concluded.is_none()) {

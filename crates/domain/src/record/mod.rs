@@ -29,7 +29,7 @@ pub use episodes::Episode;
 pub use fold::{
     Assessment, CareLeaverStatus, CarePeriod, CareProceedings, CareState, ChildProtectionPlan, ChildRecord, CinEpisode,
     Complaint, ComplaintExtension, ContinuedCare, Entry, IroDispute, MissingEpisode, RecordError, Section47, Status,
-    Visit, fold,
+    TemporaryApproval, Visit, fold,
 };
 pub use types::{
     Address, AssessmentOutcome, CarerNotice, ComplaintFinding, ComplaintStage, ContactOutcome, DisputeOutcome,
@@ -165,6 +165,15 @@ pub enum ChildEvent {
     LegalStatusChanged {
         legal_status: LegalStatus,
     },
+    /// The child's carer, a relative, friend or other connected person, is approved as a foster
+    /// carer temporarily, for up to 16 weeks, while they are assessed (CPPCR 2010 reg 24).
+    ConnectedPersonTemporarilyApproved {},
+    /// The temporary approval is extended, once, by up to 8 weeks (CPPCR 2010 reg 25).
+    ConnectedPersonApprovalExtended {
+        weeks: u8,
+    },
+    /// The connected person is approved as a foster carer, ending the temporary approval.
+    ConnectedPersonApproved {},
     /// The court issues the council's application for a care or supervision order (Children
     /// Act 1989 s31): the day the 26 weeks of s32(1)(a)(ii) begin.
     CareProceedingsIssued {},

@@ -1401,3 +1401,26 @@ fn care_proceedings_are_issued_extended_by_8_weeks_at_most_with_a_reason_and_con
     j.at("2026-01-05", ChildEvent::CareProceedingsIssued {});
     assert_eq!(j.record().proceedings.len(), 2);
 }
+
+#[test]
+fn a_connected_persons_temporary_approval_is_for_a_relative_or_friend_and_extended_once() {
+    // A child with unrelated foster carers cannot have a reg 24 approval.
+    let j = in_care();
+    j.refuses("2025-05-02", ChildEvent::ConnectedPersonTemporarilyApproved {}, "kind");
+    j.refuses("2025-05-02", ChildEvent::ConnectedPersonApprovalExtended { weeks: 4 }, "kind");
+    let mut k = referred();
+    k.at("2025-05-01", looked_after(InterimCareOrder, FosterRelativeOther, 1));
+    k.at("2025-05-01", ChildEvent::ConnectedPersonTemporarilyApproved {});
+    k.refuses("2025-05-02", ChildEvent::ConnectedPersonTemporarilyApproved {}, "kind");
+    k.refuses("2025-08-01", ChildEvent::ConnectedPersonApprovalExtended { weeks: 9 }, "weeks");
+    k.at("2025-08-01", ChildEvent::ConnectedPersonApprovalExtended { weeks: 8 });
+    let message = k.refuses("2025-08-02", ChildEvent::ConnectedPersonApprovalExtended { weeks: 1 }, "kind");
+    assert!(message.contains("reg 25"), "{message}");
+    k.at("2025-09-01", ChildEvent::ConnectedPersonApproved {});
+    let a = &k.record().temporary_approvals[0];
+    assert_eq!(
+        (a.approved, a.extension, a.fully_approved),
+        (d("2025-05-01"), Some((d("2025-08-01"), 8)), Some(d("2025-09-01")))
+    );
+    k.refuses("2025-09-02", ChildEvent::ConnectedPersonApproved {}, "kind");
+}

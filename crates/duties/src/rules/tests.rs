@@ -115,6 +115,13 @@ const EPO8: &[Case] = &[
     ("2024-02-22", "2024-02-29", "8th day 29 February"),
     ("2025-05-27", "2025-06-03", "over a month end"),
 ];
+/// 16 weeks (112 calendar days): a connected person's temporary approval (CPPCR reg 24).
+const D112: &[Case] = &[
+    ("2025-06-14", "2025-10-04", "from a Saturday"),
+    ("2025-09-04", "2025-12-25", "due on Christmas Day"),
+    ("2024-01-10", "2024-05-01", "over 29 February"),
+    ("2025-05-31", "2025-09-20", "from a month end"),
+];
 /// Due on the day itself (a duty owed from the moment it arises).
 const D0: &[Case] = &[
     ("2025-06-14", "2025-06-14", "on a Saturday"),
@@ -455,6 +462,11 @@ boundary_tests! {
         let mut j = in_care(FullCareOrder, FosterOtherOther, days(t, -30));
         j.on(t, moved(FosterOtherOther, 2, Some(CarerNotice::Emergency { reason: "the carer was taken to hospital".into() })))
             .maybe(met, ChildEvent::CarerNotifiedOfEnding {});
+        j
+    };
+    pl_connected_temp: "pl-connected-temp", D112, |t, met| {
+        let mut j = in_care(InterimCareOrder, FosterRelativeOther, t);
+        j.on(t, ChildEvent::ConnectedPersonTemporarilyApproved {}).maybe(met, ChildEvent::ConnectedPersonApproved {});
         j
     };
     // ------------------------------------------------------------------ health
@@ -1341,4 +1353,61 @@ fn conventions_are_stated_in_the_explanation() {
     // Strategy discussion on Wednesday 31 December 2025 (20 days before the conference):
     // 10 working days, skipping New Year's Day: Thursday 15 January 2026.
     assert_eq!((s47.trigger.date, s47.due), (d("2025-12-31"), d("2026-01-15")));
+}
+
+#[test]
+fn a_child_with_a_temporarily_approved_connected_person_is_visited_weekly_until_the_first_review() {
+    // Placed with her aunt on Monday 2 June 2025, approved temporarily that day (reg 24).
+    let placed = d("2025-06-02");
+    let mut j = in_care(InterimCareOrder, FosterRelativeOther, placed);
+    j.on(placed, ChildEvent::ConnectedPersonTemporarilyApproved {});
+    // Visited on day 8 (Monday 9 June): on time. The next is due a week later, Monday 16 June,
+    // not 6 weeks later: overdue on Tuesday 17 June.
+    j.on(d("2025-06-09"), visit(VisitKind::LookedAfter));
+    let first = j.duties(d("2025-06-17"));
+    let first: Vec<_> =
+        first.iter().filter(|x| x.rule.id.starts_with("visit-") && x.rule.id != "visit-alone").collect();
+    assert!(first.iter().any(|x| x.due == d("2025-06-09") && x.status == DutyStatus::MetOnTime), "{first:?}");
+    let next = first.iter().find(|x| x.trigger.date == d("2025-06-09")).expect("the next visit");
+    assert_eq!(
+        (next.rule.id, next.due, &next.status),
+        ("visit-connected-ico", d("2025-06-16"), &DutyStatus::Overdue { days: 1 })
+    );
+    // Visited on 16 June; first review on 27 June; a visit on 30 June: after the review, the next
+    // is due 4 weeks later, Monday 28 July.
+    j.on(d("2025-06-16"), visit(VisitKind::LookedAfter))
+        .on(d("2025-06-27"), review())
+        .on(d("2025-06-30"), visit(VisitKind::LookedAfter));
+    let next = j.duty("visit-connected-ico", d("2025-06-30"), d("2025-07-01"));
+    assert_eq!(next.due, d("2025-07-28"));
+    // Approved as a foster carer on 1 July: visits return to the first-year standard, 6 weeks
+    // after the visit of Monday 7 July: Monday 18 August.
+    j.on(d("2025-07-01"), ChildEvent::ConnectedPersonApproved {}).on(d("2025-07-07"), visit(VisitKind::LookedAfter));
+    let later = j.duties(d("2025-07-08"));
+    let later = later
+        .iter()
+        .find(|x| x.trigger.date == d("2025-07-07") && x.rule.id.starts_with("visit-") && x.rule.id != "visit-alone")
+        .unwrap();
+    assert_eq!((later.rule.id, later.due), ("visit-year1", d("2025-08-18")));
+}
+
+#[test]
+fn a_temporary_approval_extended_once_by_8_weeks_runs_24() {
+    // Approved Monday 2 June 2025: 16 weeks is Monday 22 September; extended by 8 weeks on 15
+    // September: Monday 17 November.
+    let approved = d("2025-06-02");
+    let mut j = in_care(InterimCareOrder, FosterRelativeOther, approved);
+    j.on(approved, ChildEvent::ConnectedPersonTemporarilyApproved {});
+    assert_eq!(j.duty("pl-connected-temp", approved, d("2025-06-03")).due, d("2025-09-22"));
+    j.on(d("2025-09-15"), ChildEvent::ConnectedPersonApprovalExtended { weeks: 8 });
+    let duty = j.duty("pl-connected-temp", approved, d("2025-11-18"));
+    assert_eq!((duty.due, &duty.status), (d("2025-11-17"), &DutyStatus::Overdue { days: 1 }));
+    // The child placed with other foster carers on 1 September, before the approval ran out: the
+    // duty ends there.
+    let mut moved_on = in_care(InterimCareOrder, FosterRelativeOther, approved);
+    moved_on
+        .on(approved, ChildEvent::ConnectedPersonTemporarilyApproved {})
+        .on(d("2025-09-01"), moved(FosterOtherOther, 2, Some(CarerNotice::Given { on: d("2025-08-20") })));
+    let duty = moved_on.duty("pl-connected-temp", approved, d("2025-11-18"));
+    assert!(!duty.status.is_open(), "{:?}", duty.status);
 }

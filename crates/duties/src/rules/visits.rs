@@ -76,6 +76,19 @@ fn regime(
             (known("visit-connected-ico"), weeks(4), "Visit the child at home")
         });
     }
+    // reg 28(4) too: a child placed with a connected person temporarily approved under reg 24.
+    let carer = state.placement.carer;
+    if ctx.record.temporary_approvals.iter().any(|a| a.covers(carer, previous)) {
+        return Some(if first_review.is_none_or(|r| previous < r) {
+            (
+                known("visit-connected-ico"),
+                weeks(1),
+                "Visit the child with their temporarily approved carer (weekly until the first review)",
+            )
+        } else {
+            (known("visit-connected-ico"), weeks(4), "Visit the child with their temporarily approved carer")
+        });
+    }
     if place == PlacementType::WithParents && state.legal_status == LegalStatus::FullCareOrder {
         // reg 28(5): within a week of the care order, then at most 6 weeks apart.
         return Some(if first {

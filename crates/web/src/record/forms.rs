@@ -189,6 +189,19 @@ fn not_in_proceedings(r: &ChildRecord, on: NaiveDate) -> bool {
     !in_proceedings(r, on) && r.died.is_none()
 }
 
+fn with_connected_person(r: &ChildRecord, on: NaiveDate) -> bool {
+    r.care_periods
+        .last()
+        .filter(|p| p.is_open())
+        .and_then(|p| p.state_on(on))
+        .is_some_and(|s| s.placement.placement_type.is_with_relative_or_friend())
+}
+
+fn temporarily_approved(r: &ChildRecord, on: NaiveDate) -> bool {
+    let carer = r.care_periods.last().filter(|p| p.is_open()).and_then(|p| p.state_on(on)).map(|s| s.placement.carer);
+    carer.is_some_and(|c| r.temporary_approvals.iter().any(|a| a.covers(c, on)))
+}
+
 fn under_epo(r: &ChildRecord, on: NaiveDate) -> bool {
     r.care_periods
         .last()
@@ -588,6 +601,16 @@ pub(crate) static FORMS: LazyLock<Vec<Form>> = LazyLock::new(|| {
         form("proceedings-concluded", "care_proceedings_concluded", "Record that care proceedings concluded", CARE)
             .dated("When did the proceedings conclude?")
             .fits(in_proceedings),
+        form("connected-person-temporary", "connected_person_temporarily_approved", "Record a connected person's temporary approval (reg 24)", CARE)
+            .dated("When was the carer temporarily approved?")
+            .fits(with_connected_person),
+        form("connected-person-extended", "connected_person_approval_extended", "Record an extension of a temporary approval (reg 25)", CARE)
+            .dated("When was the approval extended?")
+            .ask(Field::new("weeks", "By how many weeks?", "the weeks of the extension", Widget::Number).hint("Up to 8, once."))
+            .fits(temporarily_approved),
+        form("connected-person-approved", "connected_person_approved", "Record that the connected person was approved as a foster carer", CARE)
+            .dated("When was the carer approved?")
+            .fits(temporarily_approved),
         form("epo-extended", "emergency_protection_order_extended", "Record an extension of an emergency protection order", CARE)
             .dated("When did the court extend the order?")
             .ask(Field::new("days", "By how many days did the court extend it?", "the days of the extension", Widget::Number)
@@ -879,6 +902,7 @@ pub(crate) fn for_duty(rule: &str) -> Option<(&'static str, &'static [(&'static 
         "adv-inform-lac" => ("advocacy", &[]),
         "wf-allocation" => ("allocate", &[]),
         "plo-26wk" => ("proceedings-concluded", &[]),
+        "pl-connected-temp" => ("connected-person-approved", &[]),
         // Police protection and an emergency protection order end with the next legal status.
         "epo" | "police-protection" => ("legal-status", &[]),
         _ => return None,
@@ -1164,6 +1188,9 @@ mod tests {
                 | ChildEvent::NeedsAssessmentCompleted {}
                 | ChildEvent::EmergencyProtectionOrderExtended { .. }
                 | ChildEvent::CareProceedingsIssued {}
+                | ChildEvent::ConnectedPersonTemporarilyApproved {}
+                | ChildEvent::ConnectedPersonApprovalExtended { .. }
+                | ChildEvent::ConnectedPersonApproved {}
                 | ChildEvent::CareProceedingsExtended { .. }
                 | ChildEvent::CareProceedingsConcluded {}
                 | ChildEvent::PathwayPlanCompleted {}
@@ -1199,8 +1226,8 @@ mod tests {
             let built = build(form, &complete(form, today, &staff, None), &ctx).unwrap();
             assert!(kind_has_form(&built.event), "{}", form.kind);
         }
-        // 73 kinds of event, 5 of them without a form.
-        assert_eq!(kinds.len(), 68, "every kind a practitioner records has a form");
+        // 76 kinds of event, 5 of them without a form.
+        assert_eq!(kinds.len(), 71, "every kind a practitioner records has a form");
     }
 
     #[test]
