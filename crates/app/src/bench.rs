@@ -394,22 +394,7 @@ pub async fn worklist(server: Option<&str>, population: u64, runs: usize) -> Res
     let result = async {
         let clock = FixedClock(today.and_hms_opt(12, 0, 0).expect("valid time").and_utc());
         let app = App::open(scratch.url(), Settings::command_line(), Arc::new(clock)).await?;
-        let options = careful_synth::Options { population, years: 1, ..careful_synth::demo_options(end) };
-        let year = careful_domain::CollectionYear::containing(end).expect("a collection year");
-        let begun = Instant::now();
-        let report = generate(
-            GenerateRequest {
-                options,
-                app: Some(app.clone()),
-                ssda903_dir: None,
-                cin_file: None,
-                year,
-                injected_file: None,
-            },
-            Arc::new(|_| {}),
-        )
-        .await?;
-        let written = begun.elapsed();
+        let (report, written) = write_council(&app, population, end).await?;
         let analyst = account_for(&app, "bench.analyst", Role::PerformanceAnalyst, None, None).await?;
         let council = analyst.worklist(Whose::Council, true, None, today).await?;
         let busiest = |pick: &dyn Fn(&crate::duties::DutyLine) -> Option<String>| {
@@ -542,6 +527,31 @@ pub async fn worklist(server: Option<&str>, population: u64, runs: usize) -> Res
     result
 }
 
+/// Writes a synthetic council of `population` children, its last day `end`, as its synthetic
+/// administrator; returns the generator's report and how long writing took.
+async fn write_council(
+    app: &App,
+    population: u64,
+    end: NaiveDate,
+) -> Result<(crate::synthetic::GenerateReport, Duration), AppError> {
+    let options = careful_synth::Options { population, years: 1, ..careful_synth::demo_options(end) };
+    let year = careful_domain::CollectionYear::containing(end).expect("a collection year");
+    let begun = Instant::now();
+    let report = generate(
+        GenerateRequest {
+            options,
+            app: Some(app.clone()),
+            ssda903_dir: None,
+            cin_file: None,
+            year,
+            injected_file: None,
+        },
+        Arc::new(|_| {}),
+    )
+    .await?;
+    Ok((report, begun.elapsed()))
+}
+
 /// The council `careful bench web` measures pages against: a synthetic council in a scratch
 /// database removed afterwards, or one kept under a name for later runs.
 pub struct WebCouncil {
@@ -575,22 +585,7 @@ impl WebCouncil {
         let engine = app.store().engine().name();
         let mut written = None;
         if app.store().counts().await?.children == 0 {
-            let options = careful_synth::Options { population, years: 1, ..careful_synth::demo_options(end) };
-            let year = careful_domain::CollectionYear::containing(end).expect("a collection year");
-            let begun = Instant::now();
-            generate(
-                GenerateRequest {
-                    options,
-                    app: Some(app.clone()),
-                    ssda903_dir: None,
-                    cin_file: None,
-                    year,
-                    injected_file: None,
-                },
-                Arc::new(|_| {}),
-            )
-            .await?;
-            written = Some(begun.elapsed());
+            written = Some(write_council(&app, population, end).await?.1);
         }
         let counts = app.store().counts().await?;
         Ok(WebCouncil { app, engine, children: counts.children, events: counts.events, written, today, scratch })
