@@ -120,6 +120,7 @@ pub fn implementation(id: &str) -> Implementation {
         }
         // 2.3 care planning and placements
         "pl-terminate" => DutyAndGuardrail("placements"),
+        "pl-terminate-iro" | "pl-terminate-review" => Duty("placements"),
         "cla-s20-cease" | "pl-under16-other" | "pl-16-17-supported" => Guardrail,
         "cla-care-plan" | "cla-permanence-plan" | "cla-care-plan-update" => NotEncoded(NO_CARE_PLAN),
         "pl-placement-plan"
@@ -294,7 +295,16 @@ pub fn scope(id: &str) -> Option<&'static str> {
             "encoded: once, by up to 8 weeks; the fostering panel's view, the IRO's being informed and the nominated officer's approval are not yet recorded or checked"
         }
         "police-protection" => {
-            "encoded as 3 days from the day police protection began; the law's 72 hours are not yet counted in hours, because careful does not yet record the time the child was taken into police protection"
+            "encoded in hours: 72 hours from the time the child was taken into police protection, met by the time it ended (or, where no end time is recorded, the day the legal status gave way, counted by the day). Where no time was recorded, counted as 3 days from the day the child became looked after under police protection, and the duty says so. The police's duties to inform the council and the parents (s46(3), (4)) are not the council's to record"
+        }
+        "pl-terminate" => {
+            "encoded: written notice before the ending, or within 10 working days after one at once or with none recorded; the guardrail asks for the review and the IRO's consultation before a planned ending, and a manager and one of reg 14(3)'s two grounds for an ending at once. Reg 14(5)'s exemptions (reg 19(c), 23(2), 25(6), s22D(1)) are recorded as such, and the placement with a parent is otherwise treated like any other. Notice to the others notified under reg 13 and to the area authority is not yet recorded"
+        }
+        "pl-terminate-iro" => {
+            "encoded for every placement ended at once; \"as soon as reasonably practicable\" is counted as a council setting (`emergency_ending_iro_working_days`, 1 working day by default), met when careful records that the IRO was told"
+        }
+        "pl-terminate-review" => {
+            "encoded for a placement ended at once while the child stays looked after: a review within the council's setting (`emergency_ending_review_working_days`, 20 working days by default); the duty ends if care ends first"
         }
         "epo" => {
             "encoded: 8 days counting the day the order was made, to noon on the next day that is not a Sunday or public holiday when the 8th is one (s45(2): the court may so order, and careful allows it), and one recorded extension of up to 7 days (s45(4) to (6)); the order is taken to end with the next legal status or the end of care"
@@ -364,6 +374,6 @@ mod tests {
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), n);
-        assert_eq!(n, 173);
+        assert_eq!(n, 175);
     }
 }

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 
 use careful_domain::calendar::{CalendarError, add_days, add_months, long_date};
 use careful_domain::record::{ChildEvent, ChildRecord, VisitKind};
@@ -90,6 +90,16 @@ impl<'a> Ctx<'a> {
                 Some(e) => DutyStatus::Overdue { days: (e.min(self.as_of) - due).num_days().max(0) },
                 None => DutyStatus::open_on(due, self.as_of),
             },
+        }
+    }
+
+    /// The status of a duty counted in hours, due at `due_at` and met at `met_at` (if it was,
+    /// by `as_of`): late by part of a day counts as a day late.
+    pub(crate) fn status_at(&self, due_at: NaiveDateTime, met_at: Option<NaiveDateTime>) -> DutyStatus {
+        match met_at.filter(|at| at.date() <= self.as_of) {
+            Some(at) if at <= due_at => DutyStatus::MetOnTime,
+            Some(at) => DutyStatus::MetLate { days: ((at - due_at).num_minutes() + 1439) / 1440 },
+            None => DutyStatus::open_on(due_at.date(), self.as_of),
         }
     }
 

@@ -20,6 +20,12 @@ fn default_for(id: &str, p: &Policy) -> Option<String> {
         "pep-review" | "pep-early-years" => format!("{} months (`pep_review_months`)", p.pep_review_months),
         "wf-allocation" => format!("{} working days (`allocation_working_days`)", p.allocation_working_days),
         "adv-inform-lac" => format!("{} working days (`advocacy_working_days`)", p.advocacy_working_days),
+        "pl-terminate-iro" => {
+            format!("{} working day(s) (`emergency_ending_iro_working_days`)", p.emergency_ending_iro_working_days)
+        }
+        "pl-terminate-review" => {
+            format!("{} working days (`emergency_ending_review_working_days`)", p.emergency_ending_review_working_days)
+        }
         "visit-local-standard" | "visit-year1" => {
             format!("{} weeks (`first_year_visit_weeks`)", p.first_year_visit_weeks)
         }
@@ -48,7 +54,7 @@ pub(crate) fn guardrail_test(id: &str) -> Option<&'static str> {
             "rev_before_change_a_planned_move_needs_a_proposal_iro_consultation_and_review"
         }
         "iro-inform-change" => "iro_inform_change_and_rev_before_change_on_approving_a_care_plan_change",
-        "cla-s20-cease" => "cla_s20_cease_ending_accommodation_needs_a_review_first",
+        "cla-s20-cease" => "cla_s20_cease_ending_accommodation_needs_a_review_and_a_decision_first",
         "visit-alone" => "visit_alone_must_be_recorded",
         "cp-end" => "cp_end_only_by_a_conference",
         "cl-18-no-cliff" => "cl_18_no_cliff_leaving_care_without_an_adviser_or_plan",

@@ -41,6 +41,12 @@ pub struct Policy {
     /// visit-local-standard: looked-after visits in a placement's first year at least every this
     /// many weeks (6, the regulation's maximum; councils may set fewer).
     pub first_year_visit_weeks: u32,
+    /// pl-terminate-iro: after a placement ends at once (reg 14(3)), the IRO told within this
+    /// many working days ("as soon as reasonably practicable"; 1).
+    pub emergency_ending_iro_working_days: u32,
+    /// pl-terminate-review: after a placement ends at once, a review within this many working
+    /// days (20).
+    pub emergency_ending_review_working_days: u32,
 }
 
 impl Default for Policy {
@@ -59,6 +65,8 @@ impl Default for Policy {
             allocation_working_days: 3,
             advocacy_working_days: 20,
             first_year_visit_weeks: 6,
+            emergency_ending_iro_working_days: 1,
+            emergency_ending_review_working_days: 20,
         }
     }
 }
@@ -85,6 +93,8 @@ impl Policy {
             ("pep_review_months", self.pep_review_months),
             ("allocation_working_days", self.allocation_working_days),
             ("advocacy_working_days", self.advocacy_working_days),
+            ("emergency_ending_iro_working_days", self.emergency_ending_iro_working_days),
+            ("emergency_ending_review_working_days", self.emergency_ending_review_working_days),
         ] {
             if value == 0 {
                 return Err(format!("{name} must be at least 1"));

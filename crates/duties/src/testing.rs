@@ -17,6 +17,20 @@ pub(crate) fn at(date: NaiveDate, hour: u32, minute: u32) -> NaiveDateTime {
     date.and_hms_opt(hour, minute, 0).expect("valid time")
 }
 
+/// A date and time written "2026-02-27 21:30".
+pub(crate) fn dt(text: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap_or_else(|e| panic!("{text}: {e}"))
+}
+
+/// A placement ended at once on the first ground of reg 14(3), authorised by a manager.
+pub(crate) fn at_once() -> CarerNotice {
+    CarerNotice::Emergency {
+        reason: "allegation against the carer".into(),
+        ground: Some(EmergencyGround::RiskToChild),
+        authorised_by: Some(worker(7)),
+    }
+}
+
 pub(crate) fn days(date: NaiveDate, n: i64) -> NaiveDate {
     date + chrono::Duration::days(n)
 }

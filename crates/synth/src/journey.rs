@@ -273,6 +273,14 @@ impl<'a> Journey<'a> {
         date >= self.ctx.inject_from && date <= self.ctx.end && self.rng.chance(rate)
     }
 
+    /// An ending at once (CPPCR reg 14(3)), on one of its grounds, authorised by the allocated
+    /// worker's manager.
+    fn emergency_notice(&mut self, date: NaiveDate, reason: &str) -> CarerNotice {
+        let ground = if self.rng.chance(0.85) { EmergencyGround::RiskToChild } else { EmergencyGround::ProtectOthers };
+        let authorised_by = self.post.map(|post| self.worker_of(self.ctx.org.manager_of(post), date));
+        CarerNotice::Emergency { reason: reason.to_string(), ground: Some(ground), authorised_by }
+    }
+
     fn record_failure(&mut self, rule: &'static str, due: NaiveDate, what: String) {
         self.injected.push(InjectedFailure { child: self.id, la_child_id: self.la_child_id.clone(), rule, due, what });
     }
@@ -1234,6 +1242,7 @@ impl<'a> Journey<'a> {
                 pending.push((*date, 1, ChildEvent::LegalStatusChanged { legal_status: *ls }, false));
             }
         }
+        let mut emergency_moves: Vec<NaiveDate> = Vec::new();
         for (date, placement, reason, planned) in &moves {
             if *date > end {
                 continue;
@@ -1260,7 +1269,14 @@ impl<'a> Journey<'a> {
                 if told <= end {
                     pending.push((told, 5, ChildEvent::CarerNotifiedOfEnding {}, false));
                 }
-                Some(CarerNotice::Emergency { reason: reason.description().to_string() })
+                // The IRO is told that day or the next working day (reg 14(3)(b)), and the
+                // case reviewed within 20 working days.
+                let iro_told = wd(*date, self.rng.below(2) as u32);
+                if iro_told <= end {
+                    pending.push((iro_told, 6, ChildEvent::IroInformedOfEnding {}, false));
+                }
+                emergency_moves.push(*date);
+                Some(self.emergency_notice(*date, reason.description()))
             };
             pending.push((
                 *date,
@@ -1395,15 +1411,17 @@ impl<'a> Journey<'a> {
             matches!(plan.exit, Exit::Adoption | Exit::SpecialGuardianship | Exit::Adulthood)
                 || (plan.exit == Exit::Home && self.rng.chance(0.75))
         });
-        let mut changes_to_plan: Vec<(NaiveDate, &'static str)> =
-            significant.iter().map(|m| (*m, "Move to a new placement")).collect();
+        let mut changes_to_plan: Vec<(NaiveDate, &'static str, ProposedChange)> =
+            significant.iter().map(|m| (*m, "Move to a new placement", ProposedChange::Placement)).collect();
         if let Some(e) = planned_ending {
-            changes_to_plan.push((e, "Cease to be looked after"));
+            changes_to_plan.push((e, "Cease to be looked after", ProposedChange::EndOfCare));
         }
-        let mut early_reviews: Vec<NaiveDate> = Vec::new();
+        // A placement ended at once is reviewed afterwards, within 20 working days.
+        let mut early_reviews: Vec<NaiveDate> =
+            emergency_moves.iter().map(|d| wd(*d, 3 + self.rng.below(15) as u32)).collect();
         let mut previous_change = entry;
         let mut ending_prepared = false;
-        for (m, what) in changes_to_plan {
+        for (m, what, proposes) in changes_to_plan {
             if m > end || m <= days(previous_change, 2) {
                 previous_change = m;
                 continue;
@@ -1413,7 +1431,10 @@ impl<'a> Journey<'a> {
             }
             let proposed = days(m, -(4 + self.rng.below(9) as i64)).max(days(previous_change, 1));
             let review = days(proposed, self.rng.below(((m - proposed).num_days() - 1).max(1) as u64) as i64);
-            self.push(proposed, ChildEvent::CarePlanChangeProposed { change: what.into(), significant: true });
+            self.push(
+                proposed,
+                ChildEvent::CarePlanChangeProposed { change: what.into(), significant: true, proposes: Some(proposes) },
+            );
             self.push_iro(proposed, ChildEvent::IroConsulted {});
             early_reviews.push(review);
             let approver = self.worker_of(self.ctx.org.manager_of(self.post.expect("allocated")), review);
@@ -1773,15 +1794,20 @@ impl<'a> Journey<'a> {
                 on: days(care_end, -(7 + self.rng.below(14) as i64)).max(spans.last().map_or(entry, |s| s.0)),
             })
         } else {
-            Some(CarerNotice::Emergency { reason: reason.description().to_string() })
+            Some(self.emergency_notice(care_end, reason.description()))
         };
         let emergency = matches!(notice, Some(CarerNotice::Emergency { .. }));
         self.push(care_end, ChildEvent::CeasedToBeLookedAfter { reason, notice });
-        // Care that ends at once: the carer is told in writing within 10 working days after.
+        // Care that ends at once: the carer is told in writing within 10 working days after,
+        // and the IRO that day or the next working day.
         if emergency {
             let told = wd(care_end, 1 + self.rng.below(8) as u32);
             if told <= end {
                 self.push(told, ChildEvent::CarerNotifiedOfEnding {});
+            }
+            let iro_told = wd(care_end, self.rng.below(2) as u32);
+            if iro_told <= end {
+                self.push(iro_told, ChildEvent::IroInformedOfEnding {});
             }
         }
         if reason == ReasonEpisodeCeased::StayingPut {

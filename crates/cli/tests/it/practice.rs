@@ -254,6 +254,8 @@ async fn the_guardrails_refuse_or_ask_a_manager_and_the_views_show_the_work(engi
             ("reason".into(), "CARPL".into()),
             ("notice.notice".into(), notice.into()),
             ("notice.reason".into(), "The carer was taken into hospital".into()),
+            ("notice.ground".into(), "risk_to_child".into()),
+            ("notice.authorised_by".into(), p.tess_worker.to_string()),
         ]
     };
     // Refused outright: a 12 year old in supported accommodation.
@@ -312,6 +314,7 @@ async fn the_guardrails_refuse_or_ask_a_manager_and_the_views_show_the_work(engi
             ("date-month".into(), m.clone()),
             ("date-year".into(), y.clone()),
             ("change".into(), "Move to long-term foster carers".into()),
+            ("proposes".into(), "placement".into()),
             ("significant".into(), "yes".into()),
         ],
     )

@@ -88,6 +88,10 @@ pub fn title(event: &ChildEvent) -> &'static str {
         ChildEvent::CareProceedingsExtended { .. } => "Care proceedings extended",
         ChildEvent::CareProceedingsConcluded {} => "Care proceedings concluded",
         ChildEvent::EmergencyProtectionOrderExtended { .. } => "Emergency protection order extended",
+        ChildEvent::PoliceProtectionTaken { .. } => "Taken into police protection",
+        ChildEvent::PoliceProtectionEnded { .. } => "Police protection ended",
+        ChildEvent::IroInformedOfEnding {} => "IRO told of the placement's ending",
+        ChildEvent::DecidedToCeaseLookingAfter { .. } => "Decision to cease to look after",
         ChildEvent::NeedsAssessmentCompleted {} => "Needs assessment for the pathway plan",
         ChildEvent::PathwayPlanCompleted {} => "Pathway plan",
         ChildEvent::PathwayPlanReviewed {} => "Pathway plan reviewed",
@@ -115,7 +119,13 @@ pub fn title(event: &ChildEvent) -> &'static str {
 fn notice(notice: &Option<CarerNotice>) -> String {
     match notice {
         Some(CarerNotice::Given { on }) => format!("; carer given notice on {}", crate::calendar::long_date(*on)),
-        Some(CarerNotice::Emergency { reason }) => format!("; emergency move, no notice: {reason}"),
+        Some(CarerNotice::Emergency { reason, ground, .. }) => match ground {
+            Some(g) => format!("; ended at once, {}: {reason}", g.describe()),
+            None => format!("; emergency move, no notice: {reason}"),
+        },
+        Some(CarerNotice::NotRequired { exemption }) => {
+            format!("; no notice under reg 14: {}", exemption.describe())
+        }
         None => "; no notice to the carer recorded".to_string(),
     }
 }
@@ -275,8 +285,19 @@ pub fn summary(event: &ChildEvent) -> String {
             Some(r) => format!("Reason for change: {}", r.description()),
             None => "First allocation".into(),
         },
-        ChildEvent::CarePlanChangeProposed { change, significant } => {
-            format!("{change}{}", if *significant { " (significant change)" } else { "" })
+        ChildEvent::CarePlanChangeProposed { change, significant, proposes } => {
+            let of = proposes.map(|p| format!(" ({})", p.describe())).unwrap_or_default();
+            format!("{change}{of}{}", if *significant { " (significant change)" } else { "" })
+        }
+        ChildEvent::PoliceProtectionTaken { at } => format!("At {}", at.format("%H:%M on %-d %B %Y")),
+        ChildEvent::PoliceProtectionEnded { at } => format!("At {}", at.format("%H:%M on %-d %B %Y")),
+        ChildEvent::DecidedToCeaseLookingAfter { arrangements, director, approved_by, .. } => {
+            let approval = match (approved_by, director) {
+                (Some(_), true) => "; approved by the director of children's services",
+                (Some(_), false) => "; approved by a nominated officer",
+                (None, _) => "",
+            };
+            format!("{arrangements}{approval}")
         }
         ChildEvent::IroConcernRaised { concern } => concern.clone(),
         ChildEvent::IroConcernEscalated { stage } => format!("Now with the {}", stage.describe()),

@@ -28,8 +28,8 @@ use crate::ids::{CarerId, ChildId, EventId, TeamId, WorkerId};
 use super::chronology;
 use super::types::{
     Address, AssessmentOutcome, CarerNotice, ComplaintFinding, ComplaintStage, ContactOutcome, DisputeOutcome,
-    DisputeStage, HealthAssessmentKind, Placement, RelatedPerson, ReviewConferenceDecision, SdqOutcome,
-    Section47Outcome, SeenAlone, VisitKind,
+    DisputeStage, EndingExemption, HealthAssessmentKind, Placement, ProposedChange, RelatedPerson,
+    ReviewConferenceDecision, SdqOutcome, Section47Outcome, SeenAlone, VisitKind,
 };
 use super::{ChildEvent, PayloadError, PersonalDetails};
 
@@ -182,6 +182,27 @@ pub struct PlacementEnding {
     /// For a placement ended without notice beforehand: when the carer was told in writing
     /// afterwards.
     pub notified_after: Option<NaiveDate>,
+    /// For a placement ended at once (reg 14(3)): when the IRO was told.
+    pub iro_informed: Option<NaiveDate>,
+}
+
+/// A time in police protection (Children Act 1989 s46): from the time the police took the
+/// child to the time it ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoliceProtection {
+    pub taken: NaiveDateTime,
+    pub ended: Option<NaiveDateTime>,
+}
+
+/// A decision to cease to look after the child (CPPCR reg 39).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CeaseDecision {
+    pub date: NaiveDate,
+    pub arrangements: String,
+    pub wishes_and_feelings: String,
+    pub approved_by: Option<WorkerId>,
+    /// Whether the approver is the director of children's services (reg 39(5)).
+    pub director: bool,
 }
 
 /// A connected person's temporary approval as a foster carer (CPPCR reg 24): the carer, the day
@@ -351,6 +372,8 @@ pub struct CarePlanChange {
     pub proposed: NaiveDate,
     pub change: String,
     pub significant: bool,
+    /// What it is a change of, where recorded.
+    pub proposes: Option<ProposedChange>,
     pub iro_consulted: Option<NaiveDate>,
     pub approved: Option<(NaiveDate, WorkerId)>,
 }
@@ -427,6 +450,10 @@ pub struct ChildRecord {
     /// Extensions of emergency protection orders: the day the court extended one, and by how
     /// many days.
     pub epo_extensions: Vec<(NaiveDate, u8)>,
+    /// Times in police protection, in order.
+    pub police_protection: Vec<PoliceProtection>,
+    /// Decisions to cease to look after the child (reg 39), in order.
+    pub cease_decisions: Vec<CeaseDecision>,
     /// Connected persons' temporary approvals, in order.
     pub temporary_approvals: Vec<TemporaryApproval>,
     /// Care proceedings, in the order they were issued.
@@ -746,6 +773,8 @@ pub fn fold(entries: &[Entry]) -> Result<ChildRecord, RecordError> {
         pathway_plans: Vec::new(),
         needs_assessments: Vec::new(),
         epo_extensions: Vec::new(),
+        police_protection: Vec::new(),
+        cease_decisions: Vec::new(),
         proceedings: Vec::new(),
         temporary_approvals: Vec::new(),
         staying_put: Vec::new(),
@@ -1368,12 +1397,14 @@ fn apply(r: &mut ChildRecord, e: &Entry) -> Result<(), RecordError> {
             if current.placement == *placement {
                 return fail("placement", "this is the placement the child is already in".into());
             }
-            check_notice(e, notice.as_ref())?;
+            check_notice(e, notice.as_ref(), &current.placement, &r.temporary_approvals)?;
+            let period = r.care_periods.last_mut().expect("open period found above");
             period.placement_endings.push(PlacementEnding {
                 date,
                 placement: current.placement,
                 notice: notice.clone(),
                 notified_after: None,
+                iro_informed: None,
             });
             period.states.push(CareState {
                 date,
@@ -1389,13 +1420,15 @@ fn apply(r: &mut ChildRecord, e: &Entry) -> Result<(), RecordError> {
             if *reason == ReasonEpisodeCeased::NewEpisodeSameDay {
                 return fail("reason", "X1 is derived when a new episode begins; give the reason care ended".into());
             }
-            check_notice(e, notice.as_ref())?;
             let placement = period.current().placement.clone();
+            check_notice(e, notice.as_ref(), &placement, &r.temporary_approvals)?;
+            let period = r.care_periods.last_mut().expect("open period found above");
             period.placement_endings.push(PlacementEnding {
                 date,
                 placement,
                 notice: notice.clone(),
                 notified_after: None,
+                iro_informed: None,
             });
             period.ended = Some((date, *reason));
         }
@@ -1435,7 +1468,10 @@ fn apply(r: &mut ChildRecord, e: &Entry) -> Result<(), RecordError> {
                 .iter_mut()
                 .flat_map(|p| p.placement_endings.iter_mut())
                 // The earliest ending still awaiting notice: each notice answers one ending.
-                .find(|p| !matches!(p.notice, Some(CarerNotice::Given { .. })) && p.notified_after.is_none())
+                .find(|p| {
+                    !matches!(p.notice, Some(CarerNotice::Given { .. } | CarerNotice::NotRequired { .. }))
+                        && p.notified_after.is_none()
+                })
             else {
                 return fail(
                     "kind",
@@ -1443,6 +1479,78 @@ fn apply(r: &mut ChildRecord, e: &Entry) -> Result<(), RecordError> {
                 );
             };
             ending.notified_after = Some(date);
+        }
+        ChildEvent::IroInformedOfEnding {} => {
+            let Some(ending) = r
+                .care_periods
+                .iter_mut()
+                .flat_map(|p| p.placement_endings.iter_mut())
+                .find(|p| matches!(p.notice, Some(CarerNotice::Emergency { .. })) && p.iro_informed.is_none())
+            else {
+                return fail("kind", "there is no placement that ended at once awaiting word to the IRO".into());
+            };
+            if date < ending.date {
+                return fail("date", "the IRO is told after the placement ended".into());
+            }
+            ending.iro_informed = Some(date);
+        }
+        ChildEvent::DecidedToCeaseLookingAfter { arrangements, wishes_and_feelings, approved_by, director } => {
+            if !looked_after {
+                return fail("date", "the child is not looked after".into());
+            }
+            if arrangements.trim().is_empty() {
+                return fail(
+                    "arrangements",
+                    "say where the child will live and the support they and their family will need (reg 39(2)(a), (b))"
+                        .into(),
+                );
+            }
+            if wishes_and_feelings.trim().is_empty() {
+                return fail(
+                    "wishes_and_feelings",
+                    "record the child's wishes and feelings about leaving care (reg 39(2)(c))".into(),
+                );
+            }
+            if *director && approved_by.is_none() {
+                return fail("approved_by", "name the director of children's services who approved it".into());
+            }
+            r.cease_decisions.push(CeaseDecision {
+                date,
+                arrangements: arrangements.trim().to_string(),
+                wishes_and_feelings: wishes_and_feelings.trim().to_string(),
+                approved_by: *approved_by,
+                director: *director,
+            });
+        }
+        ChildEvent::PoliceProtectionTaken { at } => {
+            if at.date() != date {
+                return fail(
+                    "at",
+                    "the time the child was taken into police protection must be on the entry's date".into(),
+                );
+            }
+            if let Some(last) = r.police_protection.last() {
+                match last.ended {
+                    None => return fail("kind", "the child is already recorded as in police protection".into()),
+                    Some(end) if end > *at => {
+                        return fail("at", "the child's previous police protection had not yet ended".into());
+                    }
+                    Some(_) => {}
+                }
+            }
+            r.police_protection.push(PoliceProtection { taken: *at, ended: None });
+        }
+        ChildEvent::PoliceProtectionEnded { at } => {
+            let Some(open) = r.police_protection.last_mut().filter(|p| p.ended.is_none()) else {
+                return fail("kind", "the child is not recorded as in police protection".into());
+            };
+            if at.date() != date {
+                return fail("at", "the time police protection ended must be on the entry's date".into());
+            }
+            if *at < open.taken {
+                return fail("at", "police protection ended before it began".into());
+            }
+            open.ended = Some(*at);
         }
         ChildEvent::StatutoryReviewHeld { participation } => {
             let Some(period) = r.care_periods.last_mut().filter(|p| p.is_open()) else {
@@ -1740,7 +1848,7 @@ fn apply(r: &mut ChildRecord, e: &Entry) -> Result<(), RecordError> {
             };
             dispute.ended = Some((date, *outcome));
         }
-        ChildEvent::CarePlanChangeProposed { change, significant } => {
+        ChildEvent::CarePlanChangeProposed { change, significant, proposes } => {
             if !looked_after {
                 return fail("date", "care plan changes are recorded for a looked-after child".into());
             }
@@ -1751,6 +1859,7 @@ fn apply(r: &mut ChildRecord, e: &Entry) -> Result<(), RecordError> {
                 proposed: date,
                 change: change.clone(),
                 significant: *significant,
+                proposes: *proposes,
                 iro_consulted: None,
                 approved: None,
             });
@@ -1871,14 +1980,35 @@ fn apply(r: &mut ChildRecord, e: &Entry) -> Result<(), RecordError> {
     Ok(())
 }
 
-fn check_notice(e: &Entry, notice: Option<&CarerNotice>) -> Result<(), RecordError> {
+fn check_notice(
+    e: &Entry,
+    notice: Option<&CarerNotice>,
+    ending: &Placement,
+    approvals: &[TemporaryApproval],
+) -> Result<(), RecordError> {
+    let kind = ending.placement_type;
+    let exempt = |why: &str| Err(err(e, "notice.exemption", why.into()));
     match notice {
         Some(CarerNotice::Given { on }) if *on > e.effective_date => {
             Err(err(e, "notice.on", "notice must be given before the placement ends".into()))
         }
-        Some(CarerNotice::Emergency { reason }) if reason.trim().is_empty() => {
+        Some(CarerNotice::Emergency { reason, .. }) if reason.trim().is_empty() => {
             Err(err(e, "notice.reason", "say why there was no time to give notice".into()))
         }
+        Some(CarerNotice::NotRequired { exemption }) => match exemption {
+            EndingExemption::ParentPlacementNotConfirmed if kind != crate::codes::PlacementType::WithParents => {
+                exempt("reg 19(c) is for a placement with a parent; this placement is not one")
+            }
+            EndingExemption::EmergencyFosterPlacementEnded if !kind.is_foster() => {
+                exempt("reg 23(2) is for an emergency placement with a foster carer; this placement is not one")
+            }
+            EndingExemption::TemporaryApprovalExpired
+                if !approvals.iter().any(|a| a.covers(ending.carer, e.effective_date)) =>
+            {
+                exempt("the carer has no temporary approval under reg 24 to expire (reg 25(6))")
+            }
+            _ => Ok(()),
+        },
         _ => Ok(()),
     }
 }

@@ -27,14 +27,15 @@ use crate::ids::{ChildId, EventId, TeamId, WorkerId};
 pub use chronology::ChronologyLine;
 pub use episodes::Episode;
 pub use fold::{
-    Assessment, CareLeaverStatus, CarePeriod, CareProceedings, CareState, ChildProtectionPlan, ChildRecord, CinEpisode,
-    Complaint, ComplaintExtension, ContinuedCare, Entry, IroDispute, MissingEpisode, RecordError, Section47, Status,
-    TemporaryApproval, Visit, fold,
+    Assessment, CareLeaverStatus, CarePeriod, CareProceedings, CareState, CeaseDecision, ChildProtectionPlan,
+    ChildRecord, CinEpisode, Complaint, ComplaintExtension, ContinuedCare, Entry, IroDispute, MissingEpisode,
+    PlacementEnding, PoliceProtection, RecordError, Section47, Status, TemporaryApproval, Visit, fold,
 };
 pub use types::{
     Address, AssessmentOutcome, CarerNotice, ComplaintFinding, ComplaintStage, ContactOutcome, DisputeOutcome,
-    DisputeStage, HealthAssessmentKind, NotSeenAloneReason, Placement, RelatedPerson, Relationship,
-    ReviewConferenceDecision, SdqOutcome, Section47Outcome, SeenAlone, Urn, VisitKind,
+    DisputeStage, EmergencyGround, EndingExemption, HealthAssessmentKind, NotSeenAloneReason, Placement,
+    ProposedChange, RelatedPerson, Relationship, ReviewConferenceDecision, SdqOutcome, Section47Outcome, SeenAlone,
+    Urn, VisitKind,
 };
 
 /// Who the child is. Held on registration and replaced whole when corrected or updated.
@@ -190,6 +191,15 @@ pub enum ChildEvent {
     EmergencyProtectionOrderExtended {
         days: u8,
     },
+    /// The police take the child into police protection (Children Act 1989 s46), at this time:
+    /// no child may be kept in police protection for more than 72 hours (s46(6)).
+    PoliceProtectionTaken {
+        at: NaiveDateTime,
+    },
+    /// The child's police protection ends, at this time: released, or an order made.
+    PoliceProtectionEnded {
+        at: NaiveDateTime,
+    },
     /// The child moves placement. The previous placement ends, with what its carer was told.
     PlacementChanged {
         placement: Placement,
@@ -223,6 +233,21 @@ pub enum ChildEvent {
     /// After a placement ended without notice beforehand (at once, in an emergency, or with no
     /// notice recorded), the carer is told in writing (CPPCR reg 14(3)).
     CarerNotifiedOfEnding {},
+    /// After a placement ended at once (CPPCR reg 14(3)), the IRO is told, as soon as
+    /// reasonably practicable (reg 14(3)(b), (2)(b)).
+    IroInformedOfEnding {},
+    /// The decision to cease to look after the child (CPPCR reg 39): the arrangements for their
+    /// accommodation and the support they will need assessed, and their wishes and feelings
+    /// ascertained, before deciding (reg 39(2)); approved by a nominated officer when the child
+    /// has been looked after for 20 working days or more (reg 39(4)), or by the director of
+    /// children's services for a 16 or 17 year old not in care (reg 39(5)).
+    DecidedToCeaseLookingAfter {
+        arrangements: String,
+        wishes_and_feelings: String,
+        approved_by: Option<WorkerId>,
+        /// Whether the approver is the director of children's services.
+        director: bool,
+    },
     /// A looked-after review (CPPCR reg 32 to 38), chaired by the IRO.
     StatutoryReviewHeld {
         participation: ReviewParticipation,
@@ -330,6 +355,10 @@ pub enum ChildEvent {
     CarePlanChangeProposed {
         change: String,
         significant: bool,
+        /// What the change is a change of; optional so that proposals recorded before careful
+        /// asked still read (such a proposal answers any change).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        proposes: Option<ProposedChange>,
     },
     IroConsulted {},
     CarePlanChangeApproved {

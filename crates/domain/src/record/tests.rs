@@ -139,7 +139,11 @@ fn moved(kind: PlacementType, carer_n: u8, reason: ReasonPlaceChange) -> ChildEv
     ChildEvent::PlacementChanged {
         placement: placement(kind, carer_n),
         reason,
-        notice: Some(CarerNotice::Emergency { reason: "the carer asked for the child to move that day".into() }),
+        notice: Some(CarerNotice::Emergency {
+            reason: "the carer asked for the child to move that day".into(),
+            ground: None,
+            authorised_by: None,
+        }),
     }
 }
 
@@ -711,7 +715,11 @@ fn refuses_looked_after_events_for_a_child_not_looked_after() {
     j.refuses("2025-05-01", ChildEvent::IroAppointed { iro: WorkerId::from_random_bytes([3; 16]) }, "date");
     j.refuses(
         "2025-05-01",
-        ChildEvent::CarePlanChangeProposed { change: "Move to long-term carers".into(), significant: true },
+        ChildEvent::CarePlanChangeProposed {
+            change: "Move to long-term carers".into(),
+            significant: true,
+            proposes: None,
+        },
         "date",
     );
 }
@@ -868,7 +876,11 @@ fn refuses_allocation_care_plan_complaint_and_closure_mistakes() {
     j.refuses("2025-05-03", ChildEvent::WorkerAllocated { worker, team, reason: None }, "worker");
     j.refuses("2025-05-03", ChildEvent::IroConsulted {}, "date");
     j.refuses("2025-05-03", ChildEvent::CarePlanChangeApproved { approved_by: worker }, "date");
-    j.refuses("2025-05-03", ChildEvent::CarePlanChangeProposed { change: "  ".into(), significant: true }, "change");
+    j.refuses(
+        "2025-05-03",
+        ChildEvent::CarePlanChangeProposed { change: "  ".into(), significant: true, proposes: None },
+        "change",
+    );
     j.refuses(
         "2025-05-03",
         ChildEvent::ComplaintReceived { stage: ComplaintStage::Investigation, summary: "Contact".into() },
@@ -1423,4 +1435,85 @@ fn a_connected_persons_temporary_approval_is_for_a_relative_or_friend_and_extend
         (d("2025-05-01"), Some((d("2025-08-01"), 8)), Some(d("2025-09-01")))
     );
     k.refuses("2025-09-02", ChildEvent::ConnectedPersonApproved {}, "kind");
+}
+
+fn at(text: &str) -> chrono::NaiveDateTime {
+    chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap()
+}
+
+#[test]
+fn police_protection_is_held_in_time_and_refused_out_of_order() {
+    let mut j = Journey::new("2025-04-01", "2012-06-01");
+    // The time must be on the entry's day.
+    j.refuses("2025-09-09", ChildEvent::PoliceProtectionTaken { at: at("2025-09-08 23:50") }, "at");
+    j.refuses("2025-09-09", ChildEvent::PoliceProtectionEnded { at: at("2025-09-09 10:00") }, "kind");
+    j.at("2025-09-09", ChildEvent::PoliceProtectionTaken { at: at("2025-09-09 23:50") });
+    j.refuses("2025-09-10", ChildEvent::PoliceProtectionTaken { at: at("2025-09-10 08:00") }, "kind");
+    j.refuses("2025-09-09", ChildEvent::PoliceProtectionEnded { at: at("2025-09-09 22:00") }, "at");
+    j.at("2025-09-11", ChildEvent::PoliceProtectionEnded { at: at("2025-09-11 09:15") });
+    let r = j.record();
+    assert_eq!(r.police_protection.len(), 1);
+    assert_eq!(r.police_protection[0].ended, Some(at("2025-09-11 09:15")));
+}
+
+#[test]
+fn an_ending_at_once_is_told_to_the_iro_once_and_exemptions_must_fit() {
+    use crate::record::{EmergencyGround, EndingExemption};
+    let mut j = Journey::new("2025-04-01", "2012-06-01");
+    j.at("2025-05-01", looked_after(FullCareOrder, FosterOtherOther, 1));
+    j.refuses("2025-05-02", ChildEvent::IroInformedOfEnding {}, "kind");
+    // A foster placement ended as if it were a placement with a parent: refused.
+    let as_parent = CarerNotice::NotRequired { exemption: EndingExemption::ParentPlacementNotConfirmed };
+    j.refuses(
+        "2025-06-02",
+        ChildEvent::PlacementChanged {
+            placement: placement(ChildrensHome, 2),
+            reason: ReasonPlaceChange::CarePlan,
+            notice: Some(as_parent),
+        },
+        "notice.exemption",
+    );
+    // No temporary approval to expire: refused.
+    j.refuses(
+        "2025-06-02",
+        ChildEvent::PlacementChanged {
+            placement: placement(ChildrensHome, 2),
+            reason: ReasonPlaceChange::CarePlan,
+            notice: Some(CarerNotice::NotRequired { exemption: EndingExemption::TemporaryApprovalExpired }),
+        },
+        "notice.exemption",
+    );
+    j.at(
+        "2025-06-02",
+        ChildEvent::PlacementChanged {
+            placement: placement(ChildrensHome, 2),
+            reason: ReasonPlaceChange::CarePlan,
+            notice: Some(CarerNotice::Emergency {
+                reason: "allegation".into(),
+                ground: Some(EmergencyGround::RiskToChild),
+                authorised_by: None,
+            }),
+        },
+    );
+    j.at("2025-06-03", ChildEvent::IroInformedOfEnding {});
+    assert_eq!(j.record().care_periods[0].placement_endings[0].iro_informed, Some(d("2025-06-03")));
+    j.refuses("2025-06-04", ChildEvent::IroInformedOfEnding {}, "kind");
+}
+
+#[test]
+fn a_decision_to_cease_to_look_after_says_where_and_what_the_child_wants() {
+    let mut j = Journey::new("2025-04-01", "2012-06-01");
+    let decided = |arrangements: &str, wishes: &str, director: bool| ChildEvent::DecidedToCeaseLookingAfter {
+        arrangements: arrangements.into(),
+        wishes_and_feelings: wishes.into(),
+        approved_by: None,
+        director,
+    };
+    j.refuses("2025-05-02", decided("Home", "Wants to go home", false), "date");
+    j.at("2025-05-01", looked_after(Section20SinglePeriod, FosterOtherOther, 1));
+    j.refuses("2025-05-02", decided(" ", "Wants to go home", false), "arrangements");
+    j.refuses("2025-05-02", decided("Home", "", false), "wishes_and_feelings");
+    j.refuses("2025-05-02", decided("Home", "Wants to go home", true), "approved_by");
+    j.at("2025-05-02", decided("Home to mother", "Wants to go home", false));
+    assert_eq!(j.record().cease_decisions.len(), 1);
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::codes::{PlacementProvider, PlacementType};
 use crate::identifiers::{IdentifierError, Postcode};
-use crate::ids::{CarerId, PersonId};
+use crate::ids::{CarerId, PersonId, WorkerId};
 
 /// An Ofsted unique reference number for a registered provider (for example `SC123456`), the
 /// 903 `URN`.
@@ -74,8 +74,92 @@ pub struct Placement {
 pub enum CarerNotice {
     /// Written notice given to the carer on this date (CPPCR reg 14(2)).
     Given { on: NaiveDate },
-    /// An emergency move: no notice was reasonably practicable, and why.
-    Emergency { reason: String },
+    /// Ended at once (CPPCR reg 14(3)): on one of the regulation's two grounds, authorised by a
+    /// manager, and why. `ground` and `authorised_by` are optional only so that entries recorded
+    /// before careful asked for them still read; careful refuses a new emergency ending without
+    /// them.
+    Emergency {
+        reason: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ground: Option<EmergencyGround>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        authorised_by: Option<WorkerId>,
+    },
+    /// Regulation 14 does not apply to this ending (reg 14(5)), for the reason given.
+    NotRequired { exemption: EndingExemption },
+}
+
+/// Why a placement had to end at once (CPPCR 2010 reg 14(3)): the regulation's two grounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EmergencyGround {
+    /// There was an immediate risk of significant harm to the child.
+    RiskToChild,
+    /// It was needed to protect others from serious injury.
+    ProtectOthers,
+}
+
+impl EmergencyGround {
+    pub fn describe(self) -> &'static str {
+        match self {
+            EmergencyGround::RiskToChild => "an immediate risk of significant harm to the child",
+            EmergencyGround::ProtectOthers => "to protect others from serious injury",
+        }
+    }
+}
+
+/// The endings regulation 14 does not apply to (CPPCR 2010 reg 14(5)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndingExemption {
+    /// A placement with a parent made before their assessment was complete, ended because the
+    /// decision was not to confirm it (reg 19(c)).
+    ParentPlacementNotConfirmed,
+    /// An emergency placement with an approved foster carer, for up to 6 working days, ended
+    /// at its close (reg 23(2)).
+    EmergencyFosterPlacementEnded,
+    /// A connected person's temporary approval expired (reg 25(6)).
+    TemporaryApprovalExpired,
+    /// The move was decided on a review under section 22D(1) of the Children Act 1989.
+    Section22dReview,
+}
+
+impl EndingExemption {
+    pub fn describe(self) -> &'static str {
+        match self {
+            EndingExemption::ParentPlacementNotConfirmed => {
+                "a placement with a parent before assessment, not confirmed (reg 19(c))"
+            }
+            EndingExemption::EmergencyFosterPlacementEnded => {
+                "an emergency placement with a foster carer, at its end (reg 23(2))"
+            }
+            EndingExemption::TemporaryApprovalExpired => "a connected person's temporary approval expired (reg 25(6))",
+            EndingExemption::Section22dReview => "decided at a review under section 22D of the Children Act 1989",
+        }
+    }
+}
+
+/// What a proposed change to the care plan is a change of, so that a proposal answers only the
+/// change it proposed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProposedChange {
+    /// A move to another placement.
+    Placement,
+    /// Ceasing to look after the child.
+    EndOfCare,
+    /// Any other change to the plan.
+    Other,
+}
+
+impl ProposedChange {
+    pub fn describe(self) -> &'static str {
+        match self {
+            ProposedChange::Placement => "a move of placement",
+            ProposedChange::EndOfCare => "ceasing to look after the child",
+            ProposedChange::Other => "another change to the plan",
+        }
+    }
 }
 
 /// Why a child was not seen alone at a visit (CPPCR reg 29).

@@ -6,8 +6,10 @@ use chrono::NaiveDate;
 
 use careful_domain::WorkingDayCalendar;
 use careful_domain::calendar::{age_on, date_attaining_age, long_date};
-use careful_domain::codes::{LegalStatus, PlacementType, ReasonPlaceChange};
-use careful_domain::record::{CarerNotice, ChildEvent, ChildRecord, Placement, ReviewConferenceDecision, VisitKind};
+use careful_domain::codes::{LegalStatus, PlacementType, ReasonEpisodeCeased, ReasonPlaceChange};
+use careful_domain::record::{
+    CarerNotice, ChildEvent, ChildRecord, Placement, ProposedChange, ReviewConferenceDecision, VisitKind,
+};
 
 #[cfg(test)]
 pub(crate) mod tests;
@@ -106,15 +108,36 @@ fn placement(record: &ChildRecord, date: NaiveDate, legal_status: LegalStatus, p
 
 /// A planned change (a move to a new carer, or the end of care) must first be considered at a
 /// review, with the IRO consulted (CPPCR regs 32(2), 14; iro-consult-move). A proposal is for
-/// one change: once a move to a new carer has followed it, a later move needs its own proposal,
+/// the change it proposed, and for one change: a proposal to end care does not answer a move,
+/// and once a move to a new carer has followed a proposal, a later move needs its own proposal,
 /// consultation and review.
-fn planned_change(record: &ChildRecord, date: NaiveDate, what: &str, out: &mut Vec<Breach>) {
+fn planned_change(record: &ChildRecord, date: NaiveDate, what: &str, change: ProposedChange, out: &mut Vec<Breach>) {
     let Some(period) = record.open_care_period() else { return };
-    let proposal = record
-        .care_plan_changes
-        .iter()
-        .rev()
-        .find(|c| c.significant && c.proposed <= date && c.proposed >= period.started);
+    let proposals = || {
+        record
+            .care_plan_changes
+            .iter()
+            .rev()
+            .filter(|c| c.significant && c.proposed <= date && c.proposed >= period.started)
+    };
+    // A proposal recorded without saying what it changes answers any change.
+    let proposal = proposals().find(|c| c.proposes.is_none_or(|p| p == change));
+    if proposal.is_none()
+        && let Some(other) = proposals().next()
+    {
+        out.push(breach(
+            "rev-before-change",
+            format!(
+                "the change proposed on {} was {}, not {}: {} needs its own proposal, IRO consultation and review, or a record of why that was not reasonably practicable",
+                long_date(other.proposed),
+                other.proposes.map_or("another change", ProposedChange::describe),
+                change.describe(),
+                what.to_lowercase()
+            ),
+            true,
+        ));
+        return;
+    }
     // The day a move to a new carer acted on it, if one has.
     let used = proposal.and_then(|p| {
         period.states.windows(2).find_map(|w| {
@@ -163,6 +186,10 @@ fn planned_change(record: &ChildRecord, date: NaiveDate, what: &str, out: &mut V
     }
 }
 
+/// Regulation 14 for a placement ending: notice to the carer, and before a planned ending its
+/// proposal, review and the IRO's consultation; an ending at once on one of reg 14(3)'s grounds,
+/// authorised by a manager. A placement with a parent is ended under reg 14 like any other,
+/// unless an exemption of reg 14(5) is recorded.
 fn notice_checks(
     record: &ChildRecord,
     date: NaiveDate,
@@ -173,9 +200,10 @@ fn notice_checks(
 ) {
     let Some(period) = record.open_care_period() else { return };
     let ending = &period.current().placement;
-    if ending.placement_type == PlacementType::WithParents || ending.placement_type.is_temporary() {
+    if ending.placement_type.is_temporary() {
         return;
     }
+    let change = if move_reason.is_some() { ProposedChange::Placement } else { ProposedChange::EndOfCare };
     // A change of status only (the same carer) is not a move.
     let a_move = move_reason != Some(ReasonPlaceChange::StatusChangeOnly);
     match notice {
@@ -188,17 +216,36 @@ fn notice_checks(
                 true,
             ));
             if a_move {
-                planned_change(record, date, what, out);
+                planned_change(record, date, what, change, out);
             }
         }
         Some(CarerNotice::Given { .. }) => {
             if a_move {
-                planned_change(record, date, what, out);
+                planned_change(record, date, what, change, out);
             }
         }
-        // An ending because of an immediate risk of significant harm (reg 14(3)): the review and
-        // the IRO follow afterwards.
-        Some(CarerNotice::Emergency { .. }) => {}
+        // Ended at once (reg 14(3)): the review before is lifted, and the IRO is told and the
+        // case reviewed after (pl-terminate-iro, pl-terminate-review); but only on one of the
+        // regulation's two grounds, on a manager's authority.
+        Some(CarerNotice::Emergency { ground, authorised_by, .. }) => {
+            let missing = match (ground, authorised_by) {
+                (None, None) => Some("which of reg 14(3)'s grounds applied, and the manager who authorised it"),
+                (None, Some(_)) => Some("which of reg 14(3)'s grounds applied"),
+                (Some(_), None) => Some("the manager who authorised it"),
+                (Some(_), Some(_)) => None,
+            };
+            if let Some(missing) = missing {
+                out.push(breach(
+                    "pl-terminate",
+                    format!(
+                        "a placement ends at once only where there is an immediate risk of significant harm to the child, or to protect others from serious injury (CPPCR reg 14(3)): record {missing}"
+                    ),
+                    false,
+                ));
+            }
+        }
+        // Regulation 14 does not apply (reg 14(5)); the record checked the exemption fits.
+        Some(CarerNotice::NotRequired { .. }) => {}
     }
 }
 
@@ -223,8 +270,9 @@ pub fn check(
             placement(record, date, status, p, &mut out);
             notice_checks(record, date, notice, Some(*reason), "Ending this placement", &mut out);
         }
-        ChildEvent::CeasedToBeLookedAfter { notice, .. } => {
+        ChildEvent::CeasedToBeLookedAfter { notice, reason } => {
             notice_checks(record, date, notice, None, "Ending care", &mut out);
+            ceasing_accommodation(record, date, *reason, calendar, &mut out);
             leaving_care(record, date, &mut out);
         }
         ChildEvent::VisitMade {
@@ -305,16 +353,82 @@ pub fn check(
     out
 }
 
-/// cl-18-no-cliff: an eligible or relevant child leaving care, or whose case closes, from 17 and
-/// a half, has a personal adviser and a pathway plan.
-fn leaving_care(record: &ChildRecord, date: NaiveDate, out: &mut Vec<Breach>) {
-    let Some(dob) = record.date_of_birth() else { return };
-    let Ok(seventeen_and_a_half) =
-        date_attaining_age(dob, 17).map(|d| careful_domain::calendar::add_months(d, 6).unwrap_or(d))
+/// cla-s20-cease (CPPCR reg 39): before the council decides to stop accommodating a child under
+/// section 20, it assesses the arrangements for their accommodation and the support they will
+/// need and ascertains their wishes and feelings (reg 39(2)); once the child has been looked
+/// after for 20 working days, the decision is approved by a nominated officer before it takes
+/// effect (reg 39(4)), and for a 16 or 17 year old by the director of children's services (reg
+/// 39(5)). Endings the council does not decide (adoption, an order of the court, death, custody,
+/// another council taking over, an age assessment, the child's return home unplanned) are not
+/// checked, nor are short breaks (reg 48).
+fn ceasing_accommodation(
+    record: &ChildRecord,
+    date: NaiveDate,
+    reason: ReasonEpisodeCeased,
+    calendar: &WorkingDayCalendar,
+    out: &mut Vec<Breach>,
+) {
+    use ReasonEpisodeCeased::*;
+    let Some(period) = record.open_care_period() else { return };
+    let decided_by_council = matches!(
+        reason,
+        ReturnedHomePlanned
+            | PersonWithoutParentalResponsibility
+            | IndependentLivingSupported
+            | IndependentLivingUnsupported
+            | AdultResidentialCare
+            | MovedAbroad
+            | Other
+    );
+    if !decided_by_council || period.current().legal_status != LegalStatus::Section20SinglePeriod {
+        return;
+    }
+    let Some(decision) = record.cease_decisions.iter().rev().find(|d| d.date >= period.started && d.date <= date)
     else {
+        out.push(breach(
+            "cla-s20-cease",
+            "before deciding to stop accommodating the child, assess the arrangements for where they will live and the support they will need, and ascertain their wishes and feelings (CPPCR reg 39(2)): record the decision to cease to look after them first".into(),
+            false,
+        ));
         return;
     };
-    if date < seventeen_and_a_half || crate::eligible_from(record).is_none_or(|e| e > date) {
+    let since = period.continued.and_then(|c| c.looked_after_since).unwrap_or(period.started);
+    let twenty = calendar.add_working_days(since, 20).is_ok_and(|d| d <= date);
+    let sixteen = record.date_of_birth().and_then(|dob| age_on(dob, date).ok()).is_some_and(|a| (16..18).contains(&a));
+    if sixteen && !(decision.director && decision.approved_by.is_some()) {
+        out.push(breach(
+            "cla-s20-cease",
+            format!(
+                "the decision of {} to stop accommodating a 16 or 17 year old is approved by the director of children's services before it takes effect (CPPCR reg 39(5))",
+                long_date(decision.date)
+            ),
+            false,
+        ));
+    } else if twenty && decision.approved_by.is_none() {
+        out.push(breach(
+            "cla-s20-cease",
+            format!(
+                "the child has been looked after for 20 working days or more, so the decision of {} is approved by a nominated officer before it takes effect (CPPCR reg 39(4))",
+                long_date(decision.date)
+            ),
+            false,
+        ));
+    }
+}
+
+/// cl-18-no-cliff: an eligible child who leaves care from 16 becomes a relevant child, and is
+/// owed a personal adviser and a pathway plan (CA 1989 s23B, s23E); a case is not closed from 17
+/// and a half without them either.
+fn leaving_care(record: &ChildRecord, date: NaiveDate, out: &mut Vec<Breach>) {
+    let Some(dob) = record.date_of_birth() else { return };
+    let leaving = record.open_care_period().is_some();
+    let from = if leaving {
+        date_attaining_age(dob, 16)
+    } else {
+        date_attaining_age(dob, 17).map(|d| careful_domain::calendar::add_months(d, 6).unwrap_or(d))
+    };
+    let Ok(from) = from else { return };
+    if date < from || crate::eligible_from(record).is_none_or(|e| e > date) {
         return;
     }
     let adviser = record.personal_advisers.iter().any(|(d, _)| *d <= date);

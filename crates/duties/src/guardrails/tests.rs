@@ -123,7 +123,11 @@ fn pl_terminate_a_placement_ending_without_notice() {
     let mut proposed = fostered();
     proposed.on(
         d("2025-04-01"),
-        ChildEvent::CarePlanChangeProposed { change: "Move to long-term carers".into(), significant: true },
+        ChildEvent::CarePlanChangeProposed {
+            change: "Move to long-term carers".into(),
+            significant: true,
+            proposes: None,
+        },
     );
     assert_eq!(
         codes(&breaches(&proposed, on, &move_with(None))),
@@ -136,10 +140,32 @@ fn pl_terminate_a_placement_ending_without_notice() {
         &ChildEvent::CeasedToBeLookedAfter { reason: ReasonEpisodeCeased::ReturnedHomeUnplanned, notice: None },
     );
     assert!(the(&found, "pl-terminate").overridable);
-    // An emergency ending, with its reason, is allowed (and owes written notice within 10
-    // working days: see the pl-terminate duty).
-    let emergency = move_with(Some(CarerNotice::Emergency { reason: "allegation against the carer".into() }));
-    assert!(breaches(&fostered(), on, &emergency).is_empty());
+    // An ending at once needs one of reg 14(3)'s two grounds and a manager's authority: it is
+    // refused without them, not overridden.
+    let bare = |ground, authorised_by| {
+        move_with(Some(CarerNotice::Emergency { reason: "allegation against the carer".into(), ground, authorised_by }))
+    };
+    for (ground, manager, missing) in [
+        (None, None, "which of reg 14(3)'s grounds applied, and the manager"),
+        (None, Some(worker(7)), "which of reg 14(3)'s grounds applied"),
+        (Some(EmergencyGround::ProtectOthers), None, "the manager who authorised it"),
+    ] {
+        let found = breaches(&fostered(), on, &bare(ground, manager));
+        let breach = the(&found, "pl-terminate");
+        assert!(!breach.overridable);
+        assert!(breach.message.contains(missing), "{}", breach.message);
+    }
+    // With both, it is allowed, with no review or proposal first (reg 14(3)(a)); the IRO is
+    // told and the case reviewed afterwards (the pl-terminate-iro and -review duties).
+    assert!(breaches(&fostered(), on, &move_with(Some(at_once()))).is_empty());
+    // A placement with a parent is ended under reg 14 like any other...
+    let mut home = Journey::child();
+    home.on(d("2025-01-06"), looked_after(FullCareOrder, WithParents, 1)).on(d("2025-02-03"), review());
+    assert_eq!(codes(&breaches(&home, on, &move_with(None))), ["pl-terminate", "rev-before-change"]);
+    // ... unless reg 14(5) exempts the ending: here the placement before assessment was not
+    // confirmed (reg 19(c)).
+    let exempt = move_with(Some(CarerNotice::NotRequired { exemption: EndingExemption::ParentPlacementNotConfirmed }));
+    assert!(breaches(&home, on, &exempt).is_empty());
 }
 
 #[test]
@@ -154,7 +180,11 @@ fn rev_before_change_a_planned_move_needs_a_proposal_iro_consultation_and_review
     let mut j = fostered();
     j.on(
         d("2025-04-01"),
-        ChildEvent::CarePlanChangeProposed { change: "Move to long-term carers".into(), significant: true },
+        ChildEvent::CarePlanChangeProposed {
+            change: "Move to long-term carers".into(),
+            significant: true,
+            proposes: None,
+        },
     );
     let found = breaches(&j, on, &move_with(notice.clone()));
     assert_eq!(codes(&found), ["iro-consult-move", "rev-before-change"]);
@@ -176,7 +206,11 @@ fn rev_before_change_a_planned_move_needs_a_proposal_iro_consultation_and_review
     again
         .on(
             d("2025-05-19"),
-            ChildEvent::CarePlanChangeProposed { change: "Move nearer school".into(), significant: true },
+            ChildEvent::CarePlanChangeProposed {
+                change: "Move nearer school".into(),
+                significant: true,
+                proposes: None,
+            },
         )
         .on(d("2025-05-20"), ChildEvent::IroConsulted {})
         .on(d("2025-05-27"), review());
@@ -195,7 +229,10 @@ fn iro_inform_change_and_rev_before_change_on_approving_a_care_plan_change() {
     let on = d(DAY);
     let approve = ChildEvent::CarePlanChangeApproved { approved_by: worker(3) };
     let mut j = fostered();
-    j.on(d("2025-04-01"), ChildEvent::CarePlanChangeProposed { change: "Plan for adoption".into(), significant: true });
+    j.on(
+        d("2025-04-01"),
+        ChildEvent::CarePlanChangeProposed { change: "Plan for adoption".into(), significant: true, proposes: None },
+    );
     let found = breaches(&j, on, &approve);
     assert_eq!(codes(&found), ["iro-inform-change", "rev-before-change"]);
     assert!(found[0].message.contains("Plan for adoption"), "{}", found[0].message);
@@ -205,7 +242,11 @@ fn iro_inform_change_and_rev_before_change_on_approving_a_care_plan_change() {
     let mut j = fostered();
     j.on(
         d("2025-04-01"),
-        ChildEvent::CarePlanChangeProposed { change: "Contact moved to Saturdays".into(), significant: false },
+        ChildEvent::CarePlanChangeProposed {
+            change: "Contact moved to Saturdays".into(),
+            significant: false,
+            proposes: None,
+        },
     );
     assert!(breaches(&j, on, &approve).is_empty());
 }
@@ -284,10 +325,27 @@ fn cl_18_no_cliff_leaving_care_without_an_adviser_or_plan() {
     assert!(breach.message.contains("has no pathway plan"), "{}", breach.message);
     j.on(d("2024-11-01"), ChildEvent::PathwayPlanCompleted {});
     assert!(!codes(&breaches(&j, leaving, &leave)).contains(&"cl-18-no-cliff"));
-    // Under 17 and a half the guardrail does not apply (the duties still do).
-    let mut young = Journey::born(d("2008-09-01"));
-    young.on(d("2023-10-02"), looked_after(FullCareOrder, FosterOtherOther, 1));
-    assert!(!codes(&breaches(&young, leaving, &leave)).contains(&"cl-18-no-cliff"));
+    // Leaving care at 16 (born 1 September 2008, 16 on 1 September 2024), an eligible child
+    // becomes a relevant child, owed both as much as at 17 and a half (CA 1989 s23B, s23E).
+    let mut sixteen = Journey::born(d("2008-09-01"));
+    sixteen.on(d("2023-10-02"), looked_after(FullCareOrder, FosterOtherOther, 1));
+    assert!(codes(&breaches(&sixteen, leaving, &leave)).contains(&"cl-18-no-cliff"));
+    // The day before the 16th birthday, not yet (not an eligible child either).
+    let mut fifteen = Journey::born(d("2009-06-03"));
+    fifteen.on(d("2023-10-02"), looked_after(FullCareOrder, FosterOtherOther, 1));
+    assert!(!codes(&breaches(&fifteen, leaving, &leave)).contains(&"cl-18-no-cliff"));
+    // A case closed after care, under 17 and a half: the duties follow the young person, and
+    // the closure is not checked until 17 and a half.
+    let close = ChildEvent::CaseClosed { reason: ReasonForClosure::OtherReason };
+    let mut left = Journey::born(d("2008-09-01"));
+    left.on(d("2023-10-02"), looked_after(FullCareOrder, FosterOtherOther, 1)).on(
+        d("2025-03-03"),
+        ChildEvent::CeasedToBeLookedAfter {
+            reason: ReasonEpisodeCeased::IndependentLivingSupported,
+            notice: Some(CarerNotice::Given { on: d("2025-02-03") }),
+        },
+    );
+    assert!(!codes(&breaches(&left, leaving, &close)).contains(&"cl-18-no-cliff"));
 }
 
 #[test]
@@ -307,22 +365,113 @@ fn open_duties_closing_a_case_with_duties_outstanding() {
     assert!(breaches(&j, d("2025-06-02"), &close).is_empty(), "{:?}", codes(&breaches(&j, d("2025-06-02"), &close)));
 }
 
+fn decided(approved_by: Option<careful_domain::WorkerId>, director: bool) -> ChildEvent {
+    ChildEvent::DecidedToCeaseLookingAfter {
+        arrangements: "Home to mother, with family support twice a week".into(),
+        wishes_and_feelings: "Wants to go home".into(),
+        approved_by,
+        director,
+    }
+}
+
 #[test]
-fn cla_s20_cease_ending_accommodation_needs_a_review_first() {
+fn cla_s20_cease_ending_accommodation_needs_a_review_and_a_decision_first() {
     let mut j = Journey::child();
     j.on(d("2025-01-06"), looked_after(Section20SinglePeriod, FosterOtherOther, 1));
     let home = ChildEvent::CeasedToBeLookedAfter {
         reason: ReasonEpisodeCeased::ReturnedHomePlanned,
         notice: Some(CarerNotice::Given { on: d("2025-05-01") }),
     };
-    assert_eq!(codes(&breaches(&j, d(DAY), &home)), ["rev-before-change"]);
+    assert_eq!(codes(&breaches(&j, d(DAY), &home)), ["rev-before-change", "cla-s20-cease"]);
     j.on(
         d("2025-04-01"),
-        ChildEvent::CarePlanChangeProposed { change: "Return home to mother".into(), significant: true },
+        ChildEvent::CarePlanChangeProposed {
+            change: "Return home to mother".into(),
+            significant: true,
+            proposes: Some(ProposedChange::EndOfCare),
+        },
     )
     .on(d("2025-04-02"), ChildEvent::IroConsulted {})
     .on(d("2025-04-28"), review());
+    // Reviewed, but no decision recorded with the arrangements and the child's wishes (reg
+    // 39(2)): refused, not overridden.
+    let found = breaches(&j, d(DAY), &home);
+    assert_eq!(codes(&found), ["cla-s20-cease"]);
+    assert!(!the(&found, "cla-s20-cease").overridable);
+    // Looked after for months: the decision needs a nominated officer's approval (reg 39(4)).
+    let mut unapproved = j.clone();
+    unapproved.on(d("2025-05-01"), decided(None, false));
+    let breach = the(&breaches(&unapproved, d(DAY), &home), "cla-s20-cease");
+    assert!(breach.message.contains("nominated officer"), "{}", breach.message);
+    j.on(d("2025-05-01"), decided(Some(worker(7)), false));
     assert!(breaches(&j, d(DAY), &home).is_empty());
+    // An ending the council does not decide (a child arrangements order) is not checked.
+    let mut ordered = Journey::child();
+    ordered.on(d("2025-01-06"), looked_after(Section20SinglePeriod, FosterOtherOther, 1));
+    let order = ChildEvent::CeasedToBeLookedAfter {
+        reason: ReasonEpisodeCeased::ChildArrangementsOrder,
+        notice: Some(at_once()),
+    };
+    assert!(!codes(&breaches(&ordered, d(DAY), &order)).contains(&"cla-s20-cease"));
+}
+
+/// Reg 39(4): approval once the child "has been a looked after child for at least 20 working
+/// days". Looked after from Monday 23 March 2026, the 20th working day after is Wednesday 22
+/// April (Good Friday 3 April and Easter Monday 6 April not counted): on 21 April a decision
+/// needs no approval, on 22 April it does. Reg 39(5): a 16 or 17 year old's needs the director.
+#[test]
+fn cla_s20_cease_approval_from_20_working_days_and_the_director_at_16() {
+    let start = d("2026-03-23");
+    let home =
+        ChildEvent::CeasedToBeLookedAfter { reason: ReasonEpisodeCeased::ReturnedHomePlanned, notice: Some(at_once()) };
+    let build = |born: NaiveDate, decision: ChildEvent| {
+        let mut j = Journey::born(born);
+        j.on(start, looked_after(Section20SinglePeriod, FosterOtherOther, 1)).on(days(start, 7), decision);
+        j
+    };
+    let young = d("2015-03-10");
+    let unapproved = build(young, decided(None, false));
+    assert!(breaches(&unapproved, d("2026-04-21"), &home).is_empty());
+    let found = breaches(&unapproved, d("2026-04-22"), &home);
+    assert!(the(&found, "cla-s20-cease").message.contains("reg 39(4)"));
+    assert!(breaches(&build(young, decided(Some(worker(7)), false)), d("2026-04-22"), &home).is_empty());
+    // Sixteen (born 10 March 2010): a nominated officer is not enough, even before 20 days.
+    let sixteen = d("2010-03-10");
+    for decision in [decided(None, false), decided(Some(worker(7)), false)] {
+        let found = breaches(&build(sixteen, decision), d("2026-04-01"), &home);
+        assert!(the(&found, "cla-s20-cease").message.contains("director of children's services"));
+    }
+    let found = breaches(&build(sixteen, decided(Some(worker(8)), true)), d("2026-04-01"), &home);
+    assert!(!codes(&found).contains(&"cla-s20-cease"), "{:?}", codes(&found));
+}
+
+/// A proposal answers only the change it proposed: a proposal to end care does not answer a
+/// move of placement.
+#[test]
+fn rev_before_change_a_proposal_answers_only_its_own_change() {
+    let on = d(DAY);
+    let notice = Some(CarerNotice::Given { on: d("2025-05-01") });
+    let mut j = fostered();
+    j.on(
+        d("2025-04-01"),
+        ChildEvent::CarePlanChangeProposed {
+            change: "Return home to father".into(),
+            significant: true,
+            proposes: Some(ProposedChange::EndOfCare),
+        },
+    )
+    .on(d("2025-04-02"), ChildEvent::IroConsulted {})
+    .on(d("2025-04-28"), review());
+    let found = breaches(&j, on, &move_with(notice.clone()));
+    let breach = the(&found, "rev-before-change");
+    assert!(
+        breach.message.contains("was ceasing to look after the child, not a move of placement"),
+        "{}",
+        breach.message
+    );
+    // The same history ending care passes.
+    let end = ChildEvent::CeasedToBeLookedAfter { reason: ReasonEpisodeCeased::ChildArrangementsOrder, notice };
+    assert!(!codes(&breaches(&j, on, &end)).contains(&"rev-before-change"));
 }
 
 /// Each guardrail's test, by the catalogue id it checks (`open-duties` is careful's own).
@@ -350,8 +499,8 @@ pub(crate) const TESTED: &[(&str, &str, fn())] = &[
     ),
     (
         "cla-s20-cease",
-        "cla_s20_cease_ending_accommodation_needs_a_review_first",
-        cla_s20_cease_ending_accommodation_needs_a_review_first,
+        "cla_s20_cease_ending_accommodation_needs_a_review_and_a_decision_first",
+        cla_s20_cease_ending_accommodation_needs_a_review_and_a_decision_first,
     ),
     ("visit-alone", "visit_alone_must_be_recorded", visit_alone_must_be_recorded),
     ("cp-end", "cp_end_only_by_a_conference", cp_end_only_by_a_conference),

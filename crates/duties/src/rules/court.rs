@@ -3,7 +3,7 @@
 //! proceedings are decided within 26 weeks of the application (s32, as amended by the Children
 //! and Families Act 2014 s14).
 
-use chrono::{Datelike, NaiveDate, Weekday};
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
 use careful_domain::calendar::{add_days, long_date};
 use careful_domain::codes::{LegalStatus, ReasonNewEpisode};
@@ -11,7 +11,7 @@ use careful_domain::record::{CareProceedings, ChildEvent};
 
 use crate::catalogue::known;
 use crate::ctx::{Clock, Ctx};
-use crate::duty::{Duty, Trigger};
+use crate::duty::{Duty, DutyStatus, Trigger};
 use crate::rules::reviews::continuous;
 
 /// An emergency protection order has effect for at most 8 days, the day it was made being the
@@ -151,7 +151,81 @@ fn ico_decided(ctx: &Ctx<'_>, from: NaiveDate) -> Option<NaiveDate> {
     None
 }
 
+/// Police protection (CA 1989 s46(6)): no child may be kept in police protection for more than
+/// 72 hours, counted from the time the police took the child. Met by the time it ended; where
+/// only the day the child's legal status moved on is recorded, by that day.
+fn police_protection(ctx: &Ctx<'_>, out: &mut Vec<Duty>) {
+    let fmt = "%H:%M on %-d %B %Y";
+    for pp in &ctx.record.police_protection {
+        let due_at = pp.taken + Duration::hours(72);
+        if due_at.date() < ctx.policy.assessed_from || pp.taken.date() > ctx.as_of {
+            continue;
+        }
+        let taken = pp.taken.date();
+        let mut working = format!("72 hours after {} is {}", pp.taken.format(fmt), due_at.format(fmt));
+        let (status, met_on, met_by): (DutyStatus, Option<NaiveDate>, _) = match pp.ended {
+            Some(at) => (
+                ctx.status_at(due_at, Some(at)),
+                Some(at.date()).filter(|d| *d <= ctx.as_of),
+                ctx.event_on(at.date(), |e| matches!(e, ChildEvent::PoliceProtectionEnded { .. })),
+            ),
+            None => {
+                // The child looked after under police protection from that day or the next
+                // three: the day that legal status gave way.
+                let moved_on = ctx.record.care_periods.iter().find_map(|p| {
+                    let i = p.states.iter().position(|s| {
+                        s.legal_status == LegalStatus::PoliceProtection
+                            && s.date >= taken
+                            && s.date <= add_days(taken, 3).unwrap_or(taken)
+                    })?;
+                    p.states[i + 1..]
+                        .iter()
+                        .find(|s| s.legal_status != LegalStatus::PoliceProtection)
+                        .map(|s| s.date)
+                        .or(p.end())
+                });
+                match moved_on.filter(|d| *d <= ctx.as_of) {
+                    Some(d) => {
+                        working.push_str(&format!(
+                            "; the time it ended is not recorded: the legal status moved on on {}",
+                            long_date(d)
+                        ));
+                        (
+                            ctx.status(due_at.date(), Some(d), None),
+                            Some(d),
+                            ctx.event_on(d, |e| {
+                                matches!(
+                                    e,
+                                    ChildEvent::LegalStatusChanged { .. } | ChildEvent::CeasedToBeLookedAfter { .. }
+                                )
+                            }),
+                        )
+                    }
+                    None => (ctx.status_at(due_at, None), None, None),
+                }
+            }
+        };
+        out.push(Duty {
+            rule: known("police-protection"),
+            owed: "End police protection (72 hours at most)".into(),
+            trigger: Trigger {
+                event: ctx.event_on(taken, |e| matches!(e, ChildEvent::PoliceProtectionTaken { .. })),
+                date: taken,
+                what: format!("Taken into police protection at {}", pp.taken.format("%H:%M")).into(),
+            },
+            due: due_at.date(),
+            due_at: Some(due_at),
+            status,
+            met_by,
+            met_on,
+            working: working.into(),
+            ended: None,
+        });
+    }
+}
+
 pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<Duty>) {
+    police_protection(ctx, out);
     for p in &ctx.record.proceedings {
         let by_status = if p.concluded.is_none() { ico_decided(ctx, p.issued) } else { None };
         out.extend(proceedings(ctx, p, by_status));
@@ -194,9 +268,15 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<Duty>) {
                 what: what.into(),
             };
             match state.legal_status {
+                // The time the police took the child is recorded: counted in hours above.
+                LegalStatus::PoliceProtection
+                    if ctx.record.police_protection.iter().any(|pp| {
+                        pp.taken.date() <= state.date && add_days(pp.taken.date(), 3).is_ok_and(|d| d >= state.date)
+                    }) => {}
+                // Only the day is known: 72 hours end, at the latest, 3 days after it.
                 LegalStatus::PoliceProtection => out.extend(ctx.duty(
                     known("police-protection"),
-                    "End police protection (72 hours at most)",
+                    "End police protection (72 hours at most; the time it began is not recorded)",
                     trigger("Police protection"),
                     Clock::Days(3),
                     met,

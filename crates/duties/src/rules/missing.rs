@@ -7,7 +7,7 @@ use careful_domain::record::ChildEvent;
 
 use crate::catalogue::known;
 use crate::ctx::Ctx;
-use crate::duty::{Duty, DutyStatus, Trigger};
+use crate::duty::{Duty, Trigger};
 
 pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<Duty>) {
     for episode in &ctx.record.missing_episodes {
@@ -17,14 +17,7 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<Duty>) {
         }
         let due_at = returned + Duration::hours(72);
         let offered = episode.interview_offered.map(|(at, _)| at).filter(|at| at.date() <= ctx.as_of);
-        let status = match offered {
-            Some(at) if at <= due_at => DutyStatus::MetOnTime,
-            // Late by part of a day counts as a day.
-            Some(at) => DutyStatus::MetLate { days: ((at - due_at).num_minutes() + 1439) / 1440 },
-            None if ctx.as_of < due_at.date() => DutyStatus::Upcoming,
-            None if ctx.as_of == due_at.date() => DutyStatus::DueToday,
-            None => DutyStatus::Overdue { days: (ctx.as_of - due_at.date()).num_days() },
-        };
+        let status = ctx.status_at(due_at, offered);
         out.push(Duty {
             rule: known("miss-rhi"),
             owed: "Offer an independent return interview".into(),

@@ -68,27 +68,25 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<Duty>) {
             if ending.date < ctx.policy.assessed_from || ending.placement.placement_type.is_temporary() {
                 continue;
             }
-            // Placements with parents are not ended by notice to a carer.
-            if ending.placement.placement_type == careful_domain::codes::PlacementType::WithParents {
-                continue;
-            }
             let id = ctx.event_on(ending.date, |e| {
                 matches!(e, ChildEvent::PlacementChanged { .. } | ChildEvent::CeasedToBeLookedAfter { .. })
             });
             let trigger = Trigger { event: id, date: ending.date, what: "Placement ended".into() };
             match &ending.notice {
+                // Regulation 14 does not apply to this ending (reg 14(5)).
+                Some(CarerNotice::NotRequired { .. }) => {}
                 // Notice given before the placement ended: the duty was met then.
                 Some(CarerNotice::Given { on }) => out.push(ctx.duty_due(
                     known("pl-terminate"),
                     "Tell the carer in writing before the placement ends",
-                    trigger,
+                    trigger.clone(),
                     ending.date,
                     "before the placement ends".into(),
                     Some((*on, id)),
                     None,
                 )),
                 // Ended at once (reg 14(3)), or with no notice recorded: the carer is told in
-                // writing within 10 working days after.
+                // writing within 10 working days after (reg 14(4)).
                 _ => {
                     let notified = ending
                         .notified_after
@@ -99,13 +97,56 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<Duty>) {
                             Some(_) => "Tell the carer in writing, after the placement ended at once",
                             None => "Tell the carer in writing: no notice was recorded before the placement ended",
                         },
-                        trigger,
+                        trigger.clone(),
                         Clock::WorkingDays(10),
                         notified,
                         None,
                     ));
                 }
             }
+            if matches!(ending.notice, Some(CarerNotice::Emergency { .. })) {
+                emergency_ending(ctx, period, ending, trigger, out);
+            }
         }
     }
+}
+
+/// After a placement ends at once (reg 14(3)): the IRO is told as soon as reasonably
+/// practicable (reg 14(3)(b)), and, the review before the ending having been lifted (reg
+/// 14(3)(a)), the child's case is reviewed after it while they stay looked after.
+fn emergency_ending(
+    ctx: &Ctx<'_>,
+    period: &careful_domain::record::CarePeriod,
+    ending: &careful_domain::record::PlacementEnding,
+    trigger: Trigger,
+    out: &mut Vec<Duty>,
+) {
+    let informed =
+        ending.iro_informed.map(|d| (d, ctx.event_on(d, |e| matches!(e, ChildEvent::IroInformedOfEnding {}))));
+    out.extend(ctx.duty(
+        known("pl-terminate-iro"),
+        "Tell the IRO that the placement ended at once",
+        trigger.clone(),
+        Clock::WorkingDays(ctx.policy.emergency_ending_iro_working_days),
+        informed,
+        None,
+    ));
+    // Care that ended with this placement leaves no case to review.
+    if period.end() == Some(ending.date) {
+        return;
+    }
+    let reviewed = period
+        .reviews
+        .iter()
+        .find(|(d, _)| *d >= ending.date)
+        .map(|(d, _)| (*d, ctx.event_on(*d, |e| matches!(e, ChildEvent::StatutoryReviewHeld { .. }))));
+    let ended = period.end().filter(|e| reviewed.is_none_or(|(d, _)| d > *e));
+    out.extend(ctx.duty(
+        known("pl-terminate-review"),
+        "Review the child's case after the placement ended at once",
+        trigger,
+        Clock::WorkingDays(ctx.policy.emergency_ending_review_working_days),
+        reviewed,
+        ended,
+    ));
 }

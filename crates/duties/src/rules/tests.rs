@@ -460,7 +460,7 @@ boundary_tests! {
     // ------------------------------------------------------------------ placements
     pl_terminate: "pl-terminate", WD10, |t, met| {
         let mut j = in_care(FullCareOrder, FosterOtherOther, days(t, -30));
-        j.on(t, moved(FosterOtherOther, 2, Some(CarerNotice::Emergency { reason: "the carer was taken to hospital".into() })))
+        j.on(t, moved(FosterOtherOther, 2, Some(CarerNotice::Emergency { reason: "the carer was taken to hospital".into(), ground: None, authorised_by: None })))
             .maybe(met, ChildEvent::CarerNotifiedOfEnding {});
         j
     };
@@ -610,7 +610,22 @@ boundary_tests! {
         j.maybe(met, ChildEvent::AdvocacyOffered { accepted: true });
         j
     };
+    // A placement ended at once (reg 14(3)) on `t`: the IRO told by the next working day, the
+    // case reviewed within 20 working days.
+    pl_terminate_iro: "pl-terminate-iro", WD1, |t, met| {
+        let mut j = in_care(FullCareOrder, FosterOtherOther, days(t, -60));
+        j.on(t, moved(FosterOtherOther, 2, Some(at_once())))
+            .maybe(met, ChildEvent::IroInformedOfEnding {});
+        j
+    };
+    pl_terminate_review: "pl-terminate-review", WD20, |t, met| {
+        let mut j = in_care(FullCareOrder, FosterOtherOther, days(t, -60));
+        j.on(t, moved(FosterOtherOther, 2, Some(at_once())))
+            .maybe(met, review());
+        j
+    };
     // ------------------------------------------------------------------ court
+    // Only the day police protection began is known (a record from 903 returns).
     police_protection: "police-protection", D3, |t, met| {
         let mut j = in_care(PoliceProtection, FosterOtherOther, t);
         j.maybe(met, legal_status(Section20SinglePeriod));
@@ -807,10 +822,113 @@ fn pl_terminate_notice_before_the_placement_ends() {
     let duty = j.duty("pl-terminate", t, d("2026-01-12"));
     assert_eq!((duty.due, duty.status), (d("2026-01-12"), DutyStatus::DueToday));
     assert!(duty.owed.contains("no notice was recorded"), "{}", duty.owed);
-    // Placements with parents and temporary placements are not ended by notice to a carer.
+    // A placement with a parent is ended under reg 14 like any other (reg 14(5) exempts only
+    // the endings it names)...
     let mut j = in_care(FullCareOrder, WithParents, d("2025-06-02"));
     j.on(t, moved(FosterOtherOther, 2, None));
+    assert_eq!(j.duty("pl-terminate", t, d("2026-01-12")).due, d("2026-01-12"));
+    // ... and an ending reg 14(5) names owes nothing under it.
+    let mut j = in_care(FullCareOrder, WithParents, d("2025-06-02"));
+    j.on(
+        t,
+        moved(
+            FosterOtherOther,
+            2,
+            Some(CarerNotice::NotRequired { exemption: EndingExemption::ParentPlacementNotConfirmed }),
+        ),
+    );
+    assert!(j.duties(days(t, 30)).iter().all(|x| !x.rule.id.starts_with("pl-terminate")));
+    // Temporary placements are not ended by notice to a carer.
+    let mut j = in_care(FullCareOrder, TemporaryHoliday, d("2025-06-02"));
+    j.on(t, moved(FosterOtherOther, 2, None));
     assert!(j.duties(days(t, 30)).iter().all(|x| x.rule.id != "pl-terminate"));
+}
+
+/// An ending at once owes the IRO word and a review; ended at once with care ending, the IRO
+/// only; a review before the ending does not count, and one after care ended cannot be held.
+#[test]
+fn pl_terminate_an_emergency_ending_creates_the_iro_and_review_duties() {
+    let t = d("2025-12-24");
+    let mut j = in_care(FullCareOrder, FosterOtherOther, d("2025-06-02"));
+    j.on(d("2025-12-01"), review()).on(t, moved(FosterOtherOther, 2, Some(at_once())));
+    // Wednesday 24 December 2025: the next working day is Monday 29 December.
+    let iro = j.duty("pl-terminate-iro", t, d("2025-12-29"));
+    assert_eq!((iro.due, iro.status), (d("2025-12-29"), DutyStatus::DueToday));
+    // The review of 1 December came before the ending: 20 working days from Wednesday 24
+    // December 2025 (not counting 25 and 26 December, 1 January and weekends) is Monday 26
+    // January 2026.
+    let review_duty = j.duty("pl-terminate-review", t, d("2026-01-26"));
+    assert_eq!((review_duty.due, review_duty.status), (d("2026-01-26"), DutyStatus::DueToday));
+    // A notice given before the ending owes neither.
+    let mut planned = in_care(FullCareOrder, FosterOtherOther, d("2025-06-02"));
+    planned.on(t, moved(FosterOtherOther, 2, Some(CarerNotice::Given { on: d("2025-12-01") })));
+    assert!(planned.duties(d("2026-02-01")).iter().all(|x| !x.rule.id.starts_with("pl-terminate-")));
+    // Care ending at once: the IRO is told; there is no case left to review.
+    let mut ended = in_care(Section20SinglePeriod, FosterOtherOther, d("2025-06-02"));
+    ended.on(
+        t,
+        ChildEvent::CeasedToBeLookedAfter {
+            reason: ReasonEpisodeCeased::ReturnedHomeUnplanned,
+            notice: Some(at_once()),
+        },
+    );
+    let all = ended.duties(d("2026-02-01"));
+    assert!(all.iter().any(|x| x.rule.id == "pl-terminate-iro"));
+    assert!(all.iter().all(|x| x.rule.id != "pl-terminate-review"));
+    // Care ending before the review is due: the review duty stops applying then.
+    let mut moved_then_home = in_care(FullCareOrder, FosterOtherOther, d("2025-06-02"));
+    moved_then_home.on(t, moved(FosterOtherOther, 2, Some(at_once()))).on(
+        d("2026-01-05"),
+        ChildEvent::CeasedToBeLookedAfter {
+            reason: ReasonEpisodeCeased::ChildArrangementsOrder,
+            notice: Some(CarerNotice::Given { on: d("2026-01-05") }),
+        },
+    );
+    let duty = moved_then_home.duty("pl-terminate-review", t, d("2026-02-01"));
+    assert!(matches!(duty.status, DutyStatus::NotApplicable { .. }), "{}", duty.status);
+}
+
+/// Police protection counted in hours from the time recorded (CA 1989 s46(6)): taken at 21:30
+/// on Friday 27 February 2026, the 72 hours end at 21:30 on Monday 2 March.
+#[test]
+fn police_protection_is_counted_in_hours() {
+    let taken = dt("2026-02-27 21:30");
+    let build = |ended: Option<&str>| {
+        let mut j = Journey::child();
+        j.on(taken.date(), ChildEvent::PoliceProtectionTaken { at: taken })
+            .on(taken.date(), looked_after(PoliceProtection, FosterOtherOther, 1));
+        if let Some(e) = ended {
+            let at = dt(e);
+            j.on(at.date(), ChildEvent::PoliceProtectionEnded { at });
+        }
+        j
+    };
+    let start = taken.date();
+    let open = build(None);
+    let duty = open.duty("police-protection", start, d("2026-03-01"));
+    assert_eq!(
+        (duty.due, duty.due_at, duty.status),
+        (d("2026-03-02"), Some(dt("2026-03-02 21:30")), DutyStatus::Upcoming)
+    );
+    assert_eq!(open.duty("police-protection", start, d("2026-03-02")).status, DutyStatus::DueToday);
+    assert_eq!(open.duty("police-protection", start, d("2026-03-03")).status, DutyStatus::Overdue { days: 1 });
+    // Ended at 21:30 exactly: on time; at 21:31 the same day: late, by part of a day, so 1.
+    assert_eq!(
+        build(Some("2026-03-02 21:30")).duty("police-protection", start, d("2026-03-03")).status,
+        DutyStatus::MetOnTime
+    );
+    assert_eq!(
+        build(Some("2026-03-02 21:31")).duty("police-protection", start, d("2026-03-03")).status,
+        DutyStatus::MetLate { days: 1 }
+    );
+    // One duty, not a second by the day for the same police protection.
+    assert_eq!(open.duties(d("2026-03-03")).iter().filter(|x| x.rule.id == "police-protection").count(), 1);
+    // With no end time, the day the legal status moved on meets it, counted by the day.
+    let mut by_day = build(None);
+    by_day.on(d("2026-03-02"), legal_status(EmergencyProtectionOrder));
+    let duty = by_day.duty("police-protection", start, d("2026-03-03"));
+    assert_eq!(duty.status, DutyStatus::MetOnTime);
+    assert!(matches!(&duty.working, Working::Text(t) if t.contains("not recorded")), "{:?}", duty.working);
 }
 
 // ---------------------------------------------------------------------- chains and clocks stopping

@@ -107,7 +107,23 @@ const HEALTH_KINDS: &[(&str, &str)] =
     &[("initial", "Initial health assessment"), ("review", "Review health assessment")];
 const NOTICE: &[(&str, &str)] = &[
     ("given", "Written notice was given to the carer"),
-    ("emergency", "It was an emergency: there was no time to give notice"),
+    ("emergency", "It had to end at once: there was no time to give notice"),
+    ("not_required", "Regulation 14 does not apply to this ending"),
+];
+const EMERGENCY_GROUNDS: &[(&str, &str)] = &[
+    ("risk_to_child", "An immediate risk of significant harm to the child"),
+    ("protect_others", "To protect others from serious injury"),
+];
+const EXEMPTIONS: &[(&str, &str)] = &[
+    ("parent_placement_not_confirmed", "A placement with a parent before their assessment, not confirmed (reg 19(c))"),
+    ("emergency_foster_placement_ended", "An emergency placement with a foster carer, at its end (reg 23(2))"),
+    ("temporary_approval_expired", "A connected person's temporary approval expired (reg 25(6))"),
+    ("section22d_review", "Decided at a review under section 22D of the Children Act 1989"),
+];
+const PROPOSES: &[(&str, &str)] = &[
+    ("placement", "A move of placement"),
+    ("end_of_care", "Ceasing to look after the child"),
+    ("other", "Another change to the plan"),
 ];
 const SDQ: &[(&str, &str)] = &[("score", "A score"), ("not_completed", "It was not completed")];
 const RELATIONSHIPS: &[(&str, &str)] = &[
@@ -293,10 +309,25 @@ fn awaiting_panel(r: &ChildRecord, _: NaiveDate) -> bool {
 }
 
 fn ended_without_notice(r: &ChildRecord, _: NaiveDate) -> bool {
+    r.care_periods.iter().flat_map(|p| &p.placement_endings).any(|p| {
+        !matches!(p.notice, Some(CarerNotice::Given { .. } | CarerNotice::NotRequired { .. }))
+            && p.notified_after.is_none()
+    })
+}
+
+fn ended_at_once_iro_not_told(r: &ChildRecord, _: NaiveDate) -> bool {
     r.care_periods
         .iter()
         .flat_map(|p| &p.placement_endings)
-        .any(|p| !matches!(p.notice, Some(CarerNotice::Given { .. })) && p.notified_after.is_none())
+        .any(|p| matches!(p.notice, Some(CarerNotice::Emergency { .. })) && p.iro_informed.is_none())
+}
+
+fn in_police_protection(r: &ChildRecord, _: NaiveDate) -> bool {
+    r.police_protection.last().is_some_and(|p| p.ended.is_none())
+}
+
+fn not_in_police_protection(r: &ChildRecord, on: NaiveDate) -> bool {
+    !in_police_protection(r, on)
 }
 
 // ------------------------------------------------------------------ what a form fills in
@@ -453,8 +484,22 @@ fn notice_fields(form: Form) -> Form {
             .when("notice.notice", "given"),
     )
     .ask(
-        Field::new("notice.reason", "Why was there no time to give notice?", "why there was no time to give notice", Widget::TextArea)
+        Field::new("notice.ground", "Why did it have to end at once?", "why it had to end at once", Widget::Radios(Options::Fixed(EMERGENCY_GROUNDS)))
+            .hint("The only two grounds on which a placement may end without a review first (Care Planning Regulations 2010, reg 14(3)). The IRO must be told as soon as reasonably practicable.")
             .when("notice.notice", "emergency"),
+    )
+    .ask(
+        Field::new("notice.authorised_by", "Which manager authorised it?", "the manager who authorised it", Widget::Select(Options::Workers(MANAGERS)))
+            .when("notice.notice", "emergency"),
+    )
+    .ask(
+        Field::new("notice.reason", "What happened?", "what happened", Widget::TextArea)
+            .when("notice.notice", "emergency"),
+    )
+    .ask(
+        Field::new("notice.exemption", "Why does regulation 14 not apply?", "why regulation 14 does not apply", Widget::Radios(Options::Fixed(EXEMPTIONS)))
+            .hint("Regulation 14(5) lists the only endings it does not cover.")
+            .when("notice.notice", "not_required"),
     )
 }
 
@@ -638,6 +683,34 @@ pub(crate) static FORMS: LazyLock<Vec<Form>> = LazyLock::new(|| {
         form("carer-notified", "carer_notified_of_ending", "Record written notice to a carer after a placement ended", CARE)
             .dated("When was the carer told in writing?")
             .fits(ended_without_notice),
+        form("iro-informed-of-ending", "iro_informed_of_ending", "Record that the IRO was told a placement ended at once", CARE)
+            .dated("When was the IRO told?")
+            .fits(ended_at_once_iro_not_told),
+        form("decided-to-cease", "decided_to_cease_looking_after", "Record the decision to cease to look after the child", CARE)
+            .dated("When was the decision made?")
+            .ask(
+                Field::new("arrangements", "Where will the child live, and what support will they and their family need?", "the arrangements and support", Widget::TextArea)
+                    .hint("Assessed before deciding (Care Planning Regulations 2010, reg 39(2)); the support goes in the care plan."),
+            )
+            .ask(Field::new("wishes_and_feelings", "What are the child's wishes and feelings?", "the child's wishes and feelings", Widget::TextArea))
+            .ask(
+                Field::new("approved_by", "Who approved the decision?", "who approved it", Widget::Select(Options::Workers(MANAGERS)))
+                    .hint("A nominated officer, once the child has been looked after for 20 working days (reg 39(4)); the director of children's services for a 16 or 17 year old accommodated under section 20 (reg 39(5)).")
+                    .optional(),
+            )
+            .ask(Field::new("director", "Is the approver the director of children's services?", "whether the approver is the director", Widget::YesNo))
+            .fits(looked_after),
+        form("police-protection", "police_protection_taken", "Record that the child was taken into police protection", CARE)
+            .dated_by("at")
+            .ask(
+                Field::new("at", "When did the police take the child into police protection?", "the time of police protection", Widget::DateTime)
+                    .hint("The date, and the time on the 24-hour clock. No child may be kept in police protection for more than 72 hours (Children Act 1989, section 46)."),
+            )
+            .fits(not_in_police_protection),
+        form("police-protection-ended", "police_protection_ended", "Record that police protection ended", CARE)
+            .dated_by("at")
+            .ask(Field::new("at", "When did police protection end?", "the end of police protection", Widget::DateTime))
+            .fits(in_police_protection),
         // ---------------------------------------------------------------- planning, reviews, IRO
         form("review", "statutory_review_held", "Record a looked-after review", PLANNING)
             .dated("When was the review?")
@@ -646,6 +719,7 @@ pub(crate) static FORMS: LazyLock<Vec<Form>> = LazyLock::new(|| {
         form("care-plan-change", "care_plan_change_proposed", "Propose a change to the care plan", PLANNING)
             .dated("When was the change proposed?")
             .ask(Field::new("change", "What is the change?", "the change", Widget::TextArea))
+            .ask(Field::new("proposes", "What is it a change of?", "what the change is of", Widget::Radios(Options::Fixed(PROPOSES))))
             .ask(
                 Field::new("significant", "Is it a significant change?", "whether it is significant", Widget::YesNo)
                     .hint("A move of placement, ending care, or another significant change must be considered at a review, with the IRO consulted, before it happens (Care Planning Regulations 2010, reg 32)."),
@@ -876,6 +950,10 @@ pub(crate) fn for_duty(rule: &str) -> Option<(&'static str, &'static [(&'static 
         "cp-visit" => ("visit", &[("visit", "child_protection"), ("seen", "yes")]),
         "cp-rcpc-1" | "cp-rcpc-n" => ("review-conference", &[]),
         "pl-terminate" => ("carer-notified", &[]),
+        "pl-terminate-iro" => ("iro-informed-of-ending", &[]),
+        "pl-terminate-review" => ("review", &[]),
+        "cla-s20-cease" => ("decided-to-cease", &[]),
+        "police-protection" => ("police-protection-ended", &[]),
         "visit-first"
         | "visit-year1"
         | "visit-after-year1"
@@ -904,7 +982,7 @@ pub(crate) fn for_duty(rule: &str) -> Option<(&'static str, &'static [(&'static 
         "plo-26wk" => ("proceedings-concluded", &[]),
         "pl-connected-temp" => ("connected-person-approved", &[]),
         // Police protection and an emergency protection order end with the next legal status.
-        "epo" | "police-protection" => ("legal-status", &[]),
+        "epo" => ("legal-status", &[]),
         _ => return None,
     })
 }
@@ -1170,6 +1248,10 @@ mod tests {
                 | ChildEvent::PlacementChanged { .. }
                 | ChildEvent::CeasedToBeLookedAfter { .. }
                 | ChildEvent::CarerNotifiedOfEnding {}
+                | ChildEvent::IroInformedOfEnding {}
+                | ChildEvent::DecidedToCeaseLookingAfter { .. }
+                | ChildEvent::PoliceProtectionTaken { .. }
+                | ChildEvent::PoliceProtectionEnded { .. }
                 | ChildEvent::StatutoryReviewHeld { .. }
                 | ChildEvent::VisitMade { .. }
                 | ChildEvent::HealthAssessmentCompleted { .. }
@@ -1226,8 +1308,8 @@ mod tests {
             let built = build(form, &complete(form, today, &staff, None), &ctx).unwrap();
             assert!(kind_has_form(&built.event), "{}", form.kind);
         }
-        // 76 kinds of event, 5 of them without a form.
-        assert_eq!(kinds.len(), 71, "every kind a practitioner records has a form");
+        // 80 kinds of event, 5 of them without a form.
+        assert_eq!(kinds.len(), 75, "every kind a practitioner records has a form");
     }
 
     #[test]

@@ -28,6 +28,7 @@ pub struct Practice {
     pub sam: UserHandle,
     pub mia: ChildId,
     pub sam_worker: WorkerId,
+    pub tess_worker: WorkerId,
     pub team: TeamId,
     pub today: NaiveDate,
     /// The day Mia became looked after.
@@ -103,6 +104,7 @@ pub async fn practice(url: &str) -> Practice {
         accounts,
         sam_password,
         tess_password,
+        tess_worker,
         tess_secret,
         ida_password,
         sam,
