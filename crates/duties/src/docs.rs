@@ -95,6 +95,11 @@ pub fn markdown() -> String {
     };
     let s_total = all.iter().filter(|r| statutory(r.status)).count();
     let s_encoded = all.iter().filter(|r| statutory(r.status) && encoded(implementation(r.id))).count();
+    let s_only_total = all.iter().filter(|r| r.status == Status::Statute).count();
+    let s_not_encoded = all
+        .iter()
+        .filter(|r| r.status == Status::Statute && matches!(implementation(r.id), Implementation::NotEncoded(_)))
+        .count();
     let gp_total = all.iter().filter(|r| r.status == Status::PracticeStandard).count();
     let gp_encoded =
         all.iter().filter(|r| r.status == Status::PracticeStandard && encoded(implementation(r.id))).count();
@@ -106,7 +111,7 @@ pub fn markdown() -> String {
     )
     .unwrap();
     writeln!(out).unwrap();
-    writeln!(out, "Every rule of the statutory rule catalogue (`shared/reference/statutory-rules.md` §2), with how careful implements it. Of {s_total} rules that are statute or statutory guidance (S, SG), {s_encoded} are encoded as duties or guardrails; of {gp_total} practice standards (GP), {gp_encoded} are encoded with the catalogue's default, which a council can change. The rest are listed with the reason they are not encoded yet.").unwrap();
+    writeln!(out, "Every rule of the statutory rule catalogue (`shared/reference/statutory-rules.md` §2), with how careful implements it. Of {s_total} rules that are statute or statutory guidance (S, SG), {s_encoded} are encoded as duties or guardrails; of {gp_total} practice standards (GP), {gp_encoded} are encoded with the catalogue's default, which a council can change. The rest are listed with the reason they are not encoded yet. Of the {s_only_total} statute rules (S), {s_not_encoded} are not encoded yet, and each names the event careful would need to record to encode it (\"would need\").").unwrap();
     writeln!(out).unwrap();
     writeln!(out, "- **Counting.** \"Within N working days of E\" is the N-th working day after E (the day of E is not counted; see `careful_domain::calendar`). Weeks are 7 calendar days (\"within one week\" of a Monday is the next Monday, still on time). Months are calendar months, clamped to month end. The 72-hour return interview offer is counted in hours.").unwrap();
     let (first, published_last) = careful_domain::WorkingDayCalendar::england_and_wales().coverage();
@@ -151,7 +156,10 @@ pub fn markdown() -> String {
             Implementation::Duty(m) => format!("duty (`rules/{m}.rs`)"),
             Implementation::Guardrail => "guardrail (`guardrails.rs`)".to_string(),
             Implementation::DutyAndGuardrail(m) => format!("duty (`rules/{m}.rs`) and guardrail"),
-            Implementation::NotEncoded(why) => format!("not encoded: {why}"),
+            Implementation::NotEncoded(why) => match crate::needs::needs(rule.id) {
+                Some(need) => format!("not encoded: {why}. Would need {need}"),
+                None => format!("not encoded: {why}"),
+            },
             Implementation::NotADuty(why) => format!("not a duty: {why}"),
             Implementation::CoveredBy(how) => format!("covered: {how}"),
         };
@@ -199,6 +207,24 @@ mod tests {
                 assert!(
                     crate::guardrails::tests::TESTED.iter().any(|(id, n, _)| *id == rule.id && *n == name),
                     "docs name guardrails::tests::{name} for {}, which is not its test",
+                    rule.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn docs_show_what_each_statute_rule_not_encoded_would_need() {
+        let md = markdown();
+        for rule in rules() {
+            if let Some(need) = crate::needs::needs(rule.id) {
+                let row = md
+                    .lines()
+                    .find(|l| l.starts_with(&format!("| `{}` |", rule.id)))
+                    .unwrap_or_else(|| panic!("{} has no row", rule.id));
+                assert!(
+                    row.contains(&format!("Would need {}", cell(need))),
+                    "{}'s row does not show its need",
                     rule.id
                 );
             }

@@ -16,6 +16,7 @@ mod ctx;
 pub mod docs;
 mod duty;
 mod guardrails;
+pub mod needs;
 mod policy;
 mod rules;
 #[cfg(test)]
