@@ -473,8 +473,10 @@ fn r167(ctx: &Ctx<'_>, out: &mut Flags) -> Option<()> {
     let reviews = ctx.this.table(Reviews)?;
     let [review, code] = cols(reviews, ["REVIEW", "REVIEW_CODE"]);
     for row in 0..reviews.len() {
+        // "Data entry for participation is invalid or blank": a code that is not DfE's, a
+        // review with no code, and a code on a row with no review to describe.
         let bad = match reviews.value(row, code) {
-            Some(c) => !is_code(c, REVIEW_CODE),
+            Some(c) => !is_code(c, REVIEW_CODE) || !reviews.has(row, review),
             None => reviews.has(row, review),
         };
         if bad {

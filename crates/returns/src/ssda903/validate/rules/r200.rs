@@ -138,9 +138,12 @@ fn r205b(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
         if !last.is_uasc(child) || !ctx.this.is_uasc(child) {
             continue;
         }
+        // The dates each year records, as sets: a date repeated on two rows is one date.
         let (mut now, mut before) = (ducs(&ctx.this, child), ducs(last, child));
         now.sort_unstable();
+        now.dedup();
         before.sort_unstable();
+        before.dedup();
         if now != before {
             flag_uasc_child(ctx, f, child, true);
         }

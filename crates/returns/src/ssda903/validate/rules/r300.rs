@@ -216,7 +216,14 @@ fn r336(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
     for child in ctx.this.children() {
         for w in ctx.this.episodes_of(child).windows(2) {
             let (before, now) = (w[0] as usize, w[1] as usize);
-            if eps.is_in(now, place, PLACED_FOR_ADOPTION) && !eps.is_in(before, place, FOSTER) {
+            // "Child does not have a foster placement immediately prior to being placed for
+            // adoption": placed with the current foster carers (A3 with consent, A5 under a
+            // placement order), the placement before must have been foster care, or already
+            // the placement for adoption (A3 to A6).
+            if eps.is_in(now, place, &["A3", "A5"])
+                && !eps.is_in(before, place, FOSTER)
+                && !eps.is_in(before, place, PLACED_FOR_ADOPTION)
+            {
                 f.flag(Episodes, now);
             }
         }
@@ -721,8 +728,13 @@ fn r388(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
         let order = ctx.this.episodes_of(child);
         for (i, &r) in order.iter().enumerate() {
             let r = r as usize;
-            let next = order.get(i + 1).map(|&n| n as usize);
-            let continued = next.is_some_and(|n| dec.get(r).is_some() && decom.get(n) == dec.get(r));
+            // The continuation episode is the next one, beginning the day this one ends. An
+            // episode with no start date of its own sorts last, so has no next: its
+            // continuation is found by its end date instead.
+            let continued = dec.get(r).is_some_and(|end| match decom.get(r) {
+                Some(_) => order.get(i + 1).is_some_and(|&n| decom.get(n as usize) == Some(end)),
+                None => order.iter().any(|&n| n as usize != r && decom.get(n as usize) == Some(end)),
+            });
             let x1 = eps.is(r, rec, "X1");
             if x1 != continued && (x1 || eps.has(r, rec)) {
                 f.flag(Episodes, r);

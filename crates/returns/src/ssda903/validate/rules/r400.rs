@@ -258,7 +258,9 @@ fn review_age(ctx: &Ctx<'_>, f: &mut Flags, pn0: bool) -> Option<()> {
     flag_rows(f, reviews, |r| {
         let (Some(born), Some(held)) = (dob.get(r), day.get(r)) else { return false };
         let four = aged_at_least(born, 4, held);
-        if pn0 { reviews.is(r, code, "PN0") && four } else { reviews.is_not_in(r, code, &["PN0"]) && !four }
+        // 441 names the codes that say the child was 4 or over (PN1 to PN7); a blank or
+        // invalid code is 167's finding, not this one's.
+        if pn0 { reviews.is(r, code, "PN0") && four } else { reviews.is_in(r, code, &REVIEW_CODE[1..]) && !four }
     });
     Some(())
 }

@@ -149,15 +149,19 @@ fn sw09(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
     Some(())
 }
 
-/// SW10STG2 (2024-25): a social worker episode cannot start before an earlier one (in start
-/// order) ended.
+/// SW10STG2 (2024-25): "A new social worker episode has started before the end date of the
+/// previous social worker episode": SW_DECOM must be on or after the previous episode's SW_DEC,
+/// give or take 7 days, unless the change is because the social worker's fixed-term contract
+/// ended (FCONTA). An overlap of 7 days or fewer is a handover, not a finding.
 fn sw10(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
     let sw = ctx.this.table(SwEpisodes)?;
     let end = sw.dates("SW_DEC");
+    let reason = sw.col("SW_REASON");
     for child in ctx.this.children() {
         let mut ended: Option<NaiveDate> = None;
         for (start, r) in sw_episodes(sw, child) {
-            if ended.is_some_and(|e| start < e) {
+            let handover = |e: NaiveDate| e - chrono::Duration::days(7) <= start;
+            if ended.is_some_and(|e| !handover(e)) && !sw.is(r, reason, "FCONTA") {
                 f.flag(SwEpisodes, r);
             }
             if let Some(e) = end.get(r) {
@@ -176,8 +180,11 @@ fn looked_after_at_end(ctx: &Ctx<'_>, child: Child) -> Option<usize> {
     ctx.this.open_episode_at(child, ctx.end()).filter(|&e| !eps.is_in(e, ls, RESPITE))
 }
 
-/// SW11bSTG2: for a child looked after at 31 March (other than on a short break), their latest
-/// social worker episode cannot have ended before 31 March with none after it.
+/// SW11bSTG2: "Social worker episode has ended before 31 March and no subsequent social worker
+/// episode has been provided", for a child looked after at 31 March (other than on a short
+/// break). The latest episode is the latest to start within the year (one starting after it
+/// does not make an episode the latest); it is a finding only when no episode starts on or
+/// after the day it ended, within the year.
 fn sw11b(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
     let sw = ctx.this.table(SwEpisodes)?;
     let end = sw.dates("SW_DEC");
@@ -185,8 +192,11 @@ fn sw11b(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
         if looked_after_at_end(ctx, child).is_none() {
             continue;
         }
-        if let Some(&(_, latest)) = sw_episodes(sw, child).last()
-            && end.get(latest).is_some_and(|e| e < ctx.end())
+        let episodes = sw_episodes(sw, child);
+        let in_year: Vec<_> = episodes.iter().filter(|(s, _)| *s <= ctx.end()).collect();
+        if let Some(&&(_, latest)) = in_year.last()
+            && let Some(ended) = end.get(latest).filter(|e| *e < ctx.end())
+            && !in_year.iter().any(|&&(s, r)| r != latest && s >= ended)
         {
             f.flag(SwEpisodes, latest);
         }
@@ -194,14 +204,18 @@ fn sw11b(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
     Some(())
 }
 
-/// SW12STG2 (2024-25): a child looked after at 31 March (other than on a short break) must have
-/// social worker episodes for the whole year: the earliest must start on or before its first
-/// day. The episode open at 31 March is flagged.
+/// SW12STG2 (2024-25): "If a child is looked after on 31 March then all social worker episodes
+/// for the full previous year should be reported, even those whilst they were not looked
+/// after" (other than on a short break): the earliest must start on or before the first day of
+/// the year, or of the child's life for a child born during it (no social worker before birth).
+/// The start of care does not move it: the wording asks for episodes before care too. The
+/// episode open at 31 March is flagged.
 fn sw12(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
     let sw = ctx.this.table(SwEpisodes)?;
     for child in ctx.this.children() {
         let Some(open) = looked_after_at_end(ctx, child) else { continue };
-        let covered = sw_episodes(sw, child).first().is_some_and(|&(s, _)| s <= ctx.start());
+        let from = ctx.this.dob(child).map_or(ctx.start(), |dob| dob.max(ctx.start()));
+        let covered = sw_episodes(sw, child).first().is_some_and(|&(s, _)| s <= from);
         if !covered {
             f.flag(Episodes, open);
         }

@@ -389,3 +389,26 @@ fn embedded_catalogues_match_the_shared_reference() {
         assert!(shared == embedded, "crates/returns/data/{name} differs from the shared reference: copy it again");
     }
 }
+
+/// careful's own cases for the rules where it departs from the reference validator, each built
+/// from DfE's wording of the rule (`crates/returns/conformance/wording.json`, in the suite's
+/// format), run for 2025-26.
+#[test]
+fn cases_from_dfe_wording() {
+    let text = include_str!("../../../../conformance/wording.json");
+    let file = json::parse(text).expect("wording.json parses");
+    let year = CollectionYear::starting(2025).expect("a supported year");
+    let mut failures = Vec::new();
+    let cases = file.get("cases").map(Json::as_array).unwrap_or_default();
+    assert!(cases.len() >= 8, "{} cases", cases.len());
+    for case in cases {
+        let code = case.get("code").and_then(Json::as_str).expect("a code");
+        assert!(case.get("wording").and_then(Json::as_str).is_some_and(|w| !w.is_empty()), "{code}: DfE's wording");
+        let rule = rule_set(year).expect("supported").iter().find(|r| r.code == code);
+        let rule = rule.unwrap_or_else(|| panic!("{code} is not run in {year}"));
+        if let Err(detail) = run_case(rule, case, year) {
+            failures.push(format!("{code}: {detail}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
