@@ -7,6 +7,12 @@
 //! asked for. A rule's message and fields are never written by hand in careful: they come from
 //! here, so they cannot drift from DfE's text.
 //!
+//! DfE's rules have moved on since the shared reference was taken: `data/ssda903-rules-changes.csv`
+//! lists what DfE's current rules add, give a new version of and withdraw, from the first year
+//! each change applies (the rule codes, messages, tables and fields as DfE words them, from the
+//! reference validator 0.1.17's rule definitions); it is applied on top of each year's copy.
+//! `docs/returns.md` keeps the table of these changes.
+//!
 //! Columns: `code`, `defined_in` (the reference validator's file for the version in force, such
 //! as `lac2022_23/rule_1000.py`: its folder names the collection year whose text it is),
 //! `tables` and `fields` (Python-style lists, `['Episodes', 'OC3']`) and `message`.
@@ -21,6 +27,9 @@ const SOURCES: &[(i32, &str)] = &[
     (2025, include_str!("../../../data/dfe-ssda903-rules-2025-26.csv")),
     (2026, include_str!("../../../data/dfe-ssda903-rules-2026-27.csv")),
 ];
+
+/// What DfE's current rules change, on top of the shared reference's catalogues.
+const CHANGES: &str = include_str!("../../../data/ssda903-rules-changes.csv");
 
 /// Field names DfE's catalogue misspells, with the column they mean. A finding lists the fields
 /// its table has, so a misspelt name would otherwise be dropped.
@@ -79,7 +88,8 @@ fn catalogues() -> &'static Result<Catalogues, CatalogueError> {
         let mut years = Vec::new();
         let mut by_version = HashMap::new();
         for (y, &(year, text)) in SOURCES.iter().enumerate() {
-            let entries = parse(year, text)?;
+            let mut entries = parse(year, text)?;
+            apply_changes(year, &mut entries)?;
             for (i, e) in entries.iter().enumerate() {
                 by_version.entry((e.code, e.defined_in)).or_insert((y, i));
             }
@@ -151,6 +161,50 @@ fn parse(year: i32, text: &'static str) -> Result<Vec<Entry>, CatalogueError> {
         entries.push(Entry { code, defined_in, source, tables, fields, message, fields_by_table });
     }
     Ok(entries)
+}
+
+/// Applies the changes that apply to `year` (those from it or an earlier year) to its entries.
+fn apply_changes(year: i32, entries: &mut Vec<Entry>) -> Result<(), CatalogueError> {
+    let err = |line: usize, problem: String| CatalogueError { year, line, problem: format!("changes: {problem}") };
+    let mut records = Records { text: CHANGES, pos: 0, line: 1 };
+    let header = records.next().ok_or_else(|| err(1, "the file is empty".into()))?.map_err(|p| err(1, p))?;
+    if header != ["from_year", "change", "code", "defined_in", "tables", "fields", "message"] {
+        return Err(err(1, format!("the header is {header:?}")));
+    }
+    loop {
+        let line = records.line;
+        let Some(record) = records.next() else { break };
+        let record = record.map_err(|p| err(line, p))?;
+        if record.len() == 1 && record[0].is_empty() {
+            continue;
+        }
+        let [from, change, code, source, tables, fields, message] = record[..] else {
+            return Err(err(line, format!("{} cells, not 7", record.len())));
+        };
+        let from: i32 = from.parse().map_err(|_| err(line, format!("from_year {from:?}")))?;
+        if from > year {
+            continue;
+        }
+        let at = entries.iter().position(|e| e.code == code);
+        let entry = || -> Result<Entry, CatalogueError> {
+            let folder = source.split('/').next().unwrap_or("");
+            let defined_in =
+                folder_year(folder).ok_or_else(|| err(line, format!("{source:?} has no lacYYYY_YY folder")))?;
+            let tables = list(tables).ok_or_else(|| err(line, format!("tables {tables:?} is not a list")))?;
+            let fields = list(fields).ok_or_else(|| err(line, format!("fields {fields:?} is not a list")))?;
+            let fields_by_table = Table::ALL.map(|t| fields_of(t, &fields));
+            Ok(Entry { code, defined_in, source, tables, fields, message, fields_by_table })
+        };
+        match (change, at) {
+            ("add", None) => entries.push(entry()?),
+            ("modify", Some(i)) => entries[i] = entry()?,
+            ("delete", Some(i)) => {
+                entries.remove(i);
+            }
+            (c, _) => return Err(err(line, format!("cannot {c} {code} in {year}'s catalogue"))),
+        }
+    }
+    Ok(())
 }
 
 fn fields_of(table: Table, fields: &[&'static str]) -> Vec<&'static str> {

@@ -202,4 +202,11 @@ impl ProviderList {
     pub fn providers(&self) -> &[Provider] {
         &self.providers
     }
+
+    /// Every entry with this URN, in the order given (a provider with premises in several
+    /// areas may be listed once for each).
+    pub fn with_urn<'a>(&'a self, urn: &'a str) -> impl Iterator<Item = &'a Provider> + 'a {
+        let key = urn.trim();
+        self.providers.iter().filter(move |p| p.urn.trim().eq_ignore_ascii_case(key))
+    }
 }

@@ -57,7 +57,22 @@ pub static YEARS: &[YearRules] = &[
     YearRules {
         start_year: 2025,
         kept: Kept::Listed(KEPT_FROM_2024_25),
-        added: &[&r200::R233, &r200::R234, &r300::R348, &r400::R444, &r400::R454, &sw::SW17STG2],
+        added: &[
+            &r200::R233,
+            &r200::R234,
+            &r300::R348,
+            &r400::R444,
+            &r400::R454,
+            &sw::SW17STG2,
+            // DfE's rules since the shared reference (data/ssda903-rules-changes.csv).
+            &ofsted::R241,
+            &r200::R242,
+            &r200::R243,
+            &sw::SW10ASTG2,
+            &sw::SW10BSTG2,
+            &sw::SW18STG2,
+            &sw::SW19STG2,
+        ],
         replaced: &[
             &r100::R146,
             &r100::R178,
@@ -68,6 +83,10 @@ pub static YEARS: &[YearRules] = &[
             &r300::R383,
             &r500::R503D,
             &r500::R526,
+            &ofsted::R229,
+            &r1000::R1015,
+            &sw::SW04STG1,
+            &sw::SW05STG1,
         ],
         removed: &[],
     },
@@ -94,7 +113,8 @@ pub static YEARS: &[YearRules] = &[
 
 /// The rules of 2024-25 that DfE keeps, unchanged, in 2025-26: those first written for 2022-23,
 /// 2023-24 or 2024-25 and neither replaced nor withdrawn since. (2024-25 itself withdrew 217t,
-/// 230, 370, 445, 451, 555, 556, SW01STG1, SW03STG1, SW11aSTG2 and SW14STG2.)
+/// 230, 370, 445, 451, 555, 556, SW01STG1, SW03STG1, SW11aSTG2 and SW14STG2; 2025-26 withdraws
+/// SW01aSTG1 and SW01bSTG1, and gives 229, 1015, SW04STG1 and SW05STG1 new versions.)
 static KEPT_FROM_2024_25: &[&Rule] = &[
     &r100::R101,
     &r100::R102,
@@ -177,7 +197,6 @@ static KEPT_FROM_2024_25: &[&Rule] = &[
     &r200::R225,
     &ofsted::R227,
     &ofsted::R228,
-    &ofsted::R229,
     &r200::R231,
     &r200::R232,
     &r300::R301,
@@ -350,7 +369,6 @@ static KEPT_FROM_2024_25: &[&Rule] = &[
     &r1000::R1011,
     &r1000::R1012,
     &r1000::R1014,
-    &r1000::R1015,
     &r1000::R1016,
     &r300::R3001,
     &int::EPI,
@@ -379,11 +397,7 @@ static KEPT_FROM_2024_25: &[&Rule] = &[
     &int::INT35,
     &int::INT36,
     &sw::NOE,
-    &sw::SW01ASTG1,
-    &sw::SW01BSTG1,
     &sw::SW02STG1,
-    &sw::SW04STG1,
-    &sw::SW05STG1,
     &sw::SW06STG2,
     &sw::SW07STG2,
     &sw::SW08STG2,

@@ -5,6 +5,15 @@ use crate::ssda903::validate::cohort::Cohort;
 use crate::ssda903::validate::context::{Child, Col, Ctx, DateCell, RESPITE, TableView, is_code};
 use crate::ssda903::validate::rule::Flags;
 
+/// Flags every row of `t` in which `bad` holds.
+pub(crate) fn flag_rows(f: &mut Flags, t: &TableView<'_>, mut bad: impl FnMut(usize) -> bool) {
+    for row in t.rows() {
+        if bad(row) {
+            f.flag(t.data().table(), row);
+        }
+    }
+}
+
 /// Flags rows of `table` whose `column` is filled in but is not one of `codes`; with
 /// `required`, also rows where it is blank.
 pub(crate) fn not_a_code(

@@ -11,7 +11,7 @@ use crate::ssda903::validate::codes::URN_UNKNOWN;
 use crate::ssda903::validate::context::{Ctx, TableView};
 use crate::ssda903::validate::meta::Provider;
 use crate::ssda903::validate::rule::Flags;
-use crate::ssda903::validate::rule::Input::{LocalAuthority, Providers, Table as T};
+use crate::ssda903::validate::rule::Input::{DerivedPlacements, LocalAuthority, Providers, Table as T};
 
 rule!(R1008, "1008", 2022, [T(Episodes), Providers], r1008);
 rule!(R219, "219", 2022, [T(Episodes), Providers], r219);
@@ -19,7 +19,8 @@ rule!(R221, "221", 2024, [T(Episodes), Providers], r221);
 rule!(R224, "224", 2022, [T(Episodes), Providers], r224);
 rule!(R227, "227", 2022, [T(Episodes), Providers], r227);
 rule!(R228, "228", 2022, [T(Episodes), Providers], r228);
-rule!(R229, "229", 2022, [T(Episodes), Providers, LocalAuthority], r229);
+rule!(R229, "229", 2025, [T(Episodes), Providers, LocalAuthority], r229);
+rule!(R241, "241", 2025, [T(Episodes), Providers, DerivedPlacements], r241);
 
 /// Placement types whose URN is that of the premises the child lives in (children's homes,
 /// secure children's homes, supported accommodation, residential schools), so that its postcode
@@ -131,9 +132,51 @@ fn r228(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
 
 /// 229: the council's own provision (PR1) must be a provider in its own area, and another
 /// council's provision (PR2) one outside it, by the local authority of the provider's postcode.
+/// Placements 229 leaves out from 2025-26: those Ofsted does not register (parents, NHS and
+/// other health settings, young offender institutions, temporary placements, others) and
+/// supported accommodation (K3), whose provider may serve several areas.
+const NOT_229_FROM_2025: &[&str] =
+    &["K3", "P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14"];
+
+/// 229 (2025-26): as before, except for the placements DfE now leaves out ("If Ofsted URN is
+/// provided and not 'XXXXXXX' and PL not in K3, P1, P3, R1, R2, R5, T0 to T4, Z11 to Z14").
 fn r229(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
+    provider_la_matches(ctx, f, NOT_229_FROM_2025)
+}
+
+/// 241 (2025-26): "LA of placement is not an LA the provider has premises": for supported
+/// accommodation (K3) with a URN (not XXXXXXX), PL_LA must be one of the local authorities of
+/// the provider's premises on Ofsted's list (a provider may have premises in several).
+fn r241(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
+    let eps = ctx.this.table(Episodes)?;
+    let providers = ctx.meta.providers()?;
+    let place = eps.col("PLACE");
+    for row in eps.rows() {
+        if !eps.is(row, place, "K3") {
+            continue;
+        }
+        let Some(u) = urn(eps, row) else { continue };
+        let Some(pl_la) = ctx.this.placement(row).and_then(|p| p.pl_la.as_deref()).map(str::trim) else { continue };
+        if pl_la.is_empty() || providers.get(u).is_none() {
+            continue;
+        }
+        let has_premises = providers
+            .with_urn(u)
+            .filter_map(|p| p.local_authority.as_deref())
+            .any(|la| la.trim().eq_ignore_ascii_case(pl_la));
+        if !has_premises {
+            f.flag(Episodes, row);
+        }
+    }
+    Some(())
+}
+
+fn provider_la_matches(ctx: &Ctx<'_>, f: &mut Flags, left_out: &[&str]) -> Option<()> {
     let own = ctx.meta.local_authority()?;
     check_provider(ctx, f, |eps, r, p| {
+        if eps.is_in(r, eps.col("PLACE"), left_out) {
+            return false;
+        }
         let Some(theirs) = p.local_authority.as_deref().map(str::trim).filter(|s| !s.is_empty()) else { return false };
         let ours = theirs.eq_ignore_ascii_case(own);
         let provider = eps.col("PLACE_PROVIDER");

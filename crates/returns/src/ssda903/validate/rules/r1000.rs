@@ -6,10 +6,10 @@ use chrono::{Months, NaiveDate};
 
 use crate::ssda903::Table::{self, Ad1, Episodes, Header, Missing, Oc2, Oc3, PlacedAdoption, PrevPerm, Reviews, Uasc};
 use crate::ssda903::validate::codes::*;
-use crate::ssda903::validate::context::{Child, Ctx, RESPITE, TableView, YearData};
+use crate::ssda903::validate::context::{Child, Ctx, RESPITE, YearData};
 use crate::ssda903::validate::rule::Flags;
 use crate::ssda903::validate::rule::Input::{DerivedPlacements, LocalAuthority, PreviousTable as P, Table as T};
-use crate::ssda903::validate::rules::common::{cols, filled, not_a_code, not_a_date};
+use crate::ssda903::validate::rules::common::{cols, filled, flag_rows, not_a_code, not_a_date};
 use crate::ssda903::validate::rules::r400::open_at_end;
 
 rule!(R1000, "1000", 2022, [T(Episodes), T(Oc3)], r1000);
@@ -25,17 +25,8 @@ rule!(R1010, "1010", 2022, [T(Episodes), T(Oc3), P(Episodes)], r1010);
 rule!(R1011, "1011", 2022, [T(Episodes), T(Oc3)], r1011);
 rule!(R1012, "1012", 2022, [T(Episodes)], r1012);
 rule!(R1014, "1014", 2022, [T(Episodes), T(Uasc), T(Oc3)], r1014);
-rule!(R1015, "1015", 2022, [T(Episodes), DerivedPlacements, LocalAuthority], r1015);
+rule!(R1015, "1015", 2025, [T(Episodes), DerivedPlacements, LocalAuthority], r1015);
 rule!(R1016, "1016", 2023, [T(Episodes), T(Oc3)], r1016);
-
-/// Flags every row of `t` in which `bad` holds.
-fn flag_rows(f: &mut Flags, t: &TableView<'_>, mut bad: impl FnMut(usize) -> bool) {
-    for row in t.rows() {
-        if bad(row) {
-            f.flag(t.data().table(), row);
-        }
-    }
-}
 
 /// Whether any of the child's episodes in `year` ceased for one of `reasons`.
 fn ceased_for(year: Option<&YearData<'_>>, child: Child, reasons: &[&str]) -> bool {
@@ -277,7 +268,13 @@ fn r1014(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
 /// 1015: a placement in the council's own provision (PR1) must be in its own area (PL_LA the
 /// council's code). Foster placements (U1 to U6), whose carers may live anywhere, and short
 /// breaks are left out, as are episodes without a placement type or legal status to judge by.
+/// 1015 (2025-26): as before, and supported accommodation (K3) is left out too: a council's own
+/// supported accommodation may be outside its area.
 fn r1015(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
+    own_provision_in_area(ctx, f, &["K3"])
+}
+
+fn own_provision_in_area(ctx: &Ctx<'_>, f: &mut Flags, left_out: &[&str]) -> Option<()> {
     let eps = ctx.this.table(Episodes)?;
     let own = ctx.meta.local_authority()?;
     let [place, ls, provider] = cols(eps, ["PLACE", "LS", "PLACE_PROVIDER"]);
@@ -290,6 +287,7 @@ fn r1015(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
             && eps.has(r, place)
             && eps.has(r, ls)
             && !eps.is_in(r, place, FOSTER)
+            && !eps.is_in(r, place, left_out)
             && !eps.is_in(r, ls, RESPITE)
             && !la.eq_ignore_ascii_case(own)
     });

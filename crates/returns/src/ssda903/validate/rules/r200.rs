@@ -8,7 +8,7 @@ use crate::ssda903::validate::codes::*;
 use crate::ssda903::validate::context::{Child, Ctx, DateCell, RESPITE, TableView, YearData, aged_at_least};
 use crate::ssda903::validate::rule::Flags;
 use crate::ssda903::validate::rule::Input::{DerivedPlacements, PreviousTable as P, PreviousYear, Table as T};
-use crate::ssda903::validate::rules::common::{cols, filled};
+use crate::ssda903::validate::rules::common::{cols, filled, flag_rows};
 
 rule!(R202, "202", 2022, [T(Header), P(Header)], r202);
 rule!(R203, "203", 2022, [T(Header), P(Header)], r203);
@@ -269,6 +269,8 @@ rule!(R231, "231", 2024, [T(Header)], r231);
 rule!(R232, "232", 2024, [T(Header)], r232);
 rule!(R233, "233", 2025, [T(Episodes)], r233);
 rule!(R234, "234", 2025, [T(Episodes), T(Header)], r234);
+rule!(R242, "242", 2025, [T(Episodes)], r242);
+rule!(R243, "243", 2025, [T(Episodes), DerivedPlacements], r243);
 
 /// 213 (2025-26): no placement provider for a placement with parents or others with parental
 /// responsibility (T0 to T3) or another placement (Z11 to Z14).
@@ -476,5 +478,39 @@ fn r234(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
             f.flag_all(Header, header.rows_of(child).iter().copied());
         }
     }
+    Some(())
+}
+
+/// 242 (2025-26): "URN = 'XXXXXXX' can only be used for regional adoption agencies": the URN
+/// for no URN known is for placements for adoption and foster placements only (A3 to A6, U1 to
+/// U6).
+fn r242(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
+    let eps = ctx.this.table(Episodes)?;
+    let [urn, place] = cols(eps, ["URN", "PLACE"]);
+    flag_rows(f, eps, |r| {
+        eps.value(r, urn).is_some_and(|u| u.eq_ignore_ascii_case(URN_UNKNOWN))
+            && !eps.is_in(r, place, PLACED_FOR_ADOPTION)
+            && !eps.is_in(r, place, FOSTER)
+    });
+    Some(())
+}
+
+/// Placement areas outside England's local authorities (PL_LA): "CON" (a British Crown
+/// dependency), Northern Ireland, Scotland, Wales, and outside the UK.
+const OUTSIDE_ENGLAND: &[&str] = &["CON", "NIR", "SCO", "WAL", "NUK"];
+
+/// 243 (2025-26): "Only placements with providers registered with Ofsted should have a URN
+/// reported": a placement outside England (PL_LA CON, NIR, SCO, WAL or NUK) has no URN.
+fn r243(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
+    let eps = ctx.this.table(Episodes)?;
+    let urn = eps.col("URN");
+    flag_rows(f, eps, |r| {
+        eps.has(r, urn)
+            && ctx
+                .this
+                .placement(r)
+                .and_then(|p| p.pl_la.as_deref())
+                .is_some_and(|la| OUTSIDE_ENGLAND.iter().any(|c| la.trim().eq_ignore_ascii_case(c)))
+    });
     Some(())
 }

@@ -9,7 +9,7 @@ use crate::ssda903::validate::codes::*;
 use crate::ssda903::validate::context::{Child, Ctx, RESPITE, TableView, YearData, aged_at_least};
 use crate::ssda903::validate::rule::Flags;
 use crate::ssda903::validate::rule::Input::{DerivedPlacements, PreviousTable as P, Table as T};
-use crate::ssda903::validate::rules::common::{cols, filled};
+use crate::ssda903::validate::rules::common::{cols, filled, flag_rows};
 
 rule!(R301, "301", 2022, [T(Header)], r301);
 rule!(R302, "302", 2022, [T(Header), T(Episodes)], r302);
@@ -40,15 +40,6 @@ rule!(R364, "364", 2022, [T(Episodes)], r364);
 rule!(R365, "365", 2022, [T(Episodes)], r365);
 rule!(R366, "366", 2022, [T(Episodes)], r366);
 rule!(R367, "367", 2022, [T(Episodes)], r367);
-
-/// Flags every row of `table` in which `bad` holds.
-fn flag_rows(f: &mut Flags, t: &TableView<'_>, mut bad: impl FnMut(usize) -> bool) {
-    for row in t.rows() {
-        if bad(row) {
-            f.flag(t.data().table(), row);
-        }
-    }
-}
 
 /// 301: the date of birth cannot be after the end of the collection year.
 fn r301(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {

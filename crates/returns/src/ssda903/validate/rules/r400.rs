@@ -6,13 +6,13 @@ use chrono::NaiveDate;
 
 use crate::ssda903::Table::{Episodes, Header, Reviews};
 use crate::ssda903::validate::codes::*;
-use crate::ssda903::validate::context::{Child, Ctx, RESPITE, TableView, YearData, aged_at_least};
+use crate::ssda903::validate::context::{Child, Ctx, RESPITE, YearData, aged_at_least};
 use crate::ssda903::validate::meta::DerivedPlacement;
 use crate::ssda903::validate::rule::Flags;
 use crate::ssda903::validate::rule::Input::{
     DerivedPlacements, LocalAuthority, PreviousDerivedPlacements, PreviousTable as P, Table as T,
 };
-use crate::ssda903::validate::rules::common::cols;
+use crate::ssda903::validate::rules::common::{cols, flag_rows};
 use crate::ssda903::validate::rules::r300::uasc_either_year;
 
 rule!(R406, "406", 2022, [T(Episodes), DerivedPlacements], r406);
@@ -37,15 +37,6 @@ rule!(R452, "452", 2022, [T(Episodes), P(Episodes), DerivedPlacements, PreviousD
 rule!(R453, "453", 2022, [T(Episodes), P(Episodes), DerivedPlacements, PreviousDerivedPlacements], r453);
 rule!(R454, "454", 2025, [T(Episodes), DerivedPlacements], r454);
 rule!(R460, "460", 2022, [T(Header), T(Episodes)], r460);
-
-/// Flags every row of `t` in which `bad` holds.
-fn flag_rows(f: &mut Flags, t: &TableView<'_>, mut bad: impl FnMut(usize) -> bool) {
-    for row in t.rows() {
-        if bad(row) {
-            f.flag(t.data().table(), row);
-        }
-    }
-}
 
 /// Whether two cells hold the same value: both blank, or equal without regard to case.
 pub(crate) fn same_text(a: Option<&str>, b: Option<&str>) -> bool {

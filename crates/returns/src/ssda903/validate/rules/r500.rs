@@ -13,7 +13,7 @@ use crate::ssda903::validate::rule::Flags;
 use crate::ssda903::validate::rule::Input::{
     DerivedPlacements, PreviousDerivedPlacements, PreviousTable as P, Table as T,
 };
-use crate::ssda903::validate::rules::common::{cols, filled};
+use crate::ssda903::validate::rules::common::{cols, filled, flag_rows};
 use crate::ssda903::validate::rules::r400::{carried_over, same_distance, same_text};
 
 rule!(R501, "501", 2022, [T(Episodes)], r501);
@@ -28,15 +28,6 @@ rule!(R503G, "503G", 2022, [T(Episodes), P(Episodes), DerivedPlacements, Previou
 rule!(R503H, "503H", 2022, [T(Episodes), P(Episodes), DerivedPlacements, PreviousDerivedPlacements], r503h);
 rule!(R503J, "503J", 2022, [T(Episodes), P(Episodes), DerivedPlacements, PreviousDerivedPlacements], r503j);
 rule!(R504, "504", 2022, [T(Episodes)], r504);
-
-/// Flags every row of `t` in which `bad` holds.
-fn flag_rows(f: &mut Flags, t: &TableView<'_>, mut bad: impl FnMut(usize) -> bool) {
-    for row in t.rows() {
-        if bad(row) {
-            f.flag(t.data().table(), row);
-        }
-    }
-}
 
 /// 501: an episode cannot start before the previous episode (in start date order) ceased.
 fn r501(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {

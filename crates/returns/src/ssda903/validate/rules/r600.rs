@@ -8,7 +8,7 @@ use crate::ssda903::validate::codes::*;
 use crate::ssda903::validate::context::{Child, Ctx, DateCell, RESPITE, TableView, aged_at_least};
 use crate::ssda903::validate::rule::Flags;
 use crate::ssda903::validate::rule::Input::{PreviousTable as P, Table as T};
-use crate::ssda903::validate::rules::common::{cols, filled};
+use crate::ssda903::validate::rules::common::{cols, filled, flag_rows};
 
 rule!(R601, "601", 2022, [T(Episodes), T(Ad1)], r601);
 rule!(R602, "602", 2022, [T(Episodes), T(Ad1)], r602);
@@ -27,15 +27,6 @@ rule!(R632, "632", 2022, [T(Episodes), T(PrevPerm)], r632);
 rule!(R633, "633", 2022, [T(PrevPerm)], r633);
 rule!(R634, "634", 2022, [T(Episodes), T(PrevPerm)], r634);
 rule!(R635, "635", 2022, [T(PrevPerm)], r635);
-
-/// Flags every row of `t` in which `bad` holds.
-fn flag_rows(f: &mut Flags, t: &TableView<'_>, mut bad: impl FnMut(usize) -> bool) {
-    for row in t.rows() {
-        if bad(row) {
-            f.flag(t.data().table(), row);
-        }
-    }
-}
 
 /// The child's episodes that ended in adoption (E11, E12) during the collection year.
 fn adopted_in_year(ctx: &Ctx<'_>, eps: &TableView<'_>, child: Child) -> Vec<u32> {

@@ -8,7 +8,7 @@ use crate::ssda903::Table::{DoLo, Episodes};
 use crate::ssda903::validate::context::{Child, Ctx, DateCell, TableView};
 use crate::ssda903::validate::rule::Flags;
 use crate::ssda903::validate::rule::Input::{PreviousTable as P, Table as T};
-use crate::ssda903::validate::rules::common::not_a_date;
+use crate::ssda903::validate::rules::common::{flag_rows, not_a_date};
 use crate::ssda903::validate::rules::r500::{care_ended, carried_span, overlapping};
 
 rule!(R700, "700", 2026, [T(DoLo)], r700);
@@ -22,15 +22,6 @@ rule!(R707, "707", 2026, [T(DoLo), T(Episodes)], r707);
 rule!(R708, "708", 2026, [T(DoLo)], r708);
 rule!(R709, "709", 2026, [T(DoLo), T(Episodes)], r709);
 rule!(R710, "710", 2026, [T(DoLo), T(Episodes)], r710);
-
-/// Flags every row of `t` in which `bad` holds.
-fn flag_rows(f: &mut Flags, t: &TableView<'_>, mut bad: impl FnMut(usize) -> bool) {
-    for row in t.rows() {
-        if bad(row) {
-            f.flag(t.data().table(), row);
-        }
-    }
-}
 
 /// 700: a DoLO's start date must be given and be a date.
 fn r700(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {

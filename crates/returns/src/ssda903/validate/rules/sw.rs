@@ -7,14 +7,9 @@ use crate::ssda903::Table::{Episodes, SwEpisodes};
 use crate::ssda903::validate::context::{Child, Ctx, RESPITE, TableView};
 use crate::ssda903::validate::rule::Flags;
 use crate::ssda903::validate::rule::Input::{PreviousTable as P, Table as T};
-use crate::ssda903::validate::rules::common::cols;
-use crate::ssda903::validate::rules::r600::date_perm;
+use crate::ssda903::validate::rules::common::flag_rows;
 
-rule!(SW01ASTG1, "SW01aSTG1", 2024, [T(SwEpisodes)], sw01a);
-rule!(SW01BSTG1, "SW01bSTG1", 2024, [T(SwEpisodes)], sw01b);
 rule!(SW02STG1, "SW02STG1", 2023, [T(SwEpisodes)], sw02);
-rule!(SW04STG1, "SW04STG1", 2023, [T(SwEpisodes)], sw04);
-rule!(SW05STG1, "SW05STG1", 2023, [T(SwEpisodes)], sw05);
 rule!(SW06STG2, "SW06STG2", 2023, [T(SwEpisodes)], sw06);
 rule!(SW07STG2, "SW07STG2", 2024, [T(SwEpisodes)], sw07);
 rule!(SW08STG2, "SW08STG2", 2023, [T(SwEpisodes)], sw08);
@@ -23,6 +18,12 @@ rule!(SW10STG2, "SW10STG2", 2024, [T(SwEpisodes)], sw10);
 rule!(SW11BSTG2, "SW11bSTG2", 2023, [T(SwEpisodes), T(Episodes)], sw11b);
 rule!(SW12STG2, "SW12STG2", 2024, [T(SwEpisodes), T(Episodes)], sw12);
 rule!(SW13STG1, "SW13STG1", 2024, [T(SwEpisodes)], sw13);
+rule!(SW04STG1, "SW04STG1", 2025, [T(SwEpisodes)], sw04);
+rule!(SW05STG1, "SW05STG1", 2025, [T(SwEpisodes)], sw05);
+rule!(SW10ASTG2, "SW10aSTG2", 2025, [T(SwEpisodes)], sw10);
+rule!(SW10BSTG2, "SW10bSTG2", 2025, [T(SwEpisodes)], sw10b);
+rule!(SW18STG2, "SW18STG2", 2025, [T(SwEpisodes)], sw18);
+rule!(SW19STG2, "SW19STG2", 2025, [T(SwEpisodes)], sw19);
 rule!(SW17STG2, "SW17STG2", 2025, [T(SwEpisodes), T(Episodes)], sw17);
 rule!(NOE, "NoE", 2022, [T(Episodes), P(Episodes)], noe);
 
@@ -36,37 +37,6 @@ fn sw_reporting_start() -> Option<NaiveDate> {
 const SW_REASON: &[&str] =
     &["MANAGE", "FCONTA", "LEFTRL", "ORGRST", "TSPROC", "ABSENC", "CHCHAN", "PCCHAN", "SWDIED", "OTHERS"];
 
-/// Flags every row of `t` in which `bad` holds.
-fn flag_rows(f: &mut Flags, t: &TableView<'_>, mut bad: impl FnMut(usize) -> bool) {
-    for row in t.rows() {
-        if bad(row) {
-            f.flag(t.data().table(), row);
-        }
-    }
-}
-
-/// SW01aSTG1 (2024-25): each social worker episode needs the social worker's ID and its start
-/// date.
-fn sw01a(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
-    let sw = ctx.this.table(SwEpisodes)?;
-    let [id, decom] = cols(sw, ["SW_ID", "SW_DECOM"]);
-    flag_rows(f, sw, |r| !sw.has(r, id) || !sw.has(r, decom));
-    Some(())
-}
-
-/// SW01bSTG1 (2024-25): each social worker episode needs the ID and start date, and one starting
-/// on or after 1 April 2023 the reason for the change of social worker.
-fn sw01b(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
-    let sw = ctx.this.table(SwEpisodes)?;
-    let [id, decom, reason] = cols(sw, ["SW_ID", "SW_DECOM", "SW_REASON"]);
-    let start = sw.dates("SW_DECOM");
-    let from = sw_reporting_start()?;
-    flag_rows(f, sw, |r| {
-        !sw.has(r, id) || !sw.has(r, decom) || (!sw.has(r, reason) && start.get(r).is_some_and(|d| d >= from))
-    });
-    Some(())
-}
-
 /// SW02STG1: a social worker's ID must begin SW (or XX, for one not known).
 fn sw02(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
     let sw = ctx.this.table(SwEpisodes)?;
@@ -78,25 +48,6 @@ fn sw02(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
         })
     });
     Some(())
-}
-
-/// Flags rows whose `column` is given but is neither a date nor one with ZZ for unknown parts.
-fn not_a_sw_date(ctx: &Ctx<'_>, f: &mut Flags, column: &str) -> Option<()> {
-    let sw = ctx.this.table(SwEpisodes)?;
-    let col = sw.col(column);
-    flag_rows(f, sw, |r| sw.value(r, col).is_some_and(|v| date_perm(v).is_err()));
-    Some(())
-}
-
-/// SW04STG1: the start date of a social worker episode, when given, must be a date (ZZ allowed
-/// for an unknown day or month, ZZZZ for an unknown year).
-fn sw04(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
-    not_a_sw_date(ctx, f, "SW_DECOM")
-}
-
-/// SW05STG1: the end date of a social worker episode, when given, must be such a date.
-fn sw05(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
-    not_a_sw_date(ctx, f, "SW_DEC")
 }
 
 /// SW06STG2: a social worker episode cannot start after the end of the collection year.
@@ -149,10 +100,11 @@ fn sw09(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
     Some(())
 }
 
-/// SW10STG2 (2024-25): "A new social worker episode has started before the end date of the
-/// previous social worker episode": SW_DECOM must be on or after the previous episode's SW_DEC,
-/// give or take 7 days, unless the change is because the social worker's fixed-term contract
-/// ended (FCONTA). An overlap of 7 days or fewer is a handover, not a finding.
+/// SW10STG2 (2024-25) and SW10aSTG2 (2025-26): "A new social worker episode has started before
+/// the end date of the previous social worker episode" / "... is not within +/- 7 days of a
+/// previous episode": unless the episode's reason is first contact (FCONTA, which SW10bSTG2
+/// checks), SW_DECOM must be on or after the previous episode's SW_DEC, give or take 7 days. An
+/// overlap of 7 days or fewer is a handover, not a finding.
 fn sw10(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
     let sw = ctx.this.table(SwEpisodes)?;
     let end = sw.dates("SW_DEC");
@@ -170,6 +122,73 @@ fn sw10(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
         }
     }
     Some(())
+}
+
+/// SW10bSTG2 (2025-26): "A new social worker episode has started with a reason of first contact
+/// before the previous episode has ended": an episode whose reason is first contact (FCONTA)
+/// must start after the previous episode's SW_DEC, with no tolerance.
+fn sw10b(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
+    let sw = ctx.this.table(SwEpisodes)?;
+    let end = sw.dates("SW_DEC");
+    let reason = sw.col("SW_REASON");
+    for child in ctx.this.children() {
+        let mut ended: Option<NaiveDate> = None;
+        for (start, r) in sw_episodes(sw, child) {
+            if sw.is(r, reason, "FCONTA") && ended.is_some_and(|e| start <= e) {
+                f.flag(SwEpisodes, r);
+            }
+            if let Some(e) = end.get(r) {
+                ended = Some(ended.map_or(e, |x| x.max(e)));
+            }
+        }
+    }
+    Some(())
+}
+
+/// SW18STG2 (2025-26): "The end date of the social worker episode is before the start date":
+/// where given, SW_DEC must be after SW_DECOM (DfE's condition is SW_DEC > SW_DECOM).
+fn sw18(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
+    let sw = ctx.this.table(SwEpisodes)?;
+    let (start, end) = (sw.dates("SW_DECOM"), sw.dates("SW_DEC"));
+    flag_rows(f, sw, |r| matches!((start.get(r), end.get(r)), (Some(s), Some(e)) if e <= s));
+    Some(())
+}
+
+/// SW19STG2 (2025-26): "There are 2 social worker episodes for the child starting on the same
+/// date": each of the child's episodes must start on a day of its own; every episode sharing its
+/// start date with another is flagged.
+fn sw19(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
+    let sw = ctx.this.table(SwEpisodes)?;
+    for child in ctx.this.children() {
+        let episodes = sw_episodes(sw, child);
+        for (i, &(start, r)) in episodes.iter().enumerate() {
+            let shared = episodes.get(i.wrapping_sub(1)).is_some_and(|&(s, _)| s == start)
+                || episodes.get(i + 1).is_some_and(|&(s, _)| s == start);
+            if shared {
+                f.flag(SwEpisodes, r);
+            }
+        }
+    }
+    Some(())
+}
+
+/// Flags rows whose `column` is given but is not a whole date, day, month and year (2025-26:
+/// "not a valid date"; the ZZ for unknown parts allowed before is no longer).
+fn not_a_whole_date(ctx: &Ctx<'_>, f: &mut Flags, column: &str) -> Option<()> {
+    let sw = ctx.this.table(SwEpisodes)?;
+    let dates = sw.dates(column);
+    flag_rows(f, sw, |r| matches!(dates.cell(r), crate::ssda903::validate::context::DateCell::Invalid));
+    Some(())
+}
+
+/// SW04STG1 (2025-26): "Date social worker episode began is not a valid date".
+fn sw04(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
+    not_a_whole_date(ctx, f, "SW_DECOM")
+}
+
+/// SW05STG1 (2025-26): the end date, when given, must be a valid date.
+fn sw05(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
+    not_a_whole_date(ctx, f, "SW_DEC")
 }
 
 /// Whether the child is looked after at the end of the collection year other than on a short

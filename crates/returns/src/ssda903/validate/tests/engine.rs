@@ -99,15 +99,15 @@ fn derived_placements_must_match_the_episodes() {
 fn each_year_runs_its_own_rule_set() {
     let y25 = rule_set(year(2025)).expect("2025-26");
     let y26 = rule_set(year(2026)).expect("2026-27");
-    assert_eq!(y25.len(), 311);
-    assert_eq!(y26.len(), 322);
+    assert_eq!(y25.len(), 316);
+    assert_eq!(y26.len(), 327);
     assert!(!y25.iter().any(|r| r.code == "700"));
     assert!(y26.iter().any(|r| r.code == "710"));
     let changes = year_rules(year(2026)).expect("2026-27");
     assert_eq!(changes.added.len(), 11);
     assert!(changes.replaced.is_empty() && changes.removed.is_empty());
     assert!(rule_set(year(2027)).is_err() && Metadata::new(year(2024)).is_err());
-    assert_eq!(all_rules().count(), 322, "one version of each code");
+    assert_eq!(all_rules().count(), 327, "one version of each code");
 
     // The DoLo table only exists from 2026-27: its rules run then.
     let ret =
@@ -275,6 +275,49 @@ fn the_ofsted_rules_check_urns_against_the_provider_list() {
     assert_eq!(flagged("227"), ["F"]);
     assert_eq!(flagged("228"), ["G"], "the home closed before the end of the year, the episode still open");
     assert_eq!(flagged("229"), ["G"], "PR2 (another council) but the home is in this council's area");
+}
+
+/// 2025-26's 229 leaves out placements Ofsted does not register and supported accommodation;
+/// 241 checks supported accommodation's area against every area the provider has premises in.
+#[test]
+fn the_2025_26_provider_rules_229_and_241() {
+    let cols = ["CHILD", "DECOM", "PLACE", "PLACE_PROVIDER", "URN", "PL_LA"];
+    let rows: &[&[&str]] = &[
+        &["A", "01/05/2025", "K2", "PR2", "SC000001", "E09000027"], // another council's, but ours: 229
+        &["B", "01/05/2025", "K3", "PR2", "SC000001", "E09000027"], // K3: 229 leaves it out
+        &["C", "01/05/2025", "K3", "PR3", "SC000003", "E08000001"], // premises in E08000001: fine
+        &["D", "01/05/2025", "K3", "PR3", "SC000003", "E06000063"], // no premises there: 241
+        &["E", "01/05/2025", "K3", "PR3", "XXXXXXX", "E06000063"],  // no URN known: not looked up
+    ];
+    let episodes = Table::Episodes;
+    let keep: Vec<&str> = cols[..5].to_vec();
+    let data = table(episodes, &keep, &rows.iter().map(|r| &r[..5]).collect::<Vec<_>>());
+    let ret = Return::from_tables(Format::Csv, [data]);
+    let provider = |urn: &str, place: &str, la: &str| Provider {
+        urn: urn.into(),
+        place_codes: vec![place.into()],
+        provider_codes: vec!["PR1".into(), "PR2".into(), "PR3".into()],
+        registration_start: NaiveDate::from_ymd_opt(2010, 1, 1),
+        registration_end: None,
+        postcode: None,
+        local_authority: Some(la.into()),
+    };
+    let providers = ProviderList::new(vec![
+        provider("SC000001", "K2", "E09000027"),
+        provider("SC000003", "K3", "E09000027"),
+        provider("SC000003", "K3", "E08000001"),
+    ]);
+    let placements = rows
+        .iter()
+        .map(|r| DerivedPlacement { pl_la: Some(r[5].into()), pl_location: None, pl_distance: None })
+        .collect();
+    let m = meta(2025).with_local_authority("E09000027").with_providers(providers).with_derived_placements(placements);
+    let flagged = |code: &str| -> Vec<String> {
+        let rule = rule_set(year(2025)).expect("set").iter().find(|r| r.code == code).expect("rule");
+        run_rule(rule, &ret, None, &m).expect("runs").into_iter().filter_map(|f| f.child).collect()
+    };
+    assert_eq!(flagged("229"), ["A"]);
+    assert_eq!(flagged("241"), ["D"]);
 }
 
 /// Cells rules find hard: blanks, spaces, dates right and wrong, codes right and wrong, numbers,
