@@ -51,6 +51,7 @@
 //! at least one item inside each). Codes are written exactly as given: the census's code lists
 //! (ReferralSource, PrimaryNeedCode, ...) are checked by validation, not here.
 
+mod read;
 mod write;
 
 #[cfg(test)]
@@ -59,6 +60,7 @@ mod tests;
 use careful_domain::calendar::CollectionYear;
 use chrono::{NaiveDate, NaiveDateTime};
 
+pub use read::{CinTable, CinTableData, CinTables, SchemaProblem, read_census};
 pub use write::{CensusWriter, CinWriteError, write_census};
 
 /// A whole census: the header and every child.

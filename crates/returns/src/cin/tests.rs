@@ -363,3 +363,123 @@ fn an_io_failure_is_an_error() {
     let err = CensusWriter::new(Failing, &header()).err().unwrap();
     assert_eq!(err.to_string(), "could not write the census: disk full");
 }
+
+// ---------------------------------------------------------------------- reading
+
+fn read(xml: &str) -> (CinTables, Vec<SchemaProblem>) {
+    read_census("census.xml", xml.as_bytes()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn reads_what_it_writes_into_dfe_s_tables() {
+    let (t, problems) = read(&write(&[full_child(), minimal_child()]));
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(t.children, [Some("EM0001".to_string()), Some("EM0002".to_string())]);
+    let header = t.table(CinTable::Header);
+    assert_eq!((header.len(), header.value(0, "ReferenceDate"), header.value(0, "LEA")), (1, Some("2026-03-31"), Some("999")));
+    let counts: Vec<(&str, usize)> = CinTable::ALL.iter().map(|&x| (x.name(), t.table(x).len())).collect();
+    assert_eq!(
+        counts,
+        [
+            ("Header", 1),
+            ("ChildIdentifiers", 2),
+            ("ChildCharacteristics", 2),
+            ("Disabilities", 2),
+            ("CINdetails", 2),
+            ("Assessments", 1),
+            ("AssessmentFactorsList", 2),
+            ("CINplanDates", 1),
+            ("Section47", 1),
+            ("ChildProtectionPlans", 1),
+            ("Reviews", 2),
+        ]
+    );
+    let reviews = t.table(CinTable::Reviews);
+    assert_eq!(
+        (reviews.value(1, "LAchildID"), reviews.value(1, "CINdetailsID"), reviews.value(1, "CPPID"), reviews.value(1, "CPPreviewDate")),
+        (Some("EM0001"), Some("1"), Some("1"), Some("2026-02-27"))
+    );
+    let factors = t.table(CinTable::AssessmentFactorsList);
+    assert_eq!((factors.value(1, "AssessmentID"), factors.value(1, "AssessmentFactors")), (Some("1"), Some("3B")));
+    let details = t.table(CinTable::CinDetails);
+    assert_eq!((details.value(1, "LAchildID"), details.value(1, "ReferralNFA")), (Some("EM0002"), Some("true")));
+    assert!(details.line(1).unwrap() > details.line(0).unwrap());
+}
+
+#[test]
+fn what_does_not_fit_the_schema_is_reported_with_child_path_and_line_and_kept_where_it_can_be() {
+    let xml = write(&[full_child()])
+        .replace("<CINreferralDate>2025-05-06</CINreferralDate>", "<CINreferralDate>06/05/2025</CINreferralDate><Colour>red</Colour>")
+        .replace("<ReferralNFA>false</ReferralNFA>", "<ReferralNFA>no</ReferralNFA>")
+        .replace("<NumberOfPreviousCPP>0</NumberOfPreviousCPP>", "<NumberOfPreviousCPP>none</NumberOfPreviousCPP>")
+        .replace("<Sex>F</Sex>", "<Sex>F</Sex><Sex>M</Sex>")
+        .replace("<S47ActualStartDate>2025-05-09</S47ActualStartDate>", "");
+    let (t, problems) = read(&xml);
+    let found: Vec<(&str, Option<&str>)> = problems.iter().map(|p| (p.path.as_str(), p.la_child_id.as_deref())).collect();
+    assert_eq!(
+        found,
+        [
+            ("Children/Child[1]/ChildIdentifiers/Sex", Some("EM0001")),
+            ("Children/Child[1]/CINdetails[1]/CINreferralDate", Some("EM0001")),
+            ("Children/Child[1]/CINdetails[1]/Colour", Some("EM0001")),
+            ("Children/Child[1]/CINdetails[1]/Section47[1]/S47ActualStartDate", Some("EM0001")),
+            ("Children/Child[1]/CINdetails[1]/ReferralNFA", Some("EM0001")),
+            ("Children/Child[1]/CINdetails[1]/ChildProtectionPlans[1]/NumberOfPreviousCPP", Some("EM0001")),
+        ],
+        "{problems:#?}"
+    );
+    assert!(problems[0].problem.contains("second <Sex>"), "{}", problems[0].problem);
+    assert!(problems[1].problem.contains("not a date: write it as YYYY-MM-DD"), "{}", problems[1].problem);
+    assert!(problems[2].problem.contains("<Colour> is not an element of <CINdetails>"), "{}", problems[2].problem);
+    assert!(problems[3].problem.contains("has no <S47ActualStartDate>"), "{}", problems[3].problem);
+    let line_of = |text: &str| xml.lines().position(|l| l.contains(text)).unwrap() as u64 + 1;
+    assert_eq!(problems[1].line, line_of("06/05/2025"));
+    // The first Sex is kept; the invalid date is kept as written, for the rules to judge.
+    assert_eq!(t.table(CinTable::ChildIdentifiers).value(0, "Sex"), Some("F"));
+    assert_eq!(t.table(CinTable::CinDetails).value(0, "CINreferralDate"), Some("06/05/2025"));
+}
+
+#[test]
+fn a_file_that_is_not_a_census_cannot_be_read() {
+    for (xml, says) in [
+        ("", "empty"),
+        ("<EXPSSDA903></EXPSSDA903>", "not <Message>"),
+        ("<Message><Header>", "ends inside <Header>"),
+        ("<Message><Header></Message>", "not well formed"),
+        ("hello", "text before its first element"),
+        ("<Message/>", "is empty"),
+    ] {
+        let err = read_census("census.xml", xml.as_bytes()).err().unwrap_or_else(|| panic!("{xml} was read"));
+        assert!(err.to_string().contains(says), "{xml}: {err}");
+        assert!(err.to_string().starts_with("census.xml"), "{err}");
+    }
+    let latin1 = b"<Message>\xe9</Message>";
+    assert!(read_census("census.xml", latin1).err().unwrap().to_string().contains("not UTF-8"));
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// Any bytes, and any census with bytes cut, changed or repeated, are read or refused with a
+    /// message: never a panic.
+    #[test]
+    fn the_reader_never_panics(
+        bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400),
+        cut in 0usize..4000,
+        at in 0usize..4000,
+        byte in proptest::prelude::any::<u8>(),
+    ) {
+        let _ = read_census("any.xml", &bytes);
+        let good = write(&[full_child(), minimal_child()]).into_bytes();
+        let mut mutated = good.clone();
+        mutated.truncate(cut.min(good.len()));
+        let _ = read_census("cut.xml", &mutated);
+        let mut changed = good.clone();
+        let i = at % changed.len();
+        changed[i] = byte;
+        let _ = read_census("changed.xml", &changed);
+        let mut repeated = good[..i].to_vec();
+        repeated.extend_from_slice(&good[i.saturating_sub(200)..]);
+        let _ = read_census("repeated.xml", &repeated);
+    }
+}

@@ -29,11 +29,11 @@
 mod build;
 mod date;
 mod model;
-mod read;
+pub(crate) mod read;
 pub mod report;
 pub mod validate;
 mod write;
-mod xml;
+pub(crate) mod xml;
 
 #[cfg(test)]
 mod tests;

@@ -149,14 +149,18 @@ fn memchr_count(needle: u8, haystack: &[u8]) -> u64 {
 }
 
 /// Turns byte offsets into line numbers, moving forward through the text.
-struct Lines<'a> {
+pub(crate) struct Lines<'a> {
     text: &'a [u8],
     pos: usize,
     line: u64,
 }
 
-impl Lines<'_> {
-    fn at(&mut self, offset: u64) -> u64 {
+impl<'a> Lines<'a> {
+    pub(crate) fn new(text: &'a [u8]) -> Lines<'a> {
+        Lines { text, pos: 0, line: 1 }
+    }
+
+    pub(crate) fn at(&mut self, offset: u64) -> u64 {
         let offset = usize::try_from(offset).unwrap_or(usize::MAX).min(self.text.len());
         if offset < self.pos {
             self.pos = 0;
@@ -434,17 +438,17 @@ fn empty_record(line: u64, leaves: &[&str], groups: usize) -> Record {
     }
 }
 
-fn name_of<'e>(e: &'e quick_xml::events::BytesStart<'_>) -> Cow<'e, str> {
+pub(crate) fn name_of<'e>(e: &'e quick_xml::events::BytesStart<'_>) -> Cow<'e, str> {
     Cow::Borrowed(e.local_name().into_inner())
 }
 
-fn is_blank(text: &str) -> bool {
+pub(crate) fn is_blank(text: &str) -> bool {
     text.chars().all(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))
 }
 
 /// The character an entity or character reference stands for: XML's five predefined entities
 /// and `&#...;` references. Other entities would need a DTD, which careful does not read.
-fn resolve_reference(r: &quick_xml::events::BytesRef<'_>) -> Option<char> {
+pub(crate) fn resolve_reference(r: &quick_xml::events::BytesRef<'_>) -> Option<char> {
     if r.is_char_ref() {
         return r.resolve_char_ref().ok().flatten();
     }
