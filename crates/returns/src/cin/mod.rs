@@ -52,6 +52,7 @@
 //! (ReferralSource, PrimaryNeedCode, ...) are checked by validation, not here.
 
 mod read;
+pub mod validate;
 mod write;
 
 #[cfg(test)]
@@ -60,7 +61,7 @@ mod tests;
 use careful_domain::calendar::CollectionYear;
 use chrono::{NaiveDate, NaiveDateTime};
 
-pub use read::{CinTable, CinTableData, CinTables, SchemaProblem, read_census};
+pub use read::{CinTable, CinTableData, CinTables, GivenTable, SchemaProblem, read_census};
 pub use write::{CensusWriter, CinWriteError, write_census};
 
 /// A whole census: the header and every child.

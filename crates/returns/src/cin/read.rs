@@ -120,7 +120,7 @@ impl CinTable {
                 "AssessmentInternalReviewDate",
                 "AssessmentAuthorisationDate",
             ],
-            CinTable::AssessmentFactorsList => &["LAchildID", "CINdetailsID", "AssessmentID", "AssessmentFactors"],
+            CinTable::AssessmentFactorsList => &["LAchildID", "CINdetailsID", "AssessmentID", "AssessmentFactor"],
             CinTable::CinPlanDates => &["LAchildID", "CINdetailsID", "CINPlanStartDate", "CINPlanEndDate"],
             CinTable::Section47 => &[
                 "LAchildID",
@@ -187,6 +187,9 @@ impl CinTableData {
     }
 }
 
+/// A table given row by row: the table, the columns its rows give, and the rows.
+pub type GivenTable<'a> = (CinTable, Vec<&'a str>, Vec<Vec<Option<String>>>);
+
 /// A census read into DfE's tables.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CinTables {
@@ -198,6 +201,33 @@ pub struct CinTables {
 impl CinTables {
     pub fn table(&self, table: CinTable) -> &CinTableData {
         &self.tables[table.index()]
+    }
+
+    /// Tables given row by row (for tests and conformance cases): each table with the columns
+    /// its rows give, in any order; columns a table lacks are blank, and a column the table
+    /// does not have is an error.
+    pub fn from_rows(given: Vec<GivenTable<'_>>) -> Result<CinTables, String> {
+        let mut tables: Vec<CinTableData> = CinTable::ALL.iter().map(|&t| CinTableData::new(t)).collect();
+        for (table, columns, rows) in given {
+            let all = table.columns();
+            let mut at = Vec::new();
+            for c in &columns {
+                at.push(all.iter().position(|x| x == c).ok_or_else(|| format!("{} has no column {c}", table.name()))?);
+            }
+            let data = &mut tables[table.index()];
+            for (i, row) in rows.into_iter().enumerate() {
+                let mut cells: Vec<Option<Box<str>>> = vec![None; all.len()];
+                for (value, &c) in row.into_iter().zip(&at) {
+                    cells[c] =
+                        value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).map(String::into_boxed_str);
+                }
+                data.rows.push(cells.into_boxed_slice());
+                data.lines.push(i as u64 + 2);
+            }
+        }
+        let ids = &tables[CinTable::ChildIdentifiers.index()];
+        let children = (0..ids.len()).map(|r| ids.value(r, "LAchildID").map(str::to_string)).collect();
+        Ok(CinTables { tables, children })
     }
 }
 

@@ -376,7 +376,10 @@ fn reads_what_it_writes_into_dfe_s_tables() {
     assert!(problems.is_empty(), "{problems:?}");
     assert_eq!(t.children, [Some("EM0001".to_string()), Some("EM0002".to_string())]);
     let header = t.table(CinTable::Header);
-    assert_eq!((header.len(), header.value(0, "ReferenceDate"), header.value(0, "LEA")), (1, Some("2026-03-31"), Some("999")));
+    assert_eq!(
+        (header.len(), header.value(0, "ReferenceDate"), header.value(0, "LEA")),
+        (1, Some("2026-03-31"), Some("999"))
+    );
     let counts: Vec<(&str, usize)> = CinTable::ALL.iter().map(|&x| (x.name(), t.table(x).len())).collect();
     assert_eq!(
         counts,
@@ -396,11 +399,16 @@ fn reads_what_it_writes_into_dfe_s_tables() {
     );
     let reviews = t.table(CinTable::Reviews);
     assert_eq!(
-        (reviews.value(1, "LAchildID"), reviews.value(1, "CINdetailsID"), reviews.value(1, "CPPID"), reviews.value(1, "CPPreviewDate")),
+        (
+            reviews.value(1, "LAchildID"),
+            reviews.value(1, "CINdetailsID"),
+            reviews.value(1, "CPPID"),
+            reviews.value(1, "CPPreviewDate")
+        ),
         (Some("EM0001"), Some("1"), Some("1"), Some("2026-02-27"))
     );
     let factors = t.table(CinTable::AssessmentFactorsList);
-    assert_eq!((factors.value(1, "AssessmentID"), factors.value(1, "AssessmentFactors")), (Some("1"), Some("3B")));
+    assert_eq!((factors.value(1, "AssessmentID"), factors.value(1, "AssessmentFactor")), (Some("1"), Some("3B")));
     let details = t.table(CinTable::CinDetails);
     assert_eq!((details.value(1, "LAchildID"), details.value(1, "ReferralNFA")), (Some("EM0002"), Some("true")));
     assert!(details.line(1).unwrap() > details.line(0).unwrap());
@@ -409,13 +417,17 @@ fn reads_what_it_writes_into_dfe_s_tables() {
 #[test]
 fn what_does_not_fit_the_schema_is_reported_with_child_path_and_line_and_kept_where_it_can_be() {
     let xml = write(&[full_child()])
-        .replace("<CINreferralDate>2025-05-06</CINreferralDate>", "<CINreferralDate>06/05/2025</CINreferralDate><Colour>red</Colour>")
+        .replace(
+            "<CINreferralDate>2025-05-06</CINreferralDate>",
+            "<CINreferralDate>06/05/2025</CINreferralDate><Colour>red</Colour>",
+        )
         .replace("<ReferralNFA>false</ReferralNFA>", "<ReferralNFA>no</ReferralNFA>")
         .replace("<NumberOfPreviousCPP>0</NumberOfPreviousCPP>", "<NumberOfPreviousCPP>none</NumberOfPreviousCPP>")
         .replace("<Sex>F</Sex>", "<Sex>F</Sex><Sex>M</Sex>")
         .replace("<S47ActualStartDate>2025-05-09</S47ActualStartDate>", "");
     let (t, problems) = read(&xml);
-    let found: Vec<(&str, Option<&str>)> = problems.iter().map(|p| (p.path.as_str(), p.la_child_id.as_deref())).collect();
+    let found: Vec<(&str, Option<&str>)> =
+        problems.iter().map(|p| (p.path.as_str(), p.la_child_id.as_deref())).collect();
     assert_eq!(
         found,
         [

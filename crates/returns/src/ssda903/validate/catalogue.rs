@@ -123,7 +123,12 @@ pub fn check() -> Result<(), CatalogueError> {
 
 /// The collection year named by a reference folder such as `lac2022_23`.
 pub fn folder_year(folder: &str) -> Option<i32> {
-    let rest = folder.strip_prefix("lac")?;
+    folder_year_of(folder, "lac")
+}
+
+/// The collection year named by a reference folder with this prefix, such as `cin2022_23`.
+pub(crate) fn folder_year_of(folder: &str, prefix: &str) -> Option<i32> {
+    let rest = folder.strip_prefix(prefix)?;
     let (start, end) = rest.split_once('_')?;
     let start: i32 = start.parse().ok()?;
     let end: i32 = end.parse().ok()?;
@@ -239,7 +244,6 @@ fn list(text: &'static str) -> Option<Vec<&'static str>> {
 }
 
 /// The records of a CSV text embedded in the binary, each a list of cells.
-#[cfg(test)]
 pub(crate) fn csv_records(text: &'static str) -> impl Iterator<Item = Result<Vec<&'static str>, String>> {
     Records { text, pos: 0, line: 1 }
 }

@@ -48,7 +48,7 @@ mod rules;
 #[cfg(test)]
 mod pending;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 

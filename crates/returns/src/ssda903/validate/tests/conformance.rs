@@ -51,7 +51,7 @@ const DERIVED: &[&str] = &["PL_LA", "PL_LOCATION", "PL_DISTANCE"];
 /// Where the suite is: `CAREFUL_CONFORMANCE_DIR`, else the project's `shared/conformance`: beside
 /// the repository (`../shared`), or beside any folder above it (a clone made elsewhere), or at
 /// `/work/shared`, where the project's machines keep it.
-pub(super) fn conformance_dir() -> PathBuf {
+pub(crate) fn conformance_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("CAREFUL_CONFORMANCE_DIR") {
         return PathBuf::from(dir);
     }

@@ -1,8 +1,8 @@
 //! Tests of the validation engine: the registry against DfE's catalogue, the conformance suite,
 //! and the engine's own behaviour.
 
-mod conformance;
+pub(crate) mod conformance;
 mod engine;
-mod json;
+pub(crate) mod json;
 mod registry;
 mod scale;
