@@ -1,4 +1,5 @@
-//! `careful export ssda903`: the SSDA903 return produced from careful's record.
+//! `careful export ssda903` and `careful export cin`: the SSDA903 return and the CIN census
+//! produced from careful's record.
 
 use std::path::PathBuf;
 
@@ -25,6 +26,35 @@ pub enum ExportCommand {
     /// `careful validate ssda903 DIR --previous LAST_YEAR_DIR --year YEAR` before sending them.
     #[command(name = "ssda903")]
     Ssda903(Ssda903Args),
+    /// Write the Children in Need census for a collection year from careful's record, as DfE's
+    /// XML.
+    ///
+    /// Every child in need at some time in the year (a referral open in it) is in the census:
+    /// their identifiers and characteristics, and each episode of need (referral to closure)
+    /// with its assessments and factors, child in need plans, section 47 enquiries and child
+    /// protection plans with their reviews, all derived from the record. Elements are in the
+    /// order DfE's schema fixes. The file is written whole or not at all.
+    #[command(name = "cin")]
+    Cin(CinArgs),
+}
+
+#[derive(Args)]
+pub struct CinArgs {
+    /// The database: sqlite://PATH or postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE.
+    #[arg(long, env = "DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    database: String,
+    /// The collection year, such as 2025-26 (1 April 2025 to 31 March 2026).
+    #[arg(long, value_name = "YEAR")]
+    year: CollectionYear,
+    /// The council's three-digit DfE local authority number, such as 201, for the census header
+    /// (LEA).
+    #[arg(long, value_name = "NNN")]
+    lea: String,
+    /// The file to write (replaced if it exists).
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    #[command(flatten)]
+    signin: SignInArgs,
 }
 
 #[derive(Args)]
@@ -44,7 +74,10 @@ pub struct Ssda903Args {
 }
 
 pub async fn run(command: ExportCommand) -> Result<(), Failure> {
-    let ExportCommand::Ssda903(args) = command;
+    let args = match command {
+        ExportCommand::Ssda903(args) => args,
+        ExportCommand::Cin(args) => return cin(args).await,
+    };
     let app = App::open(&args.database, Settings::command_line(), std::sync::Arc::new(SystemClock)).await?;
     let handle = sign_in(&app, &args.signin).await?;
     let report = handle.export_ssda903(args.year, &args.out).await?;
@@ -58,5 +91,19 @@ pub async fn run(command: ExportCommand) -> Result<(), Failure> {
     for (table, rows) in &report.rows {
         say!("  {:<16} {rows:>7} rows", table.file_name());
     }
+    Ok(())
+}
+
+async fn cin(args: CinArgs) -> Result<(), Failure> {
+    let app = App::open(&args.database, Settings::command_line(), std::sync::Arc::new(SystemClock)).await?;
+    let handle = sign_in(&app, &args.signin).await?;
+    let report = handle.export_cin(args.year, &args.lea, &args.out).await?;
+    say!(
+        "Wrote the {} CIN census to {}: {} of careful's {} children are in it.",
+        report.year,
+        report.file.display(),
+        report.children,
+        report.records
+    );
     Ok(())
 }

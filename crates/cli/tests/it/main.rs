@@ -6,6 +6,7 @@ mod support;
 mod access;
 mod audit;
 mod browser;
+mod cin;
 mod cli;
 mod duties;
 mod generate;

@@ -1,0 +1,114 @@
+//! `careful export cin` on the real binary: a synthetic council's census exported from the
+//! record reads back with no schema problem, has exactly the children in need during the year,
+//! and is the same on a second export (bar the time it was produced).
+
+use std::path::Path;
+
+use careful_domain::CollectionYear;
+use careful_domain::record::{Entry, fold};
+use careful_returns::cin::{CinTable, read_census};
+
+use crate::on_both_engines;
+use crate::support::process::{run, run_as, text};
+use crate::support::{Engine, TempDir, TestDb};
+
+fn s(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+on_both_engines!(a_synthetic_councils_census_exports_whole_and_reads_back);
+
+async fn a_synthetic_councils_census_exports_whole_and_reads_back(engine: Engine) {
+    let Some(db) = TestDb::new(engine) else { return };
+    let url = db.url_string();
+    let dir = TempDir::new();
+    let out = run(&[
+        "generate",
+        "--population",
+        "8000",
+        "--years",
+        "2",
+        "--end",
+        "2026-03-31",
+        "--seed",
+        "5",
+        "--database",
+        &url,
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let accounts = crate::support::accounts::Accounts::new(&url).await;
+    let token = accounts.token("test.analyst", "performance_analyst", None, "", &["returns", "read"]).await;
+    accounts.app.close().await;
+
+    let file = dir.path().join("census").join("cin-2025-26.xml");
+    let export = |to: &Path| {
+        let done = run_as(
+            &token,
+            &["export", "cin", "--database", &url, "--year", "2025-26", "--lea", "999", "--out", &s(to)],
+        );
+        assert!(done.status.success(), "{}", text(&done.stderr));
+        text(&done.stdout)
+    };
+    let said = export(&file);
+    assert!(said.contains("Wrote the 2025-26 CIN census to"), "{said}");
+    let bytes = std::fs::read(&file).unwrap();
+    let (tables, problems) = read_census("cin-2025-26.xml", &bytes).unwrap();
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(!dir.path().join("census").join("cin-2025-26.xml.partial").exists(), "no partial file is left");
+
+    // Exactly the children with a referral open at some time in the year.
+    let year: CollectionYear = "2025-26".parse().unwrap();
+    let store = db.store().await;
+    let mut expected = Vec::new();
+    let mut episodes = 0;
+    for child in store.child_ids().await.unwrap() {
+        let events = store.read_stream(child).await.unwrap();
+        let entries: Vec<Entry> = events.iter().map(|e| Entry::from_recorded(e).unwrap()).collect();
+        let record = fold(&entries).unwrap();
+        let in_year = record
+            .cin_episodes
+            .iter()
+            .filter(|e| e.referral_date <= year.last_day() && e.end().is_none_or(|end| end >= year.first_day()))
+            .count();
+        episodes += in_year;
+        if in_year > 0 {
+            expected.push(record.la_child_id.as_str().to_string());
+        }
+    }
+    expected.sort();
+    let mut got: Vec<String> = tables.children.iter().map(|c| c.clone().unwrap_or_default()).collect();
+    got.sort();
+    assert!(got.len() > 50, "{} children", got.len());
+    assert_eq!(got, expected);
+    let header = tables.table(CinTable::Header);
+    assert_eq!((header.value(0, "ReferenceDate"), header.value(0, "LEA")), (Some("2026-03-31"), Some("999")));
+    assert_eq!(tables.table(CinTable::CinDetails).len(), episodes, "one CINdetails per episode of need in the year");
+
+    // A second export is the same file but for the time it was produced.
+    let again = dir.path().join("again.xml");
+    export(&again);
+    let without_time = |b: &[u8]| {
+        String::from_utf8_lossy(b).lines().filter(|l| !l.contains("<DateTime>")).collect::<Vec<_>>().join("\n")
+    };
+    assert_eq!(without_time(&bytes), without_time(&std::fs::read(&again).unwrap()));
+
+    // A wrong council number is refused, and nothing is written.
+    let refused = run_as(
+        &token,
+        &[
+            "export",
+            "cin",
+            "--database",
+            &url,
+            "--year",
+            "2025-26",
+            "--lea",
+            "E09000027",
+            "--out",
+            &s(&dir.path().join("x.xml")),
+        ],
+    );
+    assert!(!refused.status.success());
+    assert!(text(&refused.stderr).contains("three-digit number"), "{}", text(&refused.stderr));
+    assert!(!dir.path().join("x.xml").exists());
+}
