@@ -6,16 +6,17 @@ use super::context::{Child, Ctx, RESPITE};
 /// The children looked after continuously for at least 12 months at 31 March: DfE's OC2
 /// cohort, which the OC2 table reports on.
 ///
-/// careful reads it from this year's episodes, leaving out short breaks (legal status V3 or
-/// V4) and episodes with no readable start date or starting after the collection period:
+/// careful reads it from this year's episodes as DfE defines it: a child is looked after
+/// continuously unless, during the year, an episode ends with a reason other than X1 (an episode
+/// ended and another began, so care continued) or begins a new period of care (reason for new
+/// episode S), short breaks (legal status V3 or V4) left out. So the child is in the cohort
+/// when:
 ///
-/// - the child's last episode (by start date) must still be open at the end of the period: no
-///   date ceased, or ceased on or after the last day, or ceased with reason X1 (the episode
-///   ended and another began, so care continued);
-/// - the period of care it belongs to is found by walking back through earlier episodes while
-///   each one ended with X1 and the next did not start a new period of care (reason for new
-///   episode S);
-/// - that period must have started on or before the first day of the collection period.
+/// - an episode (not a short break) had begun by the first day of the year and had not ended
+///   before it;
+/// - no episode ended during the year (before its last day) with a reason other than X1, even
+///   one whose start date cannot be read: its end and reason still say care ended;
+/// - no episode began during the year with reason S.
 #[derive(Debug)]
 pub(crate) struct Cohort {
     /// For each child, the row of their last episode if they are in the cohort.
@@ -43,32 +44,31 @@ impl Cohort {
         let (decom, dec) = (eps.dates("DECOM"), eps.dates("DEC"));
         let (start, end) = (ctx.start(), ctx.end());
         let mut last_episode = Vec::new();
-        let mut chain: Vec<usize> = Vec::new();
         for child in ctx.this.children() {
-            chain.clear();
-            chain.extend(
-                ctx.this
-                    .episodes_of(child)
-                    .iter()
-                    .map(|&r| r as usize)
-                    .filter(|&r| !eps.is_in(r, ls, RESPITE) && decom.get(r).is_some_and(|d| d <= end)),
-            );
-            let Some(&last) = chain.last() else { continue };
-            let open_at_end = dec.get(last).is_none_or(|d| d >= end) || eps.is(last, rec, "X1");
-            if !open_at_end {
+            let episodes: Vec<usize> =
+                eps.rows_of(child).iter().map(|&r| r as usize).filter(|&r| !eps.is_in(r, ls, RESPITE)).collect();
+            let looked_after_at_start = episodes
+                .iter()
+                .any(|&r| decom.get(r).is_some_and(|d| d <= start) && dec.get(r).is_none_or(|d| d >= start));
+            let ended_in_year =
+                episodes.iter().any(|&r| dec.get(r).is_some_and(|d| d >= start && d < end) && !eps.is(r, rec, "X1"));
+            let began_anew =
+                episodes.iter().any(|&r| decom.get(r).is_some_and(|d| d > start && d <= end) && eps.is(r, rne, "S"));
+            if !looked_after_at_start || ended_in_year || began_anew {
                 continue;
             }
-            let mut first = chain.len() - 1;
-            while first > 0 && !eps.is(chain[first], rne, "S") && eps.is(chain[first - 1], rec, "X1") {
-                first -= 1;
+            // The last episode by start date, among those with one.
+            let last = ctx
+                .this
+                .episodes_of(child)
+                .iter()
+                .map(|&r| r as usize)
+                .rfind(|&r| !eps.is_in(r, ls, RESPITE) && decom.get(r).is_some_and(|d| d <= end));
+            let c = child as usize;
+            if last_episode.len() <= c {
+                last_episode.resize(c + 1, None);
             }
-            if decom.get(chain[first]).is_some_and(|d| d <= start) {
-                let c = child as usize;
-                if last_episode.len() <= c {
-                    last_episode.resize(c + 1, None);
-                }
-                last_episode[c] = u32::try_from(last).ok();
-            }
+            last_episode[c] = last.and_then(|l| u32::try_from(l).ok());
         }
         Cohort { last_episode }
     }

@@ -43,12 +43,16 @@ rule!(INT34, "INT34", 2022, [T(Oc3)], once::<{ Oc3 as usize }>);
 rule!(INT35, "INT35", 2022, [T(PrevPerm)], once::<{ PrevPerm as usize }>);
 rule!(INT36, "INT36", 2022, [T(Uasc)], once::<{ Uasc as usize }>);
 
-/// EPI: a child in the Header with no episodes.
+/// EPI: "Episodes need to be loaded for this child before further validation is possible": a
+/// child in the Header with no episodes, other than a care leaver DfE asks about, who has an
+/// OC3 row and no episodes in the year by design.
 fn epi(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
     let header = ctx.this.table(Header)?;
     let eps = ctx.this.table(Episodes)?;
+    let oc3 = ctx.this.table(Oc3);
     for row in header.rows() {
-        if header.child(row).is_none_or(|c| !eps.has_child(c)) {
+        let care_leaver = header.child(row).is_some_and(|c| oc3.is_some_and(|t| t.has_child(c)));
+        if !care_leaver && header.child(row).is_none_or(|c| !eps.has_child(c)) {
             f.flag(Header, row);
         }
     }

@@ -6,7 +6,9 @@ use chrono::NaiveDate;
 use crate::ssda903::Table::{Ad1, Episodes, Header, Oc2, Oc3, PlacedAdoption, Reviews, Uasc};
 use crate::ssda903::validate::codes::*;
 use crate::ssda903::validate::cohort::Cohort;
-use crate::ssda903::validate::context::{Child, Col, Ctx, RESPITE, TableView, YearData, aged_at_least, is_code};
+use crate::ssda903::validate::context::{
+    Child, Col, Ctx, RESPITE, TableView, YearData, aged_at_least, is_code, years_after,
+};
 use crate::ssda903::validate::rule::Flags;
 use crate::ssda903::validate::rule::Input::{DerivedPlacements, Table as T, XmlUasc};
 use crate::ssda903::validate::rules::common::*;
@@ -436,9 +438,10 @@ fn r164(ctx: &Ctx<'_>, out: &mut Flags) -> Option<()> {
     Some(())
 }
 
-/// 165: whether a girl is a mother (MOTHER) must be 0 or 1 when given; it must be given for a
-/// girl looked after during the year (other than on short breaks); and a boy cannot be a
-/// mother. The child's OC3 rows are flagged with the Header row. Girls are SEX F (or 2, the
+/// 165: "Data entry for mother status is invalid": whether a girl is a mother (MOTHER) must be
+/// 0 or 1 when given; it must be given for a girl looked after during the year (other than on
+/// short breaks); and it is for girls only ("If provided <MOTHER> must be a valid value (and
+/// child must be female)"), so a boy's MOTHER, even 0, is a finding. The child's OC3 rows are flagged with the Header row. Girls are SEX F (or 2, the
 /// code before 2024-25, which the reference's version of this rule still reads), boys M (or 1).
 fn r165(ctx: &Ctx<'_>, out: &mut Flags) -> Option<()> {
     let header = ctx.this.table(Header)?;
@@ -449,7 +452,7 @@ fn r165(ctx: &Ctx<'_>, out: &mut Flags) -> Option<()> {
         let boy = header.is_in(row, sex, &["M", "1"]);
         let child = header.child(row);
         let bad = match header.value(row, mother) {
-            Some(m) => !is_code(m, ZERO_OR_ONE) || (boy && m == "1"),
+            Some(m) => !is_code(m, ZERO_OR_ONE) || boy,
             None => girl && child.is_some_and(|c| looked_after_in_year(ctx, c)),
         };
         if bad {
@@ -799,7 +802,11 @@ fn r197b(ctx: &Ctx<'_>, out: &mut Flags) -> Option<()> {
     let [score, reason] = cols(oc2, ["SDQ_SCORE", "SDQ_REASON"]);
     let dob = oc2.dates("DOB");
     for row in 0..oc2.len() {
-        let of_age = |d: NaiveDate| aged_at_least(d, 4, ctx.end()) && !aged_at_least(d, 17, ctx.start());
+        // "SDQ score or reason for no SDQ should be reported for 4- or 17-year-olds": children
+        // whose 4th or 17th birthday falls in the year, 1 April and 31 March included.
+        let birthday_in_year =
+            |d: NaiveDate, n: u32| years_after(d, n).is_some_and(|b| b >= ctx.start() && b <= ctx.end());
+        let of_age = |d: NaiveDate| birthday_in_year(d, 4) || birthday_in_year(d, 17);
         if !oc2.has(row, score)
             && !oc2.has(row, reason)
             && in_cohort(cohort, oc2, row)

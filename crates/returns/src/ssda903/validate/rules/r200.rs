@@ -1,7 +1,7 @@
 //! DfE's rules with codes 200 to 299: the child's details against last year's return, unique
 //! pupil numbers, placement providers and URNs, reasons for placement change.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::ssda903::Table::{Episodes, Header, Oc2, Oc3, Uasc};
 use crate::ssda903::validate::codes::*;
@@ -226,7 +226,10 @@ fn r209(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
     let header = ctx.this.table(Header)?;
     let (upn, dob) = (header.col("UPN"), header.dates("DOB"));
     for row in header.rows() {
-        if header.is(row, upn, "UN1") && dob.get(row).is_some_and(|d| aged_at_least(d, 5, ctx.start())) {
+        // DfE: "If <DOB> >= 4 years prior to 31/08/YYYY then <UPN> should not be 'UN1'", YYYY
+        // the year before the collection starts: aged 4 on 31 August of that year.
+        let reference = NaiveDate::from_ymd_opt(ctx.start().year() - 1, 8, 31);
+        if header.is(row, upn, "UN1") && dob.get(row).zip(reference).is_some_and(|(d, on)| aged_at_least(d, 4, on)) {
             f.flag(Header, row);
         }
     }

@@ -6,7 +6,7 @@ use chrono::{Months, NaiveDate};
 
 use crate::ssda903::Table::{Ad1, Episodes, Header, Oc3, Reviews, Uasc};
 use crate::ssda903::validate::codes::*;
-use crate::ssda903::validate::context::{Child, Ctx, RESPITE, TableView, YearData, aged_at_least};
+use crate::ssda903::validate::context::{Child, Ctx, DateCell, RESPITE, TableView, YearData, aged_at_least};
 use crate::ssda903::validate::rule::Flags;
 use crate::ssda903::validate::rule::Input::{DerivedPlacements, PreviousTable as P, Table as T};
 use crate::ssda903::validate::rules::common::{cols, filled, flag_rows};
@@ -722,10 +722,16 @@ fn r388(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
             // The continuation episode is the next one, beginning the day this one ends. An
             // episode with no start date of its own sorts last, so has no next: its
             // continuation is found by its end date instead.
-            let continued = dec.get(r).is_some_and(|end| match decom.get(r) {
-                Some(_) => order.get(i + 1).is_some_and(|&n| decom.get(n as usize) == Some(end)),
-                None => order.iter().any(|&n| n as usize != r && decom.get(n as usize) == Some(end)),
-            });
+            // With an end date that cannot be read, an episode after it is taken as the
+            // continuation (the date is its own rule's finding).
+            let continued = match (dec.cell(r), decom.get(r)) {
+                (DateCell::Date(end), Some(_)) => order.get(i + 1).is_some_and(|&n| decom.get(n as usize) == Some(end)),
+                (DateCell::Date(end), None) => {
+                    order.iter().any(|&n| n as usize != r && decom.get(n as usize) == Some(end))
+                }
+                (DateCell::Invalid, _) => order.get(i + 1).is_some(),
+                (DateCell::Blank, _) => false,
+            };
             let x1 = eps.is(r, rec, "X1");
             if x1 != continued && (x1 || eps.has(r, rec)) {
                 f.flag(Episodes, r);

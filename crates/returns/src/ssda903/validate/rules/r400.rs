@@ -154,7 +154,10 @@ fn r432(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
     let [rne, rec] = cols(eps, ["RNE", "REC"]);
     for child in ctx.this.children() {
         for (before, now) in with_previous(&ctx.this, child) {
-            if eps.is_not_in(before, rec, &["X1"]) && !eps.is(now, rne, "S") {
+            // Care ceased only with one of DfE's reasons for ceasing (an E code); a blank or
+            // invalid REC is its own rule's finding, not a cessation.
+            let ceased = eps.is_in(before, rec, REC) && !eps.is(before, rec, "X1");
+            if ceased && !eps.is(now, rne, "S") {
                 f.flag(Episodes, now);
             }
         }

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use crate::ssda903::Table::{Ad1, Episodes, Missing, Oc2, PlacedAdoption};
 use crate::ssda903::validate::codes::*;
 use crate::ssda903::validate::cohort::Cohort;
-use crate::ssda903::validate::context::{Child, Col, Ctx, DateCell, TableView, YearData, aged_at_least};
+use crate::ssda903::validate::context::{Child, Col, Ctx, DateCell, TableView, YearData, aged_at_least, years_after};
 use crate::ssda903::validate::meta::DerivedPlacement;
 use crate::ssda903::validate::rule::Flags;
 use crate::ssda903::validate::rule::Input::{
@@ -159,8 +159,9 @@ fn r504(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
         for &r in ctx.this.episodes_of(child) {
             let r = r as usize;
             let start = ctx.this.period_start(child, r);
-            if let (Some(a), Some(b)) = (eps.value(start, cin), eps.value(r, cin))
-                && !a.eq_ignore_ascii_case(b)
+            // A blank category of need differs from the one reported at the start, too.
+            if let Some(a) = eps.value(start, cin)
+                && eps.value(r, cin).is_none_or(|b| !a.eq_ignore_ascii_case(b))
             {
                 f.flag(Episodes, r);
             }
@@ -869,13 +870,19 @@ fn r580(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
     let eps = ctx.this.table(Episodes)?;
     let m = ctx.this.table(Missing)?;
     let (rec, dec) = (eps.col("REC"), eps.dates("DEC"));
-    let (start, end) = (m.dates("MIS_START"), m.dates("MIS_END"));
+    let (start, end, born) = (m.dates("MIS_START"), m.dates("MIS_END"), m.dates("DOB"));
     flag_rows(f, eps, |e| {
         let (Some(child), Some(left)) = (eps.child(e), dec.get(e)) else { return false };
         let away = m.rows_of(child).iter().map(|&r| r as usize).any(|r| {
             start.get(r).is_none_or(|s| s <= left)
                 && match end.cell(r) {
-                    DateCell::Date(x) => x >= left,
+                    // Still missing after care ceased; or the missing period closed on the
+                    // day care ended at 18, the child not found. One found on the day care
+                    // ceased otherwise (returned home, say) was not missing when it ceased.
+                    DateCell::Date(x) => {
+                        let born = born.get(r).or_else(|| ctx.this.dob(child));
+                        x > left || (x == left && born.and_then(|d| years_after(d, 18)) == Some(left))
+                    }
                     DateCell::Blank => start.get(r).is_some(),
                     DateCell::Invalid => false,
                 }

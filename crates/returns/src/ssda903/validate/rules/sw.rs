@@ -62,7 +62,9 @@ fn sw06(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
 fn sw07(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
     let sw = ctx.this.table(SwEpisodes)?;
     let end = sw.dates("SW_DEC");
-    flag_rows(f, sw, |r| end.get(r).is_some_and(|d| d < ctx.start() || d > ctx.end()));
+    // The 2024-25 text: the reporting period starts a year before the collection does.
+    let from = ctx.start().checked_sub_months(chrono::Months::new(12)).unwrap_or(ctx.start());
+    flag_rows(f, sw, |r| end.get(r).is_some_and(|d| d < from || d > ctx.end()));
     Some(())
 }
 
