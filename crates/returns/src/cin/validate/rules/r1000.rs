@@ -219,3 +219,29 @@ fn r1580(ctx: &Ctx<'_>, f: &mut Flags) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cin::read::CinTables;
+    use crate::cin::validate::run_rule;
+
+    /// 1510 with a UPN whose check letter careful works out: right, wrong, a temporary UPN
+    /// (ending in a letter), and lower case (read as capitals); a UPN too short to have a check
+    /// letter is left to the format rules.
+    #[test]
+    fn r1510_checks_the_letter_of_well_formed_upns() {
+        let good = Upn::with_check_letter("82310012345A").unwrap().to_string();
+        let permanent = Upn::with_check_letter("823100123459").unwrap().to_string();
+        let wrong = format!("{}{}", if permanent.starts_with('A') { 'B' } else { 'A' }, &permanent[1..]);
+        let upns = [good.clone(), permanent.clone(), wrong, permanent.to_ascii_lowercase(), "A123".to_string()];
+        let t = CinTables::from_rows(vec![(
+            ChildIdentifiers,
+            vec!["UPN"],
+            upns.iter().map(|u| vec![Some(u.clone())]).collect(),
+        )])
+        .unwrap();
+        let flagged: Vec<usize> = run_rule(&R1510, &t).into_iter().map(|f| f.row).collect();
+        assert_eq!(flagged, [2]);
+    }
+}

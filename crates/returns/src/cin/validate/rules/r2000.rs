@@ -573,3 +573,63 @@ fn r4220(ctx: &Ctx<'_>, f: &mut Flags) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cin::read::CinTables;
+    use crate::cin::validate::run_rule;
+
+    fn child(id: &str, sex: &str, born: &str, expected: &str) -> Vec<Option<String>> {
+        [id, sex, born, expected].iter().map(|c| (!c.is_empty()).then(|| c.to_string())).collect()
+    }
+
+    fn identifiers(rows: Vec<Vec<Option<String>>>) -> CinTables {
+        CinTables::from_rows(vec![(
+            ChildIdentifiers,
+            vec!["LAchildID", "Sex", "PersonBirthDate", "ExpectedPersonBirthDate"],
+            rows,
+        )])
+        .unwrap()
+    }
+
+    /// 2886Q: 1 of 50 born children without a sex is 2%, not more; 2 of 50 is. Unborn
+    /// children are left out of both counts, and U counts as no sex recorded. The finding is on
+    /// the return (the Header's row), at DfE's fields.
+    #[test]
+    fn r2886q_is_more_than_two_percent_of_born_children() {
+        let mut rows: Vec<_> = (0..49).map(|i| child(&format!("C{i}"), "F", "2020-01-01", "")).collect();
+        rows.push(child("X", "", "2020-01-01", ""));
+        rows.extend((0..5).map(|i| child(&format!("U{i}"), "", "", "2026-06-01")));
+        assert!(run_rule(&R2886Q, &identifiers(rows.clone())).is_empty());
+        rows[0] = child("C0", "U", "2020-01-01", "");
+        let found = run_rule(&R2886Q, &identifiers(rows));
+        assert_eq!(found.len(), 1);
+        assert_eq!((found[0].table, found[0].row), (Header, 0));
+        assert_eq!(found[0].fields, ["Sex", "ExpectedPersonBirthDate"]);
+    }
+
+    /// 4010 and 4013 on the last day of the census: a plan starting or ending on the
+    /// ReferenceDate is in the census; the day after is not. A plan started before the census
+    /// year (still open in it) is fine for 4010.
+    #[test]
+    fn plans_on_the_last_day_of_the_census() {
+        let cell = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        let t = CinTables::from_rows(vec![
+            (Header, vec!["ReferenceDate"], vec![vec![cell("2026-03-31")]]),
+            (
+                CinPlanDates,
+                vec!["LAchildID", "CINPlanStartDate", "CINPlanEndDate"],
+                vec![
+                    vec![cell("A"), cell("2026-03-31"), cell("2026-03-31")],
+                    vec![cell("B"), cell("2026-04-01"), cell("2026-04-01")],
+                    vec![cell("C"), cell("2024-06-01"), cell("")],
+                ],
+            ),
+        ])
+        .unwrap();
+        let rows = |rule| run_rule(rule, &t).into_iter().map(|f| f.row).collect::<Vec<_>>();
+        assert_eq!(rows(&R4010), [1]);
+        assert_eq!(rows(&R4013), [1]);
+    }
+}

@@ -531,3 +531,175 @@ fn r8696(ctx: &Ctx<'_>, f: &mut Flags) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cin::read::CinTable::Header;
+    use crate::cin::read::CinTables;
+    use crate::cin::validate::run_rule;
+
+    /// A table given as rows of strings.
+    type Given<'a> = (CinTable, &'a [&'a str], Vec<Vec<&'a str>>);
+
+    /// Tables from rows of strings, "" for a blank cell.
+    fn tables(given: Vec<Given<'_>>) -> CinTables {
+        CinTables::from_rows(
+            given
+                .into_iter()
+                .map(|(t, cols, rows)| {
+                    let rows = rows
+                        .into_iter()
+                        .map(|r| r.into_iter().map(|c| (!c.is_empty()).then(|| c.to_string())).collect())
+                        .collect();
+                    (t, cols.to_vec(), rows)
+                })
+                .collect(),
+        )
+        .unwrap()
+    }
+
+    fn header(reference: &str) -> Given<'_> {
+        (Header, &["ReferenceDate"], vec![vec![reference]])
+    }
+
+    fn flagged(rule: &'static CinRule, tables: &CinTables, table: CinTable) -> Vec<usize> {
+        run_rule(rule, tables).into_iter().filter(|f| f.table == table).map(|f| f.row).collect()
+    }
+
+    /// 8670Q at the boundary: 31 March 2026 is the 45th working day after Tuesday 27 January
+    /// 2026 (no bank holiday between), so an assessment started then began exactly 45 working
+    /// days before the end of the census, not more; one started the day before is flagged. An
+    /// authorised assessment never is.
+    #[test]
+    fn r8670q_counts_45_working_days_without_the_start_day() {
+        let calendar = careful_domain::WorkingDayCalendar::england_and_wales();
+        let end = NaiveDate::from_ymd_opt(2026, 3, 31).unwrap();
+        assert_eq!(calendar.add_working_days(NaiveDate::from_ymd_opt(2026, 1, 27).unwrap(), 45).unwrap(), end);
+        let t = tables(vec![
+            header("2026-03-31"),
+            (
+                Assessments,
+                &["LAchildID", "AssessmentActualStartDate", "AssessmentAuthorisationDate"],
+                vec![
+                    vec!["A", "2026-01-27", ""],
+                    vec!["B", "2026-01-26", ""],
+                    vec!["C", "2026-01-26", "2026-03-01"],
+                    vec!["D", "2014-01-06", ""],
+                ],
+            ),
+        ]);
+        assert_eq!(flagged(&R8670Q, &t, Assessments), [1, 3]);
+    }
+
+    /// 8569Q: the census of 2025-26 begins on Tuesday 1 April 2025; the last working day before
+    /// it is Monday 31 March. An NFA referral that day is fine; one on Friday 28 March or on
+    /// the weekend between is flagged; a referral that led to further action never is.
+    #[test]
+    fn r8569q_allows_nfa_referrals_from_the_last_working_day_before_the_census() {
+        let t = tables(vec![
+            header("2026-03-31"),
+            (
+                CinDetails,
+                &["LAchildID", "CINreferralDate", "ReferralNFA"],
+                vec![
+                    vec!["A", "2025-03-31", "true"],
+                    vec!["B", "2025-03-28", "1"],
+                    vec!["C", "2025-03-28", "false"],
+                    vec!["D", "2025-03-29", "true"],
+                ],
+            ),
+        ]);
+        assert_eq!(flagged(&R8569Q, &t, CinDetails), [1, 3]);
+    }
+
+    /// The census year includes its last day, the ReferenceDate, and its first, 1 April; the
+    /// day after the end and the day before the start are outside it.
+    #[test]
+    fn the_census_year_includes_both_its_ends() {
+        let t = tables(vec![
+            header("2026-03-31"),
+            (
+                CinDetails,
+                &["LAchildID", "CINreferralDate", "CINclosureDate"],
+                vec![
+                    vec!["A", "2026-03-31", "2026-03-31"],
+                    vec!["B", "2026-04-01", "2026-04-01"],
+                    vec!["C", "2025-03-01", "2025-04-01"],
+                    vec!["D", "2025-03-01", "2025-03-31"],
+                ],
+            ),
+            (
+                Assessments,
+                &["LAchildID", "AssessmentAuthorisationDate"],
+                vec![
+                    vec!["A", "2026-03-31"],
+                    vec!["B", "2026-04-01"],
+                    vec!["C", "2025-04-01"],
+                    vec!["D", "2025-03-31"],
+                ],
+            ),
+            (
+                ChildIdentifiers,
+                &["LAchildID", "PersonDeathDate"],
+                vec![
+                    vec!["A", "2026-03-31"],
+                    vec!["B", "2026-04-01"],
+                    vec!["C", "2025-04-01"],
+                    vec!["D", "2025-03-31"],
+                ],
+            ),
+        ]);
+        assert_eq!(flagged(&R8620, &t, CinDetails), [1, 3]);
+        assert_eq!(flagged(&R8600, &t, CinDetails), [1]);
+        assert_eq!(flagged(&R8696, &t, Assessments), [1, 3]);
+        assert_eq!(flagged(&R8545Q, &t, ChildIdentifiers), [1, 3]);
+    }
+
+    /// 8606: a referral exactly 40 weeks (280 days) before the birth is allowed, a day earlier
+    /// is not; the expected date of birth counts for a child not yet born.
+    #[test]
+    fn r8606_allows_exactly_40_weeks() {
+        let t = tables(vec![
+            (
+                ChildIdentifiers,
+                &["LAchildID", "PersonBirthDate", "ExpectedPersonBirthDate"],
+                vec![vec!["A", "2025-10-06", ""], vec!["B", "2025-10-06", ""], vec!["C", "", "2025-10-06"]],
+            ),
+            (
+                CinDetails,
+                &["LAchildID", "CINreferralDate"],
+                vec![vec!["A", "2024-12-30"], vec!["B", "2024-12-29"], vec!["C", "2024-12-29"]],
+            ),
+        ]);
+        assert_eq!(flagged(&R8606, &t, CinDetails), [1, 2]);
+    }
+
+    /// 8540: an invalid code is flagged wherever it is; a born child with a further-action
+    /// referral and no disability is flagged; an unborn child, or one whose only referral led to
+    /// no further action, needs none.
+    #[test]
+    fn r8540_requires_a_disability_for_born_children_with_further_action() {
+        let t = tables(vec![
+            (
+                ChildIdentifiers,
+                &["LAchildID", "PersonBirthDate", "ExpectedPersonBirthDate"],
+                vec![
+                    vec!["A", "2020-01-01", ""],
+                    vec!["B", "2020-01-01", ""],
+                    vec!["C", "", "2026-05-01"],
+                    vec!["D", "2020-01-01", ""],
+                    vec!["E", "2020-01-01", ""],
+                ],
+            ),
+            (
+                CinDetails,
+                &["LAchildID", "ReferralNFA"],
+                vec![vec!["A", "false"], vec!["B", "0"], vec!["C", "false"], vec!["D", "true"], vec!["E", "false"]],
+            ),
+            (Disabilities, &["LAchildID", "Disability"], vec![vec!["A", "MOB"], vec!["E", "WALK"]]),
+        ]);
+        assert_eq!(flagged(&R8540, &t, ChildIdentifiers), [1]);
+        assert_eq!(flagged(&R8540, &t, Disabilities), [1]);
+    }
+}
