@@ -142,11 +142,12 @@ const LA_NUMBERS: &[&str] = &[
 ];
 
 /// 1530 (2023-24): "UPN invalid (characters 2-4 not a recognised LA code)": where a UPN has
-/// characters 2 to 4, they are an English council's number ([`LA_NUMBERS`]) or one of the
-/// pseudo-LA numbers 001 to 009 and 701 to 708 that UPNs issued outside English councils' own
-/// schools carry. DfE's text does not list the codes; the pseudo-LA ranges are careful's
-/// choice, broad so as not to reject a real UPN (the reference's cases accept 003). A UPN
-/// shorter than 4 characters has no characters 2 to 4 to check.
+/// characters 2 to 4, they are an English council's number ([`LA_NUMBERS`]) or a number in one
+/// of the ranges 001 to 009 and 701 to 708. DfE's text does not list the recognised codes: the
+/// council numbers are those careful already holds, and the two extra ranges are careful's
+/// choice, kept broad so as not to reject UPNs given outside a council's own schools (DfE's
+/// reference validator accepts 003 in its cases); they are not from a DfE list careful holds. A
+/// UPN shorter than 4 characters has no characters 2 to 4 to check.
 fn r1530(ctx: &Ctx<'_>, f: &mut Flags) {
     for (row, upn) in upns(ctx, "UPN") {
         let Some(la) = upn.get(1..4) else { continue };
