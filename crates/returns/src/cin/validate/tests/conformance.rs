@@ -6,7 +6,12 @@
 //! harness bridges: dates written `DD/MM/YYYY` are given as `YYYY-MM-DD` (the census's own
 //! form), and assessment factors given inline on `Assessments` rows (the reference keeps them
 //! as a list there) become `AssessmentFactorsList` rows, whose findings are compared as the
-//! `Assessments` row they came from. A case careful deliberately answers differently is listed,
+//! `Assessments` row they came from (the case's Assessments rows, when they carry no
+//! `AssessmentID`, are given the same made-up one as their factors, so that a rule can tie an
+//! assessment to its factors). A finding careful gives on the whole return (on the Header's row,
+//! at fields the Header does not have: DfE's fields of a rule about the return, such as 2887Q's
+//! count of disability codes) is compared as the reference's return-level location
+//! `["LA", "-", -1]`. A case careful deliberately answers differently is listed,
 //! with the reason, in `crates/returns/conformance/cin-known-differences.csv`; a listed case that
 //! agrees is an error, so the list stays true. Cases of pending rules are counted, not run.
 
@@ -78,8 +83,15 @@ fn inputs(case: &Json) -> Result<(CinTables, Vec<usize>), String> {
                 return Err(format!("the case's {name} table has a column {c:?} careful's does not"));
             }
         }
-        let names: Vec<&str> = keep.iter().map(|&i| columns[i]).collect();
-        let kept = rows.iter().map(|r| keep.iter().map(|&i| r.get(i).cloned().flatten()).collect()).collect();
+        let mut names: Vec<&str> = keep.iter().map(|&i| columns[i]).collect();
+        let mut kept: Vec<Vec<Option<String>>> =
+            rows.iter().map(|r| keep.iter().map(|&i| r.get(i).cloned().flatten()).collect()).collect();
+        if t == CinTable::Assessments && columns.contains(&"AssessmentFactors") && !columns.contains(&"AssessmentID") {
+            names.push("AssessmentID");
+            for (r, row) in kept.iter_mut().enumerate() {
+                row.push(Some(format!("row{r}")));
+            }
+        }
         given.push((t, names, kept));
     }
     let mut origin = Vec::new();
@@ -118,6 +130,8 @@ fn run_case(rule: &'static crate::cin::validate::CinRule, case: &Json) -> Result
         for field in &f.fields {
             let loc = if f.table == CinTable::AssessmentFactorsList && !origin.is_empty() {
                 ("Assessments".to_string(), "AssessmentFactors".to_string(), origin[f.row])
+            } else if f.table == CinTable::Header && !CinTable::Header.columns().contains(field) {
+                ("LA".to_string(), "-".to_string(), usize::MAX)
             } else {
                 (f.table.name().to_string(), field.to_string(), f.row)
             };
