@@ -2,13 +2,15 @@
 
 use std::collections::HashMap;
 
+use chrono::{Datelike, NaiveDate, Weekday};
+
 use crate::cin::read::CinTable::{
-    AssessmentFactorsList, Assessments, ChildProtectionPlans, CinDetails, Reviews, Section47,
+    self, AssessmentFactorsList, Assessments, ChildIdentifiers, ChildProtectionPlans, CinDetails, Reviews, Section47,
 };
 use crate::cin::validate::CinRule;
 use crate::cin::validate::context::{Ctx, Flags, is_code};
 
-use super::r8700::{Spell, flag_overlaps, is_yes};
+use super::r8700::{Spell, census_year, child_rows, flag_overlaps, is_yes};
 
 cin_rule!(R8805, "8805", r8805);
 cin_rule!(R8810, "8810", r8810);
@@ -22,10 +24,34 @@ cin_rule!(R8839, "8839", r8839);
 cin_rule!(R8840, "8840", r8840);
 cin_rule!(R8841, "8841", r8841);
 cin_rule!(R8842Q, "8842Q", r8842q);
+cin_rule!(R8863Q, "8863Q", r8863q);
+cin_rule!(R8866, "8866", r8866);
+cin_rule!(R8867, "8867", r8867);
+cin_rule!(R8868, "8868", r8868);
 cin_rule!(R8869, "8869", r8869);
+cin_rule!(R8870Q, "8870Q", r8870q);
+cin_rule!(R8873Q, "8873Q", r8873q);
+cin_rule!(R8875, "8875", r8875);
+cin_rule!(R8890, "8890", r8890);
+cin_rule!(R8896, "8896", r8896);
+cin_rule!(R8897Q, "8897Q", r8897q);
+cin_rule!(R8898, "8898", r8898);
+cin_rule!(R8905, "8905", r8905);
+cin_rule!(R8910, "8910", r8910);
+cin_rule!(R8915, "8915", r8915);
+cin_rule!(R8920, "8920", r8920);
+cin_rule!(R8925, "8925", r8925);
+cin_rule!(R8930, "8930", r8930);
+cin_rule!(R8935, "8935", r8935);
+cin_rule!(R8940, "8940", r8940);
+cin_rule!(R8945Q, "8945Q", r8945q);
+cin_rule!(R8950Q, "8950Q", r8950q);
 
-pub(crate) static RULES: &[&CinRule] =
-    &[&R8805, &R8810, &R8815, &R8816, &R8820, &R8825Q, &R8831, &R8832, &R8839, &R8840, &R8841, &R8842Q, &R8869];
+pub(crate) static RULES: &[&CinRule] = &[
+    &R8805, &R8810, &R8815, &R8816, &R8820, &R8825Q, &R8831, &R8832, &R8839, &R8840, &R8841, &R8842Q, &R8863Q, &R8866,
+    &R8867, &R8868, &R8869, &R8870Q, &R8873Q, &R8875, &R8890, &R8896, &R8897Q, &R8898, &R8905, &R8910, &R8915, &R8920,
+    &R8925, &R8930, &R8935, &R8940, &R8945Q, &R8950Q,
+];
 
 /// The episode's rows of `table` (by LAchildID and CINdetailsID).
 fn of_episode<'m, 'a>(rows: &'m HashMap<(&'a str, &'a str), Vec<usize>>, ctx: &Ctx<'a>, episode: usize) -> &'m [usize] {
@@ -271,16 +297,7 @@ fn r8842q(ctx: &Ctx<'_>, f: &mut Flags) {
 /// flagged.
 fn r8869(ctx: &Ctx<'_>, f: &mut Flags) {
     let factors = ctx.t(AssessmentFactorsList);
-    let mut by_assessment: HashMap<(&str, &str, &str), Vec<usize>> = HashMap::new();
-    for row in 0..factors.len() {
-        let key = (
-            factors.value(row, "LAchildID").unwrap_or(""),
-            factors.value(row, "CINdetailsID").unwrap_or(""),
-            factors.value(row, "AssessmentID").unwrap_or(""),
-        );
-        by_assessment.entry(key).or_default().push(row);
-    }
-    for rows in by_assessment.values() {
+    for rows in by_assessment(ctx, AssessmentFactorsList).values() {
         let given: Vec<usize> =
             rows.iter().copied().filter(|&r| factors.value(r, "AssessmentFactor").is_some()).collect();
         let has_21 = given.iter().any(|&r| factors.value(r, "AssessmentFactor") == Some("21"));
@@ -290,4 +307,375 @@ fn r8869(ctx: &Ctx<'_>, f: &mut Flags) {
             }
         }
     }
+}
+
+/// The rows of `table` by assessment (LAchildID, CINdetailsID, AssessmentID).
+fn by_assessment<'a>(ctx: &Ctx<'a>, table: CinTable) -> HashMap<(&'a str, &'a str, &'a str), Vec<usize>> {
+    let t = ctx.t(table);
+    let mut out: HashMap<(&str, &str, &str), Vec<usize>> = HashMap::new();
+    for row in 0..t.len() {
+        out.entry(assessment_key(ctx, table, row)).or_default().push(row);
+    }
+    out
+}
+
+/// The assessment `row` of `table` belongs to (or is).
+fn assessment_key<'a>(ctx: &Ctx<'a>, table: CinTable, row: usize) -> (&'a str, &'a str, &'a str) {
+    let t = ctx.t(table);
+    (
+        t.value(row, "LAchildID").unwrap_or(""),
+        t.value(row, "CINdetailsID").unwrap_or(""),
+        t.value(row, "AssessmentID").unwrap_or(""),
+    )
+}
+
+/// Whether an assessment is completed: it has an AssessmentAuthorisationDate (an invalid date
+/// counts as none).
+fn completed(ctx: &Ctx<'_>, assessment: usize) -> Option<NaiveDate> {
+    ctx.date(Assessments, assessment, "AssessmentAuthorisationDate")
+}
+
+/// 8863Q: "An Assessment is shown as starting when there is another Assessment ongoing.": no
+/// assessment of a child starts on or after the AssessmentActualStartDate of another of the
+/// child's assessments and on or before its AssessmentAuthorisationDate (or while it has none).
+/// DfE's text does not confine this to one episode, and careful compares all the child's
+/// assessments; it counts a start on the day another is authorised as ongoing (as for
+/// episodes, 8820). The earlier assessment is flagged at both dates, the later at its start.
+fn r8863q(ctx: &Ctx<'_>, f: &mut Flags) {
+    for rows in ctx.by_child(Assessments).values() {
+        let spells: Vec<Spell> = rows
+            .iter()
+            .filter_map(|&r| Some((r, ctx.date(Assessments, r, "AssessmentActualStartDate")?, completed(ctx, r))))
+            .collect();
+        flag_overlaps(f, Assessments, &spells, "AssessmentActualStartDate", "AssessmentAuthorisationDate");
+    }
+}
+
+/// DfE's codes of ReferralSource.
+const REFERRAL_SOURCES: &[&str] = &[
+    "1A", "1B", "1C", "1D", "2A", "2B", "3A", "3B", "3C", "3D", "3E", "3F", "4", "5A", "5B", "5C", "5D", "6", "7", "8",
+    "9", "10",
+];
+
+/// 8866: "Source of Referral is missing or an invalid code": an episode's ReferralSource is one
+/// of DfE's codes (1A to 10). The code set applies to referrals from 1 April 2013, when it was
+/// introduced; an episode referred before then is not checked, and one with no valid referral
+/// date is. Flags CINreferralDate and ReferralSource.
+fn r8866(ctx: &Ctx<'_>, f: &mut Flags) {
+    let introduced = NaiveDate::from_ymd_opt(2013, 4, 1);
+    for row in 0..ctx.t(CinDetails).len() {
+        if ctx.date(CinDetails, row, "CINreferralDate").is_some_and(|d| Some(d) < introduced) {
+            continue;
+        }
+        if !ctx.value(CinDetails, row, "ReferralSource").is_some_and(|s| is_code(s, REFERRAL_SOURCES)) {
+            f.flag(CinDetails, row, &["CINreferralDate", "ReferralSource"]);
+        }
+    }
+}
+
+/// 8867: "CIN episode is shown as closed, however Assessment is not shown as completed": an
+/// episode with a CINclosureDate has no assessment without an AssessmentAuthorisationDate.
+/// Flags the episode's CINclosureDate and the assessment's AssessmentAuthorisationDate.
+fn r8867(ctx: &Ctx<'_>, f: &mut Flags) {
+    let assessments = ctx.by_episode(Assessments);
+    for episode in 0..ctx.t(CinDetails).len() {
+        if is_open(ctx, episode) {
+            continue;
+        }
+        for &a in of_episode(&assessments, ctx, episode) {
+            if completed(ctx, a).is_none() {
+                f.flag(CinDetails, episode, &["CINclosureDate"]);
+                f.flag(Assessments, a, &["AssessmentAuthorisationDate"]);
+            }
+        }
+    }
+}
+
+/// 8868: "CIN episode is shown as closed, however Section 47 enquiry is not shown as completed
+/// by ICPC date or ICPC not required flag": an episode with a CINclosureDate has no open
+/// Section 47 enquiry (one with neither a DateOfInitialCPC nor ICPCnotRequired true or 1). An
+/// enquiry with both is shown as completed. Flags the episode's CINclosureDate and the
+/// enquiry's DateOfInitialCPC and ICPCnotRequired.
+fn r8868(ctx: &Ctx<'_>, f: &mut Flags) {
+    let enquiries = ctx.by_episode(Section47);
+    for episode in 0..ctx.t(CinDetails).len() {
+        if is_open(ctx, episode) {
+            continue;
+        }
+        for &e in of_episode(&enquiries, ctx, episode) {
+            if s47_open(ctx, e) {
+                f.flag(CinDetails, episode, &["CINclosureDate"]);
+                f.flag(Section47, e, &["DateOfInitialCPC", "ICPCnotRequired"]);
+            }
+        }
+    }
+}
+
+/// Flags rows of Section47 whose date in `column` is a Saturday or a Sunday.
+fn on_weekend(ctx: &Ctx<'_>, f: &mut Flags, column: &'static str) {
+    for row in 0..ctx.t(Section47).len() {
+        if ctx.date(Section47, row, column).is_some_and(|d| matches!(d.weekday(), Weekday::Sat | Weekday::Sun)) {
+            f.flag(Section47, row, &[column]);
+        }
+    }
+}
+
+/// 8870Q: "Please check and either amend or provide a reason: The Target Date for Initial Child
+/// Protection Conference should not be a weekend": an enquiry's InitialCPCtarget is not a
+/// Saturday or Sunday. DfE's text names weekends only, so a bank holiday is not queried.
+fn r8870q(ctx: &Ctx<'_>, f: &mut Flags) {
+    on_weekend(ctx, f, "InitialCPCtarget");
+}
+
+/// 8875: "The Date of Initial Child Protection Conference cannot be a weekend": an enquiry's
+/// DateOfInitialCPC is not a Saturday or Sunday (a bank holiday is not DfE's concern here).
+fn r8875(ctx: &Ctx<'_>, f: &mut Flags) {
+    on_weekend(ctx, f, "DateOfInitialCPC");
+}
+
+/// The non-blank factor rows of each assessment.
+fn factors_of<'a>(ctx: &Ctx<'a>) -> HashMap<(&'a str, &'a str, &'a str), Vec<usize>> {
+    let mut out = by_assessment(ctx, AssessmentFactorsList);
+    for rows in out.values_mut() {
+        rows.retain(|&r| ctx.has(AssessmentFactorsList, r, "AssessmentFactor"));
+    }
+    out
+}
+
+/// 8873Q: "When there is only one assessment on the episode and the factors code “21 No factors
+/// identified” has been used for the completed assessment, the reason for closure ‘RC8’ or
+/// 'RC9' should be used.": an episode with a ReasonForClosure other than RC8 and RC9, exactly
+/// one assessment, completed (it has an AssessmentAuthorisationDate), and factor 21 among that
+/// assessment's factors. An episode with no reason yet is not queried (it is not closed; a
+/// closure date without a reason is 8805's). Flags the episode's ReasonForClosure and the
+/// assessment's factor 21.
+fn r8873q(ctx: &Ctx<'_>, f: &mut Flags) {
+    let assessments = ctx.by_episode(Assessments);
+    let factors = factors_of(ctx);
+    for episode in 0..ctx.t(CinDetails).len() {
+        let Some(reason) = ctx.value(CinDetails, episode, "ReasonForClosure") else { continue };
+        let [only] = of_episode(&assessments, ctx, episode) else { continue };
+        if is_code(reason, &["RC8", "RC9"]) || completed(ctx, *only).is_none() {
+            continue;
+        }
+        let key = assessment_key(ctx, Assessments, *only);
+        for &r in factors.get(&key).map(Vec::as_slice).unwrap_or_default() {
+            if ctx.value(AssessmentFactorsList, r, "AssessmentFactor").is_some_and(|c| is_code(c, &["21"])) {
+                f.flag(AssessmentFactorsList, r, &["AssessmentFactor"]);
+                f.flag(CinDetails, episode, &["ReasonForClosure"]);
+            }
+        }
+    }
+}
+
+/// 8890: "A Section 47 enquiry is shown as starting when there is another Section 47 Enquiry
+/// ongoing": no enquiry of a child starts on or after the S47ActualStartDate of another of the
+/// child's enquiries and on or before its DateOfInitialCPC, or while it has none and is not
+/// concluded as needing no conference. An enquiry concluded with ICPCnotRequired and no
+/// conference date ended on a day the census does not give, and is taken as ongoing on its
+/// start day only. DfE's text does not confine this to one episode; careful compares all the
+/// child's enquiries. The earlier is flagged at S47ActualStartDate and DateOfInitialCPC, the
+/// later at S47ActualStartDate.
+fn r8890(ctx: &Ctx<'_>, f: &mut Flags) {
+    for rows in ctx.by_child(Section47).values() {
+        let spells: Vec<Spell> = rows
+            .iter()
+            .filter_map(|&r| {
+                let start = ctx.date(Section47, r, "S47ActualStartDate")?;
+                let end = match ctx.date(Section47, r, "DateOfInitialCPC") {
+                    Some(d) => Some(d),
+                    None if is_yes(ctx.value(Section47, r, "ICPCnotRequired")) => Some(start),
+                    None => None,
+                };
+                Some((r, start, end))
+            })
+            .collect();
+        flag_overlaps(f, Section47, &spells, "S47ActualStartDate", "DateOfInitialCPC");
+    }
+}
+
+/// 8896: "Within one CINDetails group there are 2 or more open Assessments groups": an episode
+/// has at most one assessment without an AssessmentAuthorisationDate. Each open assessment of
+/// an episode with more is flagged.
+fn r8896(ctx: &Ctx<'_>, f: &mut Flags) {
+    for rows in ctx.by_episode(Assessments).values() {
+        let open: Vec<usize> = rows.iter().copied().filter(|&r| completed(ctx, r).is_none()).collect();
+        if open.len() > 1 {
+            for r in open {
+                f.flag(Assessments, r, &["AssessmentAuthorisationDate"]);
+            }
+        }
+    }
+}
+
+/// 8897Q: "Parental or child factors at assessment information is missing from a completed
+/// assessment": an assessment completed in the census year (AssessmentAuthorisationDate on or
+/// after its first day) has at least one AssessmentFactors code. DfE's text leaves open which
+/// completed assessments; careful queries those completed in the year being returned (all of
+/// them when the header has no reference date). Any code counts as information: careful has
+/// no list of valid factor codes. Flags the assessment's AssessmentAuthorisationDate and
+/// AssessmentFactors.
+fn r8897q(ctx: &Ctx<'_>, f: &mut Flags) {
+    let start = census_year(ctx).map(|(start, _)| start);
+    let factors = factors_of(ctx);
+    for a in 0..ctx.t(Assessments).len() {
+        let Some(done) = completed(ctx, a) else { continue };
+        if start.is_some_and(|start| done < start) {
+            continue;
+        }
+        if factors.get(&assessment_key(ctx, Assessments, a)).is_none_or(Vec::is_empty) {
+            f.flag(Assessments, a, &["AssessmentAuthorisationDate", "AssessmentFactors"]);
+        }
+    }
+}
+
+/// 8898: "The assessment has more than one parental or child factors with the same code":
+/// every factor of an assessment whose code (without regard to case) the assessment has more
+/// than once.
+fn r8898(ctx: &Ctx<'_>, f: &mut Flags) {
+    for rows in factors_of(ctx).values() {
+        let mut by_code: HashMap<String, Vec<usize>> = HashMap::new();
+        for &r in rows {
+            if let Some(code) = ctx.value(AssessmentFactorsList, r, "AssessmentFactor") {
+                by_code.entry(code.to_ascii_uppercase()).or_default().push(r);
+            }
+        }
+        for same in by_code.values().filter(|same| same.len() > 1) {
+            for &r in same {
+                f.flag(AssessmentFactorsList, r, &["AssessmentFactor"]);
+            }
+        }
+    }
+}
+
+/// DfE's categories of abuse.
+const CATEGORIES_OF_ABUSE: &[&str] = &["NEG", "PHY", "SAB", "EMO", "MUL"];
+
+/// Flags plans whose `column` is blank or not a category of abuse.
+fn category_of_abuse(ctx: &Ctx<'_>, f: &mut Flags, column: &'static str) {
+    for row in 0..ctx.t(ChildProtectionPlans).len() {
+        if !ctx.value(ChildProtectionPlans, row, column).is_some_and(|c| is_code(c, CATEGORIES_OF_ABUSE)) {
+            f.flag(ChildProtectionPlans, row, &[column]);
+        }
+    }
+}
+
+/// 8905: "Initial Category of Abuse code missing or invalid (see Category of Abuse table in CIN
+/// Census code set)": every plan's InitialCategoryOfAbuse is NEG, PHY, SAB, EMO or MUL.
+fn r8905(ctx: &Ctx<'_>, f: &mut Flags) {
+    category_of_abuse(ctx, f, "InitialCategoryOfAbuse");
+}
+
+/// 8910: "Latest Category of Abuse code missing or invalid (see Category of Abuse table in CIN
+/// Census code set)": every plan's LatestCategoryOfAbuse is NEG, PHY, SAB, EMO or MUL.
+fn r8910(ctx: &Ctx<'_>, f: &mut Flags) {
+    category_of_abuse(ctx, f, "LatestCategoryOfAbuse");
+}
+
+/// Flags plans whose date in `column` is after the child's PersonDeathDate, and the child's
+/// death date.
+fn after_death(ctx: &Ctx<'_>, f: &mut Flags, column: &'static str) {
+    let children = child_rows(ctx);
+    for plan in 0..ctx.t(ChildProtectionPlans).len() {
+        let Some(&child) = ctx.value(ChildProtectionPlans, plan, "LAchildID").and_then(|id| children.get(id)) else {
+            continue;
+        };
+        let Some(died) = ctx.date(ChildIdentifiers, child, "PersonDeathDate") else { continue };
+        if ctx.date(ChildProtectionPlans, plan, column).is_some_and(|d| d > died) {
+            f.flag(ChildProtectionPlans, plan, &[column]);
+            f.flag(ChildIdentifiers, child, &["PersonDeathDate"]);
+        }
+    }
+}
+
+/// 8915: "Child Protection Plan shown as starting after the child’s Date of Death": a plan's
+/// CPPstartDate is on or before the child's PersonDeathDate.
+fn r8915(ctx: &Ctx<'_>, f: &mut Flags) {
+    after_death(ctx, f, "CPPstartDate");
+}
+
+/// 8920: "Child Protection Plan cannot end after the child’s Date of Death": a plan's
+/// CPPendDate, where given, is on or before the child's PersonDeathDate. An open plan of a
+/// child who has died has not ended after the death and is not this rule's.
+fn r8920(ctx: &Ctx<'_>, f: &mut Flags) {
+    after_death(ctx, f, "CPPendDate");
+}
+
+/// 8925: "Child Protection Plan End Date earlier than Start Date": a plan's CPPendDate, where
+/// given, is not before its CPPstartDate.
+fn r8925(ctx: &Ctx<'_>, f: &mut Flags) {
+    for row in 0..ctx.t(ChildProtectionPlans).len() {
+        let start = ctx.date(ChildProtectionPlans, row, "CPPstartDate");
+        let end = ctx.date(ChildProtectionPlans, row, "CPPendDate");
+        if let (Some(start), Some(end)) = (start, end)
+            && end < start
+        {
+            f.flag(ChildProtectionPlans, row, &["CPPstartDate", "CPPendDate"]);
+        }
+    }
+}
+
+/// 8930: "Child Protection Plan End Date must fall within the census year": a plan's
+/// CPPendDate, where given, is on or after the census year's first day and on or before the
+/// reference date.
+fn r8930(ctx: &Ctx<'_>, f: &mut Flags) {
+    let Some((start, end)) = census_year(ctx) else { return };
+    for row in 0..ctx.t(ChildProtectionPlans).len() {
+        if ctx.date(ChildProtectionPlans, row, "CPPendDate").is_some_and(|d| d < start || d > end) {
+            f.flag(ChildProtectionPlans, row, &["CPPendDate"]);
+        }
+    }
+}
+
+/// 8935: "This child is showing more than one open Child Protection plan, i.e. with no End
+/// Date": a child has at most one plan without a CPPendDate (an invalid date counts as none),
+/// across all the child's episodes. Each open plan of a child with more is flagged.
+fn r8935(ctx: &Ctx<'_>, f: &mut Flags) {
+    for rows in ctx.by_child(ChildProtectionPlans).values() {
+        let open: Vec<usize> =
+            rows.iter().copied().filter(|&r| ctx.date(ChildProtectionPlans, r, "CPPendDate").is_none()).collect();
+        if open.len() > 1 {
+            for r in open {
+                f.flag(ChildProtectionPlans, r, &["CPPendDate"]);
+            }
+        }
+    }
+}
+
+/// 8940: "Child Protection Plan data contains overlapping dates": no plan of a child starts on
+/// or after the CPPstartDate of another of the child's plans and on or before its CPPendDate
+/// (or while it is open); a plan starting the day another ends overlaps it. The earlier plan
+/// is flagged at CPPstartDate and CPPendDate, the later at CPPstartDate.
+fn r8940(ctx: &Ctx<'_>, f: &mut Flags) {
+    for rows in ctx.by_child(ChildProtectionPlans).values() {
+        let spells: Vec<Spell> = rows
+            .iter()
+            .filter_map(|&r| {
+                let start = ctx.date(ChildProtectionPlans, r, "CPPstartDate")?;
+                Some((r, start, ctx.date(ChildProtectionPlans, r, "CPPendDate")))
+            })
+            .collect();
+        flag_overlaps(f, ChildProtectionPlans, &spells, "CPPstartDate", "CPPendDate");
+    }
+}
+
+/// Flags factor rows whose code is `code` (without regard to case).
+fn factor_code(ctx: &Ctx<'_>, f: &mut Flags, code: &str) {
+    for row in 0..ctx.t(AssessmentFactorsList).len() {
+        if ctx.value(AssessmentFactorsList, row, "AssessmentFactor").is_some_and(|c| is_code(c, &[code])) {
+            f.flag(AssessmentFactorsList, row, &["AssessmentFactor"]);
+        }
+    }
+}
+
+/// 8945Q (2024-25): "the assessment factors code '18A' should not be used ('18B' or '18C'
+/// should be used instead)": any factor 18A.
+fn r8945q(ctx: &Ctx<'_>, f: &mut Flags) {
+    factor_code(ctx, f, "18A");
+}
+
+/// 8950Q (2024-25): "the assessment factors code '19A' should not be used ('19B' or '19C'
+/// should be used instead)": any factor 19A.
+fn r8950q(ctx: &Ctx<'_>, f: &mut Flags) {
+    factor_code(ctx, f, "19A");
 }
