@@ -280,9 +280,93 @@ fn r8794(ctx: &Ctx<'_>, f: &mut Flags) {
     }
 }
 
+/// A table given row by row, blank cells as `""` (for the rules' tests).
+#[cfg(test)]
+pub(super) type Given<'a> = (CinTable, Vec<&'a str>, Vec<Vec<&'a str>>);
+
+/// What a rule flags: the table, the row and the fields (for the rules' tests).
+#[cfg(test)]
+pub(super) type Found = (CinTable, usize, Vec<&'static str>);
+
+/// What a rule flags in tables given row by row (for the rules' tests).
+#[cfg(test)]
+pub(super) fn flagged(code: &str, given: Vec<Given<'_>>) -> Vec<Found> {
+    let given = given
+        .into_iter()
+        .map(|(t, columns, rows)| {
+            let rows = rows
+                .into_iter()
+                .map(|r| r.into_iter().map(|c| Some(c.to_string()).filter(|c| !c.is_empty())).collect())
+                .collect();
+            (t, columns, rows)
+        })
+        .collect();
+    let tables = crate::cin::read::CinTables::from_rows(given).unwrap();
+    let rule = crate::cin::validate::rules().find(|r| r.code == code).unwrap();
+    crate::cin::validate::run_rule(rule, &tables).into_iter().map(|f| (f.table, f.row, f.fields)).collect()
+}
+
+/// The header of a census whose reference date is 31 March 2026.
+#[cfg(test)]
+pub(super) fn header_2026() -> Given<'static> {
+    (CinTable::Header, vec!["ReferenceDate"], vec![vec!["2026-03-31"]])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn rows(found: Vec<Found>) -> Vec<(CinTable, usize)> {
+        found.into_iter().map(|(t, r, _)| (t, r)).collect()
+    }
+
+    /// 8740: an enquiry begun before the year is fine once its conference is held by the
+    /// reference date, or it needs none; one held after the reference date was not held by the
+    /// end of the year.
+    #[test]
+    fn r8740_a_conference_after_the_reference_date_was_not_held_in_the_year() {
+        let columns = vec!["LAchildID", "S47ActualStartDate", "DateOfInitialCPC", "ICPCnotRequired"];
+        let given = vec![
+            header_2026(),
+            (
+                Section47,
+                columns,
+                vec![
+                    vec!["A", "2025-03-20", "2026-03-31", ""],
+                    vec!["A", "2025-03-20", "2026-04-01", ""],
+                    vec!["A", "2025-03-20", "", "true"],
+                    vec!["A", "2025-04-01", "", ""],
+                    vec!["A", "2025-03-31", "", "false"],
+                ],
+            ),
+        ];
+        assert_eq!(rows(flagged("8740", given)), [(Section47, 1), (Section47, 4)]);
+    }
+
+    /// 8730: 0 is a total; a negative or non-number is none.
+    #[test]
+    fn r8730_a_total_is_a_whole_number_0_or_more() {
+        let given =
+            vec![(ChildProtectionPlans, vec!["NumberOfPreviousCPP"], vec![vec!["0"], vec!["-1"], vec!["x"], vec![""]])];
+        let found = rows(flagged("8730", given));
+        assert_eq!(found, [(ChildProtectionPlans, 1), (ChildProtectionPlans, 2), (ChildProtectionPlans, 3)]);
+    }
+
+    /// 8775Q: the age on the closure date, or on the reference date while open.
+    #[test]
+    fn r8775q_age_on_closure_or_at_the_reference_date() {
+        let given = vec![
+            header_2026(),
+            (ChildIdentifiers, vec!["LAchildID", "PersonBirthDate"], vec![vec!["A", "2000-03-31"]]),
+            (
+                CinDetails,
+                vec!["LAchildID", "CINclosureDate"],
+                vec![vec!["A", "2026-03-30"], vec!["A", "2026-03-31"], vec!["A", ""]],
+            ),
+        ];
+        let found = rows(flagged("8775Q", given));
+        assert_eq!(found, [(ChildIdentifiers, 0), (CinDetails, 1), (CinDetails, 2)]);
+    }
 
     fn day(text: &str) -> NaiveDate {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()

@@ -679,3 +679,161 @@ fn r8945q(ctx: &Ctx<'_>, f: &mut Flags) {
 fn r8950q(ctx: &Ctx<'_>, f: &mut Flags) {
     factor_code(ctx, f, "19A");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::r8700::{Found, Given, flagged, header_2026};
+    use super::*;
+
+    fn rows(found: Vec<Found>) -> Vec<(CinTable, usize)> {
+        found.into_iter().map(|(t, r, _)| (t, r)).collect()
+    }
+
+    /// 8866: the code set applies to referrals from 1 April 2013, and to an episode with no
+    /// referral date.
+    #[test]
+    fn r8866_checks_referrals_from_april_2013() {
+        let given = vec![(
+            CinDetails,
+            vec!["CINreferralDate", "ReferralSource"],
+            vec![vec!["2013-03-31", "1Z"], vec!["2013-04-01", "1Z"], vec!["", ""], vec!["2020-01-01", "5d"]],
+        )];
+        assert_eq!(rows(flagged("8866", given)), [(CinDetails, 1), (CinDetails, 2)]);
+    }
+
+    fn episode_with_assessments(
+        reason: &'static str,
+        assessments: Vec<Vec<&'static str>>,
+        factors: Vec<Vec<&'static str>>,
+    ) -> Vec<Given<'static>> {
+        vec![
+            (CinDetails, vec!["LAchildID", "CINdetailsID", "ReasonForClosure"], vec![vec!["A", "1", reason]]),
+            (
+                Assessments,
+                vec!["LAchildID", "CINdetailsID", "AssessmentID", "AssessmentAuthorisationDate"],
+                assessments,
+            ),
+            (AssessmentFactorsList, vec!["LAchildID", "CINdetailsID", "AssessmentID", "AssessmentFactor"], factors),
+        ]
+    }
+
+    /// 8873Q: the episode's one completed assessment with factor 21 and a reason other than
+    /// RC8 and RC9; not with RC9, two assessments, or an assessment not completed.
+    #[test]
+    fn r8873q_queries_21_on_the_one_completed_assessment() {
+        let one = || vec![vec!["A", "1", "1", "2025-06-01"]];
+        let factors = || vec![vec!["A", "1", "1", "21"]];
+        let found = flagged("8873Q", episode_with_assessments("RC3", one(), factors()));
+        assert_eq!(
+            found,
+            [(CinDetails, 0, vec!["ReasonForClosure"]), (AssessmentFactorsList, 0, vec!["AssessmentFactor"])]
+        );
+        assert!(flagged("8873Q", episode_with_assessments("rc9", one(), factors())).is_empty());
+        assert!(flagged("8873Q", episode_with_assessments("RC3", vec![vec!["A", "1", "1", ""]], factors())).is_empty());
+        let two = vec![vec!["A", "1", "1", "2025-06-01"], vec!["A", "1", "2", "2025-08-01"]];
+        assert!(flagged("8873Q", episode_with_assessments("RC3", two, factors())).is_empty());
+    }
+
+    /// 8897Q: assessments completed from the census year's first day, without a factor.
+    #[test]
+    fn r8897q_queries_assessments_completed_in_the_year() {
+        let mut given = episode_with_assessments(
+            "",
+            vec![
+                vec!["A", "1", "1", "2025-03-31"],
+                vec!["A", "1", "2", "2025-04-01"],
+                vec!["A", "1", "3", "2025-04-01"],
+                vec!["A", "1", "4", ""],
+            ],
+            vec![vec!["A", "1", "3", "2B"]],
+        );
+        given.push(header_2026());
+        assert_eq!(rows(flagged("8897Q", given)), [(Assessments, 1)]);
+    }
+
+    /// 8863Q: assessments of one child overlap across episodes; one starting the day another is
+    /// authorised overlaps it, one starting the day after does not.
+    #[test]
+    fn r8863q_compares_the_childs_assessments() {
+        let given = vec![(
+            Assessments,
+            vec!["LAchildID", "CINdetailsID", "AssessmentActualStartDate", "AssessmentAuthorisationDate"],
+            vec![
+                vec!["A", "1", "2025-05-01", "2025-06-01"],
+                vec!["A", "2", "2025-06-01", "2025-06-20"],
+                vec!["A", "2", "2025-06-21", ""],
+                vec!["B", "1", "2025-06-21", ""],
+            ],
+        )];
+        let found = flagged("8863Q", given);
+        assert_eq!(
+            found,
+            [
+                (Assessments, 0, vec!["AssessmentActualStartDate", "AssessmentAuthorisationDate"]),
+                (Assessments, 1, vec!["AssessmentActualStartDate"]),
+            ]
+        );
+    }
+
+    /// 8868: an enquiry of a closed episode with a conference date or marked not required (or
+    /// both) is completed; one with neither is not; an open episode's enquiries are not checked.
+    #[test]
+    fn r8868_an_enquiry_with_a_date_or_the_flag_is_completed() {
+        let given = vec![
+            (
+                CinDetails,
+                vec!["LAchildID", "CINdetailsID", "CINclosureDate"],
+                vec![vec!["A", "1", "2025-09-01"], vec!["A", "2", ""]],
+            ),
+            (
+                Section47,
+                vec!["LAchildID", "CINdetailsID", "DateOfInitialCPC", "ICPCnotRequired"],
+                vec![
+                    vec!["A", "1", "2025-06-02", "true"],
+                    vec!["A", "1", "", "1"],
+                    vec!["A", "1", "2025-06-02", ""],
+                    vec!["A", "1", "", "false"],
+                    vec!["A", "2", "", ""],
+                ],
+            ),
+        ];
+        assert_eq!(rows(flagged("8868", given)), [(CinDetails, 0), (Section47, 3)]);
+    }
+
+    /// 8890: an enquiry needing no conference and with no date is ongoing on its start day only.
+    #[test]
+    fn r8890_an_enquiry_needing_no_conference_ends_unseen() {
+        let given = vec![(
+            Section47,
+            vec!["LAchildID", "S47ActualStartDate", "DateOfInitialCPC", "ICPCnotRequired"],
+            vec![
+                vec!["A", "2025-05-01", "", "true"],
+                vec!["A", "2025-05-02", "", ""],
+                vec!["A", "2025-05-03", "", ""],
+                vec!["B", "2025-05-01", "", "true"],
+                vec!["B", "2025-05-01", "2025-05-20", ""],
+            ],
+        )];
+        let found = rows(flagged("8890", given));
+        assert_eq!(found, [(Section47, 1), (Section47, 2), (Section47, 3), (Section47, 4)]);
+    }
+
+    /// 8816: an open episode referred before another is flagged with the latest; two open
+    /// episodes referred the same day are each the latest.
+    #[test]
+    fn r8816_ties_are_each_the_latest() {
+        let given = vec![(
+            CinDetails,
+            vec!["LAchildID", "CINreferralDate", "CINclosureDate", "ReferralNFA"],
+            vec![
+                vec!["A", "2025-05-01", "", "false"],
+                vec!["A", "2025-06-01", "2025-07-01", "false"],
+                vec!["B", "2025-05-01", "", "false"],
+                vec!["B", "2025-05-01", "", "false"],
+                vec!["C", "2025-05-01", "", "true"],
+                vec!["C", "2025-06-01", "", "false"],
+            ],
+        )];
+        assert_eq!(rows(flagged("8816", given)), [(CinDetails, 0), (CinDetails, 1)]);
+    }
+}
