@@ -133,7 +133,7 @@ fn r8730(ctx: &Ctx<'_>, f: &mut Flags) {
 fn r8736(ctx: &Ctx<'_>, f: &mut Flags) {
     let Some((start, end)) = census_year(ctx) else { return };
     for row in 0..ctx.t(Assessments).len() {
-        if ctx.has(Assessments, row, "AssessmentAuthorisationDate") {
+        if ctx.date(Assessments, row, "AssessmentAuthorisationDate").is_some() {
             continue;
         }
         if ctx.date(Assessments, row, "AssessmentActualStartDate").is_some_and(|d| d < start || d > end) {
@@ -164,8 +164,8 @@ fn r8740(ctx: &Ctx<'_>, f: &mut Flags) {
 /// unborn.
 fn r8750(ctx: &Ctx<'_>, f: &mut Flags) {
     for row in 0..ctx.t(ChildIdentifiers).len() {
-        let unborn = !ctx.has(ChildIdentifiers, row, "PersonBirthDate")
-            && ctx.has(ChildIdentifiers, row, "ExpectedPersonBirthDate");
+        let unborn = ctx.date(ChildIdentifiers, row, "PersonBirthDate").is_none()
+            && ctx.date(ChildIdentifiers, row, "ExpectedPersonBirthDate").is_some();
         if unborn && !ctx.value(ChildIdentifiers, row, "Sex").is_some_and(|s| is_code(s, &["U"])) {
             f.flag(ChildIdentifiers, row, &["Sex", "PersonBirthDate", "ExpectedPersonBirthDate"]);
         }
@@ -234,11 +234,7 @@ fn r8775q(ctx: &Ctx<'_>, f: &mut Flags) {
             continue;
         };
         let Some(born) = ctx.date(ChildIdentifiers, child, "PersonBirthDate") else { continue };
-        let on = if ctx.has(CinDetails, episode, "CINclosureDate") {
-            ctx.date(CinDetails, episode, "CINclosureDate")
-        } else {
-            end
-        };
+        let on = ctx.date(CinDetails, episode, "CINclosureDate").or(end);
         if on.is_some_and(|day| over_25(born, day)) {
             f.flag(CinDetails, episode, &["CINclosureDate"]);
             f.flag(ChildIdentifiers, child, &["PersonBirthDate"]);

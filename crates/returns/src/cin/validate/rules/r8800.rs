@@ -184,11 +184,11 @@ fn r8831(ctx: &Ctx<'_>, f: &mut Flags) {
         if !is_nfa(ctx, episode) {
             continue;
         }
-        let mut activity = ctx.has(CinDetails, episode, "DateOfInitialCPC");
+        let mut activity = ctx.date(CinDetails, episode, "DateOfInitialCPC").is_some();
         let mut flag_given = |table, rows: &[usize], fields: &[&'static str]| {
             for &r in rows {
                 for &field in fields {
-                    if ctx.has(table, r, field) {
+                    if ctx.date(table, r, field).is_some() {
                         f.flag(table, r, &[field]);
                         activity = true;
                     }
