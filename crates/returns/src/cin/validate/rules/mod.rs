@@ -12,9 +12,10 @@ macro_rules! cin_rule {
 pub(crate) mod r1000;
 pub(crate) mod r2000;
 pub(crate) mod r8500;
+pub(crate) mod r8700;
 pub(crate) mod r8800;
 
 use super::CinRule;
 
 /// Every implemented rule, by file.
-pub(crate) static ALL: &[&[&CinRule]] = &[r1000::RULES, r2000::RULES, r8500::RULES, r8800::RULES];
+pub(crate) static ALL: &[&[&CinRule]] = &[r1000::RULES, r2000::RULES, r8500::RULES, r8700::RULES, r8800::RULES];

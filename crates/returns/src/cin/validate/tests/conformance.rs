@@ -3,15 +3,18 @@
 //! (table, field, row), with the locations the reference validator's own test asserts.
 //!
 //! The cases are in the reference's shape, which differs from careful's tables in two ways the
-//! harness bridges: dates written `DD/MM/YYYY` are given as `YYYY-MM-DD` (the census's own
-//! form), and assessment factors given inline on `Assessments` rows (the reference keeps them
-//! as a list there) become `AssessmentFactorsList` rows, whose findings are compared as the
-//! `Assessments` row they came from (the case's Assessments rows, when they carry no
-//! `AssessmentID`, are given the same made-up one as their factors, so that a rule can tie an
-//! assessment to its factors). A finding careful gives on the whole return (on the Header's row,
-//! at fields the Header does not have: DfE's fields of a rule about the return, such as 2887Q's
-//! count of disability codes) is compared as the reference's return-level location
-//! `["LA", "-", -1]`. A case careful deliberately answers differently is listed,
+//! harness bridges: dates written `DD/MM/YYYY` or `DD-MM-YYYY` are given as `YYYY-MM-DD` (the
+//! census's own form), and assessment factors given inline on `Assessments` rows (the reference
+//! keeps them as a list there: one code, or a list of codes) become `AssessmentFactorsList`
+//! rows, one per code, whose findings are compared as the `Assessments` row they came from (the
+//! case's Assessments rows, when they carry no `AssessmentID`, are given the same made-up one as
+//! their factors, so that a rule can tie an assessment to its factors). A case that gives an
+//! `AssessmentFactorsList` table besides inline factors (the reference's own derivation of the
+//! same factors, with columns careful's list lacks) is read from its inline factors alone. A
+//! finding careful gives on the whole return (on the Header's row, at fields the Header does not
+//! have: DfE's fields of a rule about the return, such as 2887Q's count of disability codes) is
+//! compared as the reference's return-level location `["LA", "-", -1]`. A case careful
+//! deliberately answers differently is listed,
 //! with the reason, in `crates/returns/conformance/cin-known-differences.csv`; a listed case that
 //! agrees is an error, so the list stays true. Cases of pending rules are counted, not run.
 
@@ -45,9 +48,10 @@ fn ignored(table: CinTable, column: &str) -> bool {
 }
 
 fn iso(text: String) -> String {
-    match chrono::NaiveDate::parse_from_str(text.trim(), "%d/%m/%Y") {
-        Ok(d) => d.format("%Y-%m-%d").to_string(),
-        Err(_) => text,
+    let parsed = ["%d/%m/%Y", "%d-%m-%Y"].iter().find_map(|f| chrono::NaiveDate::parse_from_str(text.trim(), f).ok());
+    match parsed {
+        Some(d) => d.format("%Y-%m-%d").to_string(),
+        None => text,
     }
 }
 
@@ -56,17 +60,23 @@ fn iso(text: String) -> String {
 fn inputs(case: &Json) -> Result<(CinTables, Vec<usize>), String> {
     let mut given = Vec::new();
     let mut factor_rows: Vec<(Vec<Option<String>>, usize)> = Vec::new();
-    for (name, table) in case.get("tables").ok_or("no tables")?.as_object() {
+    let tables = case.get("tables").ok_or("no tables")?.as_object();
+    let inline_factors = tables.iter().any(|(name, table)| {
+        name == "Assessments"
+            && table
+                .get("columns")
+                .is_some_and(|c| c.as_array().iter().any(|c| c.as_str() == Some("AssessmentFactors")))
+    });
+    for (name, table) in tables {
         let t = table_named(name).ok_or_else(|| format!("unknown table {name}"))?;
+        if t == CinTable::AssessmentFactorsList && inline_factors {
+            continue;
+        }
+        let raw: Vec<&[Json]> = table.get("rows").ok_or("no rows")?.as_array().iter().map(|r| r.as_array()).collect();
         let columns: Vec<&str> =
             table.get("columns").ok_or("no columns")?.as_array().iter().filter_map(Json::as_str).collect();
-        let rows: Vec<Vec<Option<String>>> = table
-            .get("rows")
-            .ok_or("no rows")?
-            .as_array()
-            .iter()
-            .map(|r| r.as_array().iter().map(|c| c.as_cell().map(iso)).collect())
-            .collect();
+        let rows: Vec<Vec<Option<String>>> =
+            raw.iter().map(|r| r.iter().map(|c| c.as_cell().map(iso)).collect()).collect();
         let mut keep: Vec<usize> = Vec::new();
         for (i, c) in columns.iter().enumerate() {
             if t == CinTable::Assessments && *c == "AssessmentFactors" {
@@ -74,8 +84,13 @@ fn inputs(case: &Json) -> Result<(CinTables, Vec<usize>), String> {
                     let key =
                         |k: &str| columns.iter().position(|x| *x == k).and_then(|p| row.get(p).cloned().flatten());
                     let id = key("AssessmentID").or_else(|| Some(format!("row{r}")));
-                    factor_rows
-                        .push((vec![key("LAchildID"), key("CINdetailsID"), id, row.get(i).cloned().flatten()], r));
+                    let codes = match raw[r].get(i) {
+                        Some(Json::Array(items)) => items.iter().map(|c| c.as_cell().map(iso)).collect(),
+                        _ => vec![row.get(i).cloned().flatten()],
+                    };
+                    for code in codes {
+                        factor_rows.push((vec![key("LAchildID"), key("CINdetailsID"), id.clone(), code], r));
+                    }
                 }
             } else if t.columns().contains(c) {
                 keep.push(i);
