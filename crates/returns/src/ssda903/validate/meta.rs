@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 
 use super::registry;
 use crate::ssda903::postcodes::PostcodeDirectory;
+use crate::ssda903::report::thousands;
 use crate::ssda903::{Return, Table};
 
 /// What a return is validated against: the collection year (which sets the rule set and the
@@ -115,7 +116,10 @@ impl Metadata {
             let derived = directory.derive(episodes, &council);
             said.push(format!(
                 "{whose}placement postcodes found for {} of {} episodes, home postcodes for {} of {}",
-                derived.placement_found, derived.placement_postcodes, derived.home_found, derived.home_postcodes
+                thousands(derived.placement_found),
+                thousands(derived.placement_postcodes),
+                thousands(derived.home_found),
+                thousands(derived.home_postcodes)
             ));
             let mut placements = derived.placements;
             if let Some(given) = given.filter(|g| g.len() == placements.len()) {
@@ -133,7 +137,7 @@ impl Metadata {
             "from {} ({}, {} postcodes): {}",
             directory.file(),
             directory.layout().name(),
-            crate::ssda903::report::thousands(directory.len()),
+            thousands(directory.len()),
             said.join("; ")
         ));
         self
