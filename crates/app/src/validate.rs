@@ -5,8 +5,9 @@
 //! The steps: read this year's return and, if given, last year's (every problem in every file is
 //! reported by file, line and column, and nothing is validated until they are fixed); settle the
 //! collection year (DfE's files do not say which year they are for, so it must be given, and
-//! careful says which year the files' latest episode date falls in when it is not); run every
-//! rule of the year; keep the files and the findings together for the report.
+//! careful says which year the files' latest episode date falls in when it is not); when a
+//! postcode directory is given, read it and derive both years' placement fields from it (for the
+//! council's code, which it then needs); run every rule of the year; keep the files and the findings together for the report.
 //!
 //! Nothing is stored: the files, the return read from them and the report live as long as the
 //! [`Ssda903Check`] does.

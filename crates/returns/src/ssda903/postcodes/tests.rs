@@ -329,3 +329,22 @@ fn without_a_directory_the_derived_field_rules_are_not_run_and_with_one_they_run
     let report = validate_report(&ret, None, &meta);
     assert_eq!(flagged(&report, "411"), [0], "IN, but the placement is in Surrey");
 }
+
+#[test]
+fn with_last_years_return_the_rules_comparing_the_years_fields_run_too() {
+    let (this, last) = (crafted(), crafted());
+    let dir = directory("nspl.csv", NSPL);
+    let meta = Metadata::new(year()).expect("supported").with_local_authority(COUNCIL).with_placements_from_postcodes(
+        &dir,
+        &this,
+        Some(&last),
+    );
+    assert!(meta.derived_from().is_some_and(|n| n.contains("last year's placement postcodes found for 4 of 5")));
+    let report = validate_report(&this, Some(&last), &meta);
+    for code in ["452", "453", "503G", "503H", "503J"] {
+        assert!(!report.skipped.iter().any(|s| s.code == code), "{code} skipped: {:?}", report.skipped);
+        // C3's first episode this year (row 2, a short break near home) is not the one left open
+        // at the end of last year (row 3, far away): authority, distance and location differ.
+        assert_eq!(flagged(&report, code), [2], "{code}");
+    }
+}
