@@ -5,8 +5,9 @@
 //! The steps: read this year's return and, if given, last year's (every problem in every file is
 //! reported by file, line and column, and nothing is validated until they are fixed); settle the
 //! collection year (DfE's files do not say which year they are for, so it must be given, and
-//! careful says which year the files' latest episode date falls in when it is not); run every
-//! rule of the year; keep the files and the findings together for the report.
+//! careful says which year the files' latest episode date falls in when it is not); when a
+//! postcode directory is given, read it and derive both years' placement fields from it (for the
+//! council's code, which it then needs); run every rule of the year; keep the files and the findings together for the report.
 //!
 //! Nothing is stored: the files, the return read from them and the report live as long as the
 //! [`Ssda903Check`] does.
@@ -14,6 +15,7 @@
 use chrono::NaiveDate;
 
 use careful_domain::CollectionYear;
+use careful_returns::ssda903::postcodes::PostcodeDirectory;
 use careful_returns::ssda903::validate::{
     Metadata, Report, SUPPORTED_YEARS, previous_year_tables, validate_report_with_progress,
 };
@@ -41,8 +43,14 @@ pub struct Ssda903Request<'a> {
     /// [`Ssda903InputError::YearNeeded`], saying which year the files' dates suggest.
     pub year: Option<CollectionYear>,
     /// Rules 229, 411 and 1015 compare placements with it; without it (or when blank) they are
-    /// not run, and the report says so.
+    /// not run, and the report says so. A GSS code (`E09000027`) or DfE's three-digit number
+    /// (`318`); a code replaced since 2019 is taken as its successor's.
     pub local_authority: Option<&'a str>,
+    /// An ONS postcode directory (the NSPL or ONSPD CSV, or a `postcode,la_code,easting,northing`
+    /// subset), from which the placement fields DfE derives (PL_LA, PL_LOCATION, PL_DISTANCE) are
+    /// derived for both years' episodes, so that the 15 rules reading them run. Needs the local
+    /// authority. Without it those rules are not run, and the report says so.
+    pub postcodes: Option<Source<'a>>,
 }
 
 /// Why the files cannot be checked: nothing is validated until this is put right.
@@ -59,6 +67,15 @@ pub enum Ssda903InputError {
     },
     /// careful has no rules for the year given.
     UnsupportedYear(UnsupportedYear),
+    /// The postcode directory cannot be read: each problem names the file and, where it has
+    /// them, the line and column.
+    Postcodes(Vec<ReadError>),
+    /// A postcode directory was given without the council's local authority code, which
+    /// PL_LOCATION (in or out of the council's area) is worked out from.
+    LocalAuthorityNeeded,
+    /// The local authority code is neither an English authority with children's services careful
+    /// knows nor one the postcode directory has, so every placement would be out of its area.
+    UnknownLocalAuthority(String),
 }
 
 /// A return that was read and checked: the files, what was found, and what could not be run.
@@ -141,8 +158,21 @@ pub fn check_ssda903(
         return Err(Ssda903InputError::YearNeeded { latest_episode });
     };
     let mut meta = Metadata::new(year).map_err(Ssda903InputError::UnsupportedYear)?;
-    if let Some(la) = request.local_authority.map(str::trim).filter(|la| !la.is_empty()) {
+    let local_authority = request.local_authority.map(str::trim).filter(|la| !la.is_empty()).map(|code| {
+        // DfE's number, or a code replaced since, as the authority's code in force.
+        careful_returns::la::authority(code).map_or_else(|| code.to_ascii_uppercase(), |a| a.code.to_string())
+    });
+    if let Some(la) = &local_authority {
         meta = meta.with_local_authority(la);
+    }
+    if let Some(source) = &request.postcodes {
+        let Some(la) = &local_authority else { return Err(Ssda903InputError::LocalAuthorityNeeded) };
+        let directory = PostcodeDirectory::read(source).map_err(Ssda903InputError::Postcodes)?;
+        if careful_returns::la::authority(la).is_none() && !directory.has_authority(la) {
+            return Err(Ssda903InputError::UnknownLocalAuthority(la.clone()));
+        }
+        meta =
+            meta.with_placements_from_postcodes(&directory, &submission.this_year, submission.previous_year.as_ref());
     }
     // The previous year's tables that no rule reads are listed in the report but not kept.
     let mut submission = submission;

@@ -38,7 +38,8 @@ pub enum ValidateCommand {
     /// compare it with. Reports each finding with DfE's rule code and message, the table, the
     /// line of the file (the header row being line 1), the fields and the child ID, then the
     /// findings by rule and by child, and the rules that could not run and why (no previous
-    /// year, no derived placement fields, no Ofsted provider list...).
+    /// year, no postcode directory to derive the placement fields from, no Ofsted provider
+    /// list...).
     ///
     /// Exit status: 0 when there are no findings, 1 when there are findings, 2 when the input
     /// cannot be used (an unreadable file, a table not recognised, a ragged row...: the message
@@ -63,10 +64,20 @@ pub struct Ssda903Args {
     /// careful says which year the files' latest episode date falls in.
     #[arg(long, value_name = "YEAR")]
     year: Option<CollectionYear>,
-    /// The council's local authority code, such as E09000027. Rules 229, 411 and 1015 compare
-    /// placements with it; without it they are not run.
+    /// The council's local authority code, such as E09000027 (or DfE's number, such as 318).
+    /// Rules 229, 411 and 1015 compare placements with it; without it they are not run.
+    /// Needed with --postcodes.
     #[arg(long, value_name = "CODE")]
     la: Option<String>,
+    /// The ONS postcode directory: the NSPL or ONSPD CSV file as the ONS publishes it (unzipped),
+    /// or a CSV with the columns postcode, la_code, easting, northing. careful looks up each
+    /// episode's placement and home postcodes in it and derives the fields DfE derives: PL_LA
+    /// (the placement's upper-tier authority), PL_LOCATION (IN the council's area or OUT) and
+    /// PL_DISTANCE (miles from home), so that the 15 rules reading them run (164, 169, 179,
+    /// 218, 392a, 406, 411, 420, 452, 453, 454, 503G, 503H, 503J, 1015). Without it they are
+    /// not run, and the report says so.
+    #[arg(long, value_name = "FILE")]
+    postcodes: Option<PathBuf>,
     /// How to write the report: a table for reading (with the findings by rule and by child),
     /// csv or json for other tools (the findings alone, one per row or object), or html (the
     /// table's content as a web page).
@@ -128,12 +139,22 @@ fn ssda903(args: Ssda903Args) -> Result<Outcome, Failure> {
     let this_files = files_in(&args.dir, "this year's return")?;
     let previous_files = args.previous.as_deref().map(|dir| files_in(dir, "the previous year's return")).transpose()?;
 
-    let bytes: u64 = this_files.iter().chain(previous_files.iter().flatten()).map(|f| f.size).sum();
+    let postcodes_size = match &args.postcodes {
+        Some(path) => Some(
+            std::fs::metadata(path)
+                .map(|m| m.len())
+                .map_err(|e| Failure::new(format!("cannot read {} (the postcode directory): {e}", path.display())))?,
+        ),
+        None => None,
+    };
+    let bytes: u64 = this_files.iter().chain(previous_files.iter().flatten()).map(|f| f.size).sum::<u64>()
+        + postcodes_size.unwrap_or(0);
     let bar = (bytes >= LARGE_INPUT && std::io::stderr().is_terminal()).then(|| {
         let bar = ProgressBar::new_spinner();
         bar.set_style(ProgressStyle::with_template("{spinner} {msg} ({elapsed})").expect("a valid template"));
         bar.enable_steady_tick(std::time::Duration::from_millis(100));
-        let count = this_files.len() + previous_files.as_ref().map_or(0, Vec::len);
+        let count =
+            this_files.len() + previous_files.as_ref().map_or(0, Vec::len) + usize::from(postcodes_size.is_some());
         bar.set_message(format!("Reading {count} files ({:.1} MB)", bytes as f64 / 1e6));
         bar
     });
@@ -151,6 +172,7 @@ fn ssda903(args: Ssda903Args) -> Result<Outcome, Failure> {
         previous_year: previous_sources.as_deref(),
         year: args.year,
         local_authority: args.la.as_deref(),
+        postcodes: args.postcodes.as_deref().map(Source::path),
     };
     let mut counting = false;
     let checked = check_ssda903(request, |done, total| {
@@ -249,6 +271,23 @@ fn unusable(error: Ssda903InputError) -> Failure {
             Failure::new(message)
         }
         Ssda903InputError::UnsupportedYear(e) => Failure::new(format!("{e}; give one of them with --year")),
+        Ssda903InputError::Postcodes(errors) => {
+            let listed: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();
+            Failure::new(format!(
+                "the postcode directory (--postcodes) cannot be used until {} fixed:\n{}",
+                if errors.len() == 1 { "this problem is" } else { "these problems are" },
+                listed.join("\n")
+            ))
+        }
+        Ssda903InputError::LocalAuthorityNeeded => Failure::new(
+            "--postcodes needs --la, the council's local authority code (such as E09000027): PL_LOCATION says \
+             whether each placement is in the council's own area",
+        ),
+        Ssda903InputError::UnknownLocalAuthority(code) => Failure::new(format!(
+            "--la {code} is not an English local authority with children's services that careful knows, and no \
+             postcode in the directory is in its area, so every placement would be out of area: give the council's \
+             GSS code (such as E09000027) or DfE's number (such as 318)"
+        )),
     }
 }
 

@@ -9,10 +9,13 @@
 //!   or from the `EXPSSDA903` XML form, and written as CSV.
 //! - [`cin`]: the Children in Need census, written as DfE's XML.
 //! - [`from_record`]: a child's folded record as their 903 rows and CIN census entry.
+//! - [`la`]: England's local authorities with children's services: GSS codes, DfE's numbers,
+//!   and the codes no longer in force since the 2019 to 2025 reorganisations.
 
 #![forbid(unsafe_code)]
 
 pub mod cin;
 pub mod from_record;
+pub mod la;
 pub mod ssda903;
 pub mod to_record;

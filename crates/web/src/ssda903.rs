@@ -21,6 +21,11 @@
 //!   by child and the full table of findings each in a GOV.UK details element, closed, so the page
 //!   opens on the summary and the tables are one click (or a find-in-page) away.
 //!
+//! The form takes an optional postcode directory too, uploaded like the return (and forgotten
+//! like it): the ONS's full NSPL is about a gigabyte, more than an upload allows, so a council
+//! uploads the subset of it that its return's postcodes need (or the directory of its region),
+//! in any of the layouts `careful validate ssda903 --postcodes` reads.
+//!
 //! The request body is limited to [`MAX_UPLOAD_MB`] MB, and at most [`CONCURRENT_CHECKS`]
 //! checks run at once (a large return takes a few seconds and several times its size in
 //! memory); further uploads wait for a turn.
@@ -80,6 +85,8 @@ struct Form {
     local_authority: String,
     this_year_errors: Vec<String>,
     previous_year_errors: Vec<String>,
+    postcodes_errors: Vec<String>,
+    local_authority_error: Option<String>,
     year_error: Option<String>,
     /// The error summary: each problem with the field it links to.
     summary: Vec<(&'static str, String)>,
@@ -123,6 +130,8 @@ impl Form {
             self.summary.push((field, message.clone()));
             if field == "previous-year" {
                 self.previous_year_errors.push(message);
+            } else if field == "postcodes" {
+                self.postcodes_errors.push(message);
             } else {
                 self.this_year_errors.push(message);
             }
@@ -186,6 +195,7 @@ struct ReportPage {
     year: String,
     headline: String,
     local_authority: String,
+    derived_from: Option<String>,
     findings: usize,
     findings_text: String,
     children_text: String,
@@ -217,6 +227,7 @@ impl ReportPage {
             year: check.year().to_string(),
             headline: report.headline(),
             local_authority: check.local_authority().unwrap_or("Not given").to_string(),
+            derived_from: report.derived_from().map(capitalise),
             findings: report.findings().len(),
             findings_text: thousands(report.findings().len()),
             children_text: thousands(report.children_with_findings()),
@@ -316,6 +327,7 @@ struct Upload {
 struct Submitted {
     this_year: Vec<Upload>,
     previous_year: Vec<Upload>,
+    postcodes: Option<Upload>,
     year: Option<String>,
     local_authority: String,
     download_csv: bool,
@@ -339,7 +351,7 @@ async fn read_form(multipart: &mut Multipart) -> Result<Submitted, BodyProblem> 
     while let Some(field) = multipart.next_field().await.map_err(problem)? {
         let name = field.name().unwrap_or_default().to_string();
         match name.as_str() {
-            "this_year" | "previous_year" => {
+            "this_year" | "previous_year" | "postcodes" => {
                 // Only the file's own name: some browsers send the whole path it was chosen from.
                 let file_name = field.file_name().unwrap_or_default();
                 let file_name = file_name.rsplit(['/', '\\']).next().unwrap_or_default().to_string();
@@ -354,6 +366,8 @@ async fn read_form(multipart: &mut Multipart) -> Result<Submitted, BodyProblem> 
                 };
                 if name == "this_year" {
                     submitted.this_year.push(upload);
+                } else if name == "postcodes" {
+                    submitted.postcodes = Some(upload);
                 } else {
                     submitted.previous_year.push(upload);
                 }
@@ -438,8 +452,13 @@ pub(crate) async fn check(
     }
 
     // Allowed to check returns, within the hourly limit; the upload is audited.
-    let files: Vec<(&str, usize)> =
-        submitted.this_year.iter().chain(&submitted.previous_year).map(|u| (u.name.as_str(), u.bytes.len())).collect();
+    let files: Vec<(&str, usize)> = submitted
+        .this_year
+        .iter()
+        .chain(&submitted.previous_year)
+        .chain(&submitted.postcodes)
+        .map(|u| (u.name.as_str(), u.bytes.len()))
+        .collect();
     if let Err(error) = me.handle.start_ssda903_check(&files).await {
         return failure(&layout, error);
     }
@@ -454,6 +473,7 @@ pub(crate) async fn check(
             previous_year: (!previous_year.is_empty()).then_some(previous_year.as_slice()),
             year,
             local_authority: Some(&submitted.local_authority),
+            postcodes: submitted.postcodes.as_ref().map(|u| Source::bytes(&u.name, &u.bytes)),
         };
         match check_ssda903(request, |_, _| {}) {
             Ok(check) if submitted.download_csv => csv(&check),
@@ -498,6 +518,22 @@ fn explain(form: &mut Form, error: Ssda903InputError) {
             let message = capitalise(&error.to_string());
             form.year_error = Some(message.clone());
             form.summary.push(("year", message));
+        }
+        Ssda903InputError::Postcodes(errors) => form.add_file_errors("postcodes", &errors),
+        Ssda903InputError::LocalAuthorityNeeded => {
+            let message = "Enter the council's local authority code: careful needs it to tell placements in the \
+                           council's area from those outside it"
+                .to_string();
+            form.local_authority_error = Some(message.clone());
+            form.summary.push(("local-authority", message));
+        }
+        Ssda903InputError::UnknownLocalAuthority(code) => {
+            let message = format!(
+                "Enter the council's local authority code, such as E09000027: {code} is not an English council \
+                 careful knows, and no postcode in the directory is in its area"
+            );
+            form.local_authority_error = Some(message.clone());
+            form.summary.push(("local-authority", message));
         }
     }
 }

@@ -332,6 +332,103 @@ fn validate_reports_in_every_format_and_refuses_unusable_input() {
     assert!(message.contains("Reviews.csv") && message.contains("line"), "{message}");
 }
 
+/// The synthetic postcode directory committed with the returns crate (invented postcodes).
+fn synthetic_postcodes(layout: &str) -> String {
+    format!("{}/../returns/tests/data/postcodes-synthetic-{layout}.csv", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A crafted return for two synthetic children whose postcodes are in the synthetic directory:
+/// EM0911001 in the council's own children's home (PR1, K2) in Surrey (QA1 1AA), so 1015; and
+/// EM0911002 placed at a postcode the directory lacks (EM9 9ZZ), so 169, 179 and 392a.
+fn return_with_postcodes(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(
+        dir.join("Header.csv"),
+        "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\r\nEM0911001,F,14/07/2014,WBRI,,0,\r\nEM0911002,M,14/07/2013,WBRI,,,\r\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("Episodes.csv"),
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\r\n\
+         EM0911001,01/12/2025,S,V2,N1,K2,PR1,,,,EM1 1AA,QA1 1AA,SC000001\r\n\
+         EM0911002,01/12/2025,S,V2,N1,U4,PR4,,,,EM1 1AA,EM9 9ZZ,SC000002\r\n",
+    )
+    .unwrap();
+}
+
+#[test]
+fn validate_derives_the_placement_fields_from_a_postcode_directory() {
+    let dir = TempDir::new();
+    let this_year = dir.path().join("this");
+    return_with_postcodes(&this_year);
+    let base = ["validate", "ssda903", &s(&this_year), "--year", YEAR, "--format", "json"];
+    let derived_rules = ["164", "169", "179", "218", "392a", "406", "411", "420", "454", "1015"];
+
+    // Without a directory, the rules reading the derived fields are listed as not run.
+    let without = run(&[&base[..], &["--la", "E09000027"]].concat());
+    let said = text(&without.stderr);
+    let not_run = said.lines().find(|l| l.contains("PL_LA, PL_LOCATION, PL_DISTANCE")).unwrap_or_default();
+    for code in derived_rules {
+        assert!(not_run.split([' ', ',']).any(|c| c == code), "{code} not listed as not run: {said}");
+    }
+
+    // With one (in each layout), they run and fire; the council may be named by DfE's number.
+    for layout in ["nspl", "onspd", "subset"] {
+        let postcodes = synthetic_postcodes(layout);
+        let with = run(&[&base[..], &["--la", "318", "--postcodes", &postcodes]].concat());
+        assert_eq!(with.status.code(), Some(1), "{}", text(&with.stderr));
+        let said = text(&with.stderr);
+        assert!(!said.contains("PL_LA, PL_LOCATION, PL_DISTANCE"), "{said}");
+        let findings: Vec<Value> = serde_json::from_slice(&with.stdout).unwrap();
+        let rows = |rule: &str| -> Vec<(String, u64)> {
+            findings
+                .iter()
+                .filter(|f| f["rule"] == rule)
+                .map(|f| (f["child"].as_str().unwrap().to_string(), f["line"].as_u64().unwrap()))
+                .collect()
+        };
+        assert_eq!(rows("1015"), [("EM0911001".to_string(), 2)], "{layout}");
+        for rule in ["169", "179", "392a"] {
+            assert_eq!(rows(rule), [("EM0911002".to_string(), 3)], "{layout}: {rule}");
+        }
+        assert!(rows("411").is_empty() && rows("164").is_empty(), "{layout}");
+    }
+
+    // The table says where the fields came from and how many postcodes were found.
+    let table = run(&[
+        "validate",
+        "ssda903",
+        &s(&this_year),
+        "--year",
+        YEAR,
+        "--la",
+        "E09000027",
+        "--postcodes",
+        &synthetic_postcodes("nspl"),
+    ]);
+    let report = text(&table.stdout);
+    assert!(
+        report
+            .contains("(NSPL, 14 postcodes): placement postcodes found for 1 of 2 episodes, home postcodes for 2 of 2"),
+        "{report}"
+    );
+
+    // A directory needs the council's code, a known one, and good rows: status 2, saying so.
+    let postcodes = synthetic_postcodes("subset");
+    let no_la = run(&[&base[..], &["--postcodes", &postcodes]].concat());
+    assert_eq!(no_la.status.code(), Some(2));
+    assert!(text(&no_la.stderr).contains("--postcodes needs --la"), "{}", text(&no_la.stderr));
+    let unknown = run(&[&base[..], &["--la", "E09999999", "--postcodes", &postcodes]].concat());
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(text(&unknown.stderr).contains("E09999999 is not an English local authority"));
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "postcode,la_code,easting,northing\nEM1 1AA,E09000027,500000,north\n").unwrap();
+    let unreadable = run(&[&base[..], &["--la", "318", "--postcodes", &s(&bad)]].concat());
+    assert_eq!(unreadable.status.code(), Some(2));
+    let message = text(&unreadable.stderr);
+    assert!(message.contains("bad.csv, line 2, column northing: \"north\" is not a grid reference"), "{message}");
+}
+
 // ------------------------------------------------ importing history for audit: --assess-from
 
 /// A hand-written 2025-26 return for one synthetic child, EM0911001: looked after (section 20,

@@ -390,6 +390,7 @@ async fn the_upload_page_gives_the_same_report_and_csv_as_the_command_line() {
         "enctype=\"multipart/form-data\"",
         "class=\"govuk-file-upload\" id=\"this-year\" name=\"this_year\" type=\"file\" multiple",
         "class=\"govuk-file-upload\" id=\"previous-year\" name=\"previous_year\" type=\"file\" multiple",
+        "class=\"govuk-file-upload\" id=\"postcodes\" name=\"postcodes\" type=\"file\"",
         "name=\"year\" type=\"radio\" value=\"2025-26\"",
         "name=\"year\" type=\"radio\" value=\"2026-27\"",
         "name=\"local_authority\"",
@@ -464,6 +465,58 @@ async fn the_upload_page_gives_the_same_report_and_csv_as_the_command_line() {
         assert!(html.contains(&format!("{}</td>", escaped(&reason))), "the page lacks {reason:?}:\n{html}");
         assert!(html.contains(&format!("{codes}</td>")), "the page lacks {codes:?}");
     }
+    assert!(careful.terminate());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_upload_page_derives_the_placement_fields_from_an_uploaded_postcode_directory() {
+    let db = TestDb::new(Engine::Sqlite).unwrap();
+    let token = analyst_token(&db).await;
+    let careful = Careful::serve(&db.url_string());
+    let header = b"CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\r\nEM0911001,F,14/07/2014,WBRI,,0,\r\n".to_vec();
+    let episodes = b"CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\r\n\
+        EM0911001,01/12/2025,S,V2,N1,K2,PR1,,,,EM1 1AA,QA1 1AA,SC000001\r\n"
+        .to_vec();
+    let directory =
+        std::fs::read(format!("{}/../returns/tests/data/postcodes-synthetic-subset.csv", env!("CARGO_MANIFEST_DIR")))
+            .unwrap();
+    let parts = |postcodes: Vec<u8>, la: &'static str| {
+        vec![
+            Part::File("this_year", "Header.csv", header.clone()),
+            Part::File("this_year", "Episodes.csv", episodes.clone()),
+            Part::File("postcodes", "postcodes.csv", postcodes),
+            Part::Text("year", "2025-26"),
+            Part::Text("local_authority", la),
+            Part::Text("action", "check"),
+        ]
+    };
+
+    // The council's own home in Surrey: 1015, with the derived fields' source on the report.
+    let response = post_form(&careful, &token, &parts(directory.clone(), "E09000027")).await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Placement fields derived</dt>"), "{html}");
+    assert!(html.contains("From postcodes.csv (postcode subset, 14 postcodes): placement postcodes found for 1 of 1"));
+    assert!(html.contains(">1015<"), "{html}");
+    assert!(!html.contains("PL_LA, PL_LOCATION, PL_DISTANCE"), "the derived-field rules ran: {html}");
+
+    // Without the council's code, or with a directory that cannot be read: said beside the field.
+    let response = post_form(&careful, &token, &parts(directory, "")).await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("<a href=\"#local-authority\">"), "{html}");
+    assert!(html.contains("id=\"local-authority-error\""));
+    let bad = b"postcode,la_code,easting,northing\nEM1,E09000027,1,2\n".to_vec();
+    let response = post_form(&careful, &token, &parts(bad, "E09000027")).await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    let errors = error_summary(&html);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("postcodes.csv, line 2, column postcode: &#34;EM1&#34; is not a postcode"),
+        "{errors:?}"
+    );
+    assert!(html.contains("<a href=\"#postcodes\">") && html.contains("id=\"postcodes-error\""));
     assert!(careful.terminate());
 }
 

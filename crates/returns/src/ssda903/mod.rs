@@ -16,6 +16,8 @@
 //!   table does not have;
 //! - [`parse_date`] and [`format_date`]: DfE's `DD/MM/YYYY` dates;
 //! - [`validate`]: DfE's validation rules, run on a return;
+//! - [`postcodes`]: the ONS postcode directory, from which the placement fields DfE derives
+//!   (`PL_LA`, `PL_LOCATION`, `PL_DISTANCE`) are derived;
 //! - [`report`]: a validation report rendered as a terminal table, CSV, JSON or HTML.
 //!
 //! # Sources for the format
@@ -29,6 +31,7 @@
 mod build;
 mod date;
 mod model;
+pub mod postcodes;
 pub(crate) mod read;
 pub mod report;
 pub mod validate;

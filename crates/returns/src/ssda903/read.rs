@@ -76,6 +76,9 @@ pub enum ReadErrorKind {
     TooLarge,
     /// No files were given for a return.
     NoFiles,
+    /// A cell holds what its column cannot (in a postcode directory: a postcode, an authority's
+    /// code or a grid reference that is not one).
+    InvalidValue,
 }
 
 /// A problem with one of the files of a return, saying where it is and what to do about it.
@@ -251,6 +254,30 @@ pub fn read_submission(
     }
 }
 
+/// The records of a CSV file read from a file or from memory.
+pub(crate) type CsvRecords<'a> = Records<Box<dyn Read + 'a>>;
+
+/// Opens one CSV file that is not part of a return (a postcode directory), for reading record
+/// by record: the file's name as errors report it, its size in bytes (0 if not known) and its
+/// records. A byte order mark is skipped; a file that is empty, UTF-16 or XML is refused.
+pub(crate) fn open_csv<'a>(source: &Source<'a>) -> Result<(String, u64, CsvRecords<'a>), ReadError> {
+    let opened = open(source)?;
+    if opened.kind == Kind::Xml {
+        return Err(ReadError::new(
+            &opened.name,
+            ReadErrorKind::UnknownHeader,
+            "this is an XML file, not CSV: give the CSV file, whose first row names its columns",
+        ));
+    }
+    let size = opened.size();
+    let Opened { name, cr_only, body, .. } = opened;
+    let input: Box<dyn Read + 'a> = match body {
+        Body::Bytes(bytes) => Box::new(bytes),
+        Body::File { head, rest } => Box::new(io::Cursor::new(head).chain(rest)),
+    };
+    Ok((name, size, Records::new(input, cr_only)))
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Csv,
@@ -416,7 +443,7 @@ impl<'a> Opened<'a> {
 /// Lines are counted here rather than by the CSV parser so that a record's line is where its
 /// first cell starts, after any blank lines and line ends before it: a line ends at each `\n`
 /// (`\r\n` counts once), or at each `\r` in a file whose lines end in `\r` alone.
-struct Records<R> {
+pub(crate) struct Records<R> {
     input: R,
     buf: Box<[u8]>,
     pos: usize,
@@ -522,14 +549,19 @@ impl<R: Read> Records<R> {
         self.pos = end;
     }
 
+    /// How many bytes of the input have been parsed.
+    pub(crate) fn consumed(&self) -> u64 {
+        self.consumed
+    }
+
     /// The line a quoted cell opened on, if the file has ended inside it.
-    fn unclosed_quote(&self) -> Option<u64> {
+    pub(crate) fn unclosed_quote(&self) -> Option<u64> {
         (self.eof && self.pos == self.len && self.quote == Quote::Quoted).then_some(self.quote_line)
     }
 
     /// Reads the next record, giving the line it starts on, or `None` at the end of the file.
     /// Its cells are then `joined[..ends.last()]`, split at `ends`.
-    fn next_record(&mut self) -> io::Result<Option<(u64, usize)>> {
+    pub(crate) fn next_record(&mut self) -> io::Result<Option<(u64, usize)>> {
         // Skip blank lines and the line end of the previous record, as the parser would.
         loop {
             self.fill()?;
@@ -566,7 +598,7 @@ impl<R: Read> Records<R> {
     }
 
     /// The current record's cells joined together, and where each ends.
-    fn record(&self, cells: usize) -> (&[u8], &[usize]) {
+    pub(crate) fn record(&self, cells: usize) -> (&[u8], &[usize]) {
         let ends = &self.ends[..cells];
         let len = ends.last().copied().unwrap_or(0);
         (&self.joined[..len], ends)

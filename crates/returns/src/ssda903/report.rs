@@ -128,6 +128,7 @@ pub struct ValidationReport<'a> {
     previous_year: Option<&'a Return>,
     year: CollectionYear,
     local_authority: Option<&'a str>,
+    derived_from: Option<&'a str>,
     by_rule: Vec<RuleSummary>,
     by_child: Vec<ChildSummary<'a>>,
     children: usize,
@@ -186,10 +187,17 @@ impl<'a> ValidationReport<'a> {
             previous_year,
             year: meta.year(),
             local_authority: meta.local_authority(),
+            derived_from: meta.derived_from(),
             by_rule,
             by_child,
             children,
         }
+    }
+
+    /// Where careful derived the placement fields from and how many postcodes it found, when it
+    /// derived them from a postcode directory.
+    pub fn derived_from(&self) -> Option<&'a str> {
+        self.derived_from
     }
 
     /// Every finding, rule by rule.
@@ -349,6 +357,9 @@ impl<'a> ValidationReport<'a> {
         writeln!(out, "SSDA903 validation report: the {} return", self.year)?;
         writeln!(out)?;
         writeln!(out, "Local authority: {}", self.local_authority.unwrap_or("not given"))?;
+        if let Some(from) = self.derived_from {
+            writeln!(out, "Placement fields derived {}", terminal_safe(from))?;
+        }
         for (title, ret) in self.returns() {
             writeln!(out, "{title}: {}", return_size(ret))?;
             let rows: Vec<[String; 3]> = ret
@@ -443,6 +454,9 @@ impl<'a> ValidationReport<'a> {
         writeln!(out, "<dl class=\"govuk-summary-list\">")?;
         summary_row(out, "Collection year", &self.year.to_string())?;
         summary_row(out, "Local authority", self.local_authority.unwrap_or("Not given"))?;
+        if let Some(from) = self.derived_from {
+            summary_row(out, "Placement fields derived", from)?;
+        }
         for (title, ret) in self.returns() {
             summary_row(out, title, &return_size(ret))?;
         }

@@ -8,6 +8,9 @@ use careful_domain::calendar::CollectionYear;
 use chrono::NaiveDate;
 
 use super::registry;
+use crate::ssda903::postcodes::PostcodeDirectory;
+use crate::ssda903::report::thousands;
+use crate::ssda903::{Return, Table};
 
 /// What a return is validated against: the collection year (which sets the rule set and the
 /// collection period), the council's local authority code, and optional side inputs.
@@ -28,6 +31,8 @@ pub struct Metadata {
     providers: Option<ProviderList>,
     placements: Option<Vec<DerivedPlacement>>,
     previous_placements: Option<Vec<DerivedPlacement>>,
+    /// Where the derived placement fields came from, when careful derived them, for the report.
+    derived_from: Option<String>,
 }
 
 /// careful has no rule set for the collection year asked for.
@@ -60,6 +65,7 @@ impl Metadata {
             providers: None,
             placements: None,
             previous_placements: None,
+            derived_from: None,
         })
     }
 
@@ -89,6 +95,58 @@ impl Metadata {
     pub fn with_previous_year_derived_placements(mut self, placements: Vec<DerivedPlacement>) -> Metadata {
         self.previous_placements = Some(placements);
         self
+    }
+
+    /// Derives the placement fields of both years' episodes from an ONS postcode directory
+    /// ([`PostcodeDirectory::derive`]), for the council given by
+    /// [`Metadata::with_local_authority`] (set that first: without it no `PL_LOCATION` can be
+    /// derived). Fields already given (by [`Metadata::with_derived_placements`], for the same
+    /// number of episodes) are kept; those given blank are filled from the directory. A year
+    /// whose return has no Episodes table gets none.
+    pub fn with_placements_from_postcodes(
+        mut self,
+        directory: &PostcodeDirectory,
+        this_year: &Return,
+        previous_year: Option<&Return>,
+    ) -> Metadata {
+        let council = self.local_authority.clone().unwrap_or_default();
+        let mut said = Vec::new();
+        let mut derive = |ret: &Return, given: Option<Vec<DerivedPlacement>>, whose: &str| {
+            let episodes = ret.table(Table::Episodes)?;
+            let derived = directory.derive(episodes, &council);
+            said.push(format!(
+                "{whose}placement postcodes found for {} of {} episodes, home postcodes for {} of {}",
+                thousands(derived.placement_found),
+                thousands(derived.placement_postcodes),
+                thousands(derived.home_found),
+                thousands(derived.home_postcodes)
+            ));
+            let mut placements = derived.placements;
+            if let Some(given) = given.filter(|g| g.len() == placements.len()) {
+                for (from_file, looked_up) in given.into_iter().zip(placements.iter_mut()) {
+                    *looked_up = from_file.or(std::mem::take(looked_up));
+                }
+            }
+            Some(placements)
+        };
+        self.placements = derive(this_year, self.placements.take(), "");
+        if let Some(previous) = previous_year {
+            self.previous_placements = derive(previous, self.previous_placements.take(), "last year's ");
+        }
+        self.derived_from = Some(format!(
+            "from {} ({}, {} postcodes): {}",
+            directory.file(),
+            directory.layout().name(),
+            thousands(directory.len()),
+            said.join("; ")
+        ));
+        self
+    }
+
+    /// Where careful derived the placement fields from, and how many postcodes it found, when it
+    /// did ([`Metadata::with_placements_from_postcodes`]).
+    pub fn derived_from(&self) -> Option<&str> {
+        self.derived_from.as_deref()
     }
 
     /// Replaces the collection period (1 April to 31 March of the year) with `start` to `end`.
@@ -137,9 +195,11 @@ impl Metadata {
 }
 
 /// The placement fields that DfE (and its reference validator) derive for each episode from the
-/// episode's postcodes, using the ONS postcode directory, which careful does not ship. A council
-/// (or a later careful service) computes them and hands them in; rules that read them are
-/// skipped, and reported as skipped, when they are not given.
+/// episode's postcodes, using the ONS postcode directory, which careful does not ship. careful
+/// derives them from a directory the council gives
+/// ([`Metadata::with_placements_from_postcodes`], [`crate::ssda903::postcodes`]), or they are
+/// handed in ([`Metadata::with_derived_placements`]); rules that read them are skipped, and
+/// reported as skipped, when they are not given.
 ///
 /// - `PL_LA`: the upper-tier local authority code of the placement postcode (`PL_POST`);
 ///   `WAL`, `SCO` or `NIR` for a postcode in Wales, Scotland or Northern Ireland.
@@ -154,6 +214,18 @@ pub struct DerivedPlacement {
     pub pl_la: Option<String>,
     pub pl_location: Option<String>,
     pub pl_distance: Option<f64>,
+}
+
+impl DerivedPlacement {
+    /// These fields, with each one blank (missing, or only spaces) taken from `other`.
+    pub fn or(self, other: DerivedPlacement) -> DerivedPlacement {
+        let text = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
+        DerivedPlacement {
+            pl_la: text(self.pl_la).or(other.pl_la),
+            pl_location: text(self.pl_location).or(other.pl_location),
+            pl_distance: self.pl_distance.or(other.pl_distance),
+        }
+    }
 }
 
 /// One provider on Ofsted's lists of children's homes and social care providers.

@@ -222,6 +222,12 @@ pub fn previous_year_tables(year: CollectionYear) -> Vec<Table> {
     tables
 }
 
+/// DfE's three-digit local authority numbers, past and present, as `LA_PERM` accepts them.
+#[cfg(test)]
+pub(crate) fn la_perm_codes() -> &'static [&'static str] {
+    codes::LA_PERM
+}
+
 fn rules_of(meta: &Metadata) -> &'static [&'static Rule] {
     rule_set(meta.year()).unwrap_or(&[])
 }
