@@ -445,9 +445,12 @@ pub fn cin_child(record: &ChildRecord, year: CollectionYear) -> Option<cin::Chil
             ),
             cin_closure_date: closed.map(|(d, _)| d),
             reason_for_closure: closed.map(|(_, r)| r.code().to_string()),
+            // A conference is recorded once (CIN rule 2884): with its section 47 enquiry when
+            // the census carries the enquiry, at the episode's level only when it does not.
             date_of_initial_cpc: episode
                 .section_47s
                 .iter()
+                .filter(|s| !in_year(s.started, s.completed.map(|(d, _)| d)))
                 .filter_map(|s| s.initial_conference)
                 .map(|(d, _)| d)
                 .filter(|d| *d <= end)

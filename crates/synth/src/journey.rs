@@ -585,7 +585,8 @@ impl<'a> Journey<'a> {
             } else {
                 AssessmentOutcome::NoFurtherAction
             };
-            let factors = self.factors();
+            let factors =
+                self.factors(!matches!(outcome, AssessmentOutcome::NoFurtherAction | AssessmentOutcome::EarlyHelp));
             self.push_manager(authorised, ChildEvent::AssessmentAuthorised { factors, outcome });
             return match outcome {
                 AssessmentOutcome::LookedAfter => {
@@ -641,7 +642,7 @@ impl<'a> Journey<'a> {
         authorised = authorised.max(completed);
         if authorised <= end {
             self.follow_turnover(start, authorised);
-            let factors = self.factors();
+            let factors = self.factors(true);
             let outcome = match s47_outcome {
                 Section47Outcome::ConferenceRequired => AssessmentOutcome::StrategyDiscussion,
                 Section47Outcome::ChildInNeed => AssessmentOutcome::ChildInNeed,
@@ -664,13 +665,16 @@ impl<'a> Journey<'a> {
                 if plan { self.cp_plan(icpc, route.is_some()) } else { self.cin_plan_then_close(icpc) }
             }
             Section47Outcome::ChildInNeed => self.cin_plan_then_close(authorised),
-            Section47Outcome::NoFurtherAction => {
-                self.close(authorised, ReasonForClosure::ClosedAfterAssessmentNoFurtherAction)
-            }
+            // After an enquiry, the case did not close after an assessment alone (RC8 is for
+            // that, CIN rule 2990): services ceased, the child not in need.
+            Section47Outcome::NoFurtherAction => self.close(authorised, ReasonForClosure::OtherReason),
         }
     }
 
-    fn factors(&mut self) -> Vec<AssessmentFactor> {
+    /// The factors an assessment identified. "21" (no factors identified) only where the case
+    /// closes after the assessment: a child given services, or an enquiry, had factors (CIN
+    /// rules 8873Q and 2990).
+    fn factors(&mut self, services_follow: bool) -> Vec<AssessmentFactor> {
         use AssessmentFactor::*;
         let pool = [
             DomesticAbuseParent,
@@ -689,9 +693,10 @@ impl<'a> Journey<'a> {
             LearningDisabilityChild,
         ];
         let n = self.rng.below(4);
-        if n == 0 {
+        if n == 0 && !services_follow {
             return vec![NoFactors];
         }
+        let n = n.max(1);
         let mut out: Vec<AssessmentFactor> = (0..n).map(|_| *self.rng.pick(&pool)).collect();
         out.sort();
         out.dedup();
@@ -894,7 +899,7 @@ impl<'a> Journey<'a> {
             self.push(completed, ChildEvent::Section47Completed { outcome: Section47Outcome::ChildInNeed });
         }
         if authorised <= end {
-            let factors = self.factors();
+            let factors = self.factors(true);
             self.push_manager(
                 authorised,
                 ChildEvent::AssessmentAuthorised { factors, outcome: AssessmentOutcome::LookedAfter },

@@ -112,3 +112,46 @@ async fn a_synthetic_councils_census_exports_whole_and_reads_back(engine: Engine
     assert!(text(&refused.stderr).contains("three-digit number"), "{}", text(&refused.stderr));
     assert!(!dir.path().join("x.xml").exists());
 }
+
+/// What DfE's rules find in a synthetic council's census, printed for a developer (`--ignored
+/// --nocapture`).
+#[tokio::test]
+#[ignore = "a survey, not a test: run with --ignored --nocapture"]
+async fn survey_findings_in_a_synthetic_census() {
+    let Some(db) = TestDb::new(Engine::Sqlite) else { return };
+    let url = db.url_string();
+    let dir = TempDir::new();
+    let out = run(&[
+        "generate",
+        "--population",
+        "20000",
+        "--years",
+        "2",
+        "--end",
+        "2026-03-31",
+        "--seed",
+        "5",
+        "--database",
+        &url,
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let accounts = crate::support::accounts::Accounts::new(&url).await;
+    let token = accounts.token("test.analyst", "performance_analyst", None, "", &["returns", "read"]).await;
+    accounts.app.close().await;
+    let file = dir.path().join("cin.xml");
+    let done =
+        run_as(&token, &["export", "cin", "--database", &url, "--year", "2025-26", "--lea", "999", "--out", &s(&file)]);
+    assert!(done.status.success(), "{}", text(&done.stderr));
+    let (tables, _) = read_census("cin.xml", &std::fs::read(&file).unwrap()).unwrap();
+    let mut by_rule: std::collections::BTreeMap<&str, (usize, Vec<String>)> = Default::default();
+    for f in careful_returns::cin::validate::validate(&tables) {
+        let e = by_rule.entry(f.code).or_default();
+        e.0 += 1;
+        if e.1.len() < 3 {
+            e.1.push(format!("{} {}[{}] {:?}", f.la_child_id.unwrap_or_default(), f.table.name(), f.row, f.fields));
+        }
+    }
+    for (code, (n, examples)) in by_rule {
+        eprintln!("{code}: {n}  {examples:?}");
+    }
+}

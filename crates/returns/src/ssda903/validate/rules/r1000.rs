@@ -268,10 +268,10 @@ fn r1014(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
 /// 1015: a placement in the council's own provision (PR1) must be in its own area (PL_LA the
 /// council's code). Foster placements (U1 to U6), whose carers may live anywhere, and short
 /// breaks are left out, as are episodes without a placement type or legal status to judge by.
-/// 1015 (2025-26): as before, and supported accommodation (K3) is left out too: a council's own
-/// supported accommodation may be outside its area.
+/// 1015 (2025-26): as before, and supported accommodation (K3) and placements for adoption (A3
+/// to A6, with the council's own adopters) are left out too: both may be outside its area.
 fn r1015(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
-    own_provision_in_area(ctx, f, &["K3"])
+    own_provision_in_area(ctx, f, &["K3", "A3", "A4", "A5", "A6"])
 }
 
 fn own_provision_in_area(ctx: &Ctx<'_>, f: &mut Flags, left_out: &[&str]) -> Option<()> {
