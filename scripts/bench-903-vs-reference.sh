@@ -30,7 +30,7 @@ mkdir -p "$work"
 
 echo "Building careful (release) ..."
 cargo build --release --locked -p careful --quiet
-careful=$root/target/release/careful
+careful=${CARGO_TARGET_DIR:-$root/target}/release/careful
 
 venv=$work/venv
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import lac_validator" 2> /dev/null; then
