@@ -16,16 +16,12 @@ fn s(path: &Path) -> String {
     path.to_string_lossy().into_owned()
 }
 
-on_both_engines!(a_synthetic_councils_census_exports_whole_and_reads_back);
-
-async fn a_synthetic_councils_census_exports_whole_and_reads_back(engine: Engine) {
-    let Some(db) = TestDb::new(engine) else { return };
-    let url = db.url_string();
-    let dir = TempDir::new();
+/// Generates a synthetic council into the database and gives a performance analyst's token.
+async fn council_with_analyst(url: &str, population: &str) -> String {
     let out = run(&[
         "generate",
         "--population",
-        "8000",
+        population,
         "--years",
         "2",
         "--end",
@@ -33,22 +29,33 @@ async fn a_synthetic_councils_census_exports_whole_and_reads_back(engine: Engine
         "--seed",
         "5",
         "--database",
-        &url,
+        url,
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let accounts = crate::support::accounts::Accounts::new(&url).await;
+    let accounts = crate::support::accounts::Accounts::new(url).await;
     let token = accounts.token("test.analyst", "performance_analyst", None, "", &["returns", "read"]).await;
     accounts.app.close().await;
+    token
+}
+
+/// `careful export cin` for 2025-26 into `to`; what it said.
+fn export_census(token: &str, url: &str, to: &Path) -> String {
+    let done =
+        run_as(token, &["export", "cin", "--database", url, "--year", "2025-26", "--lea", "999", "--out", &s(to)]);
+    assert!(done.status.success(), "{}", text(&done.stderr));
+    text(&done.stdout)
+}
+
+on_both_engines!(a_synthetic_councils_census_exports_whole_and_reads_back);
+
+async fn a_synthetic_councils_census_exports_whole_and_reads_back(engine: Engine) {
+    let Some(db) = TestDb::new(engine) else { return };
+    let url = db.url_string();
+    let dir = TempDir::new();
+    let token = council_with_analyst(&url, "8000").await;
 
     let file = dir.path().join("census").join("cin-2025-26.xml");
-    let export = |to: &Path| {
-        let done = run_as(
-            &token,
-            &["export", "cin", "--database", &url, "--year", "2025-26", "--lea", "999", "--out", &s(to)],
-        );
-        assert!(done.status.success(), "{}", text(&done.stderr));
-        text(&done.stdout)
-    };
+    let export = |to: &Path| export_census(&token, &url, to);
     let said = export(&file);
     assert!(said.contains("Wrote the 2025-26 CIN census to"), "{said}");
     let bytes = std::fs::read(&file).unwrap();
@@ -121,27 +128,9 @@ async fn survey_findings_in_a_synthetic_census() {
     let Some(db) = TestDb::new(Engine::Sqlite) else { return };
     let url = db.url_string();
     let dir = TempDir::new();
-    let out = run(&[
-        "generate",
-        "--population",
-        "20000",
-        "--years",
-        "2",
-        "--end",
-        "2026-03-31",
-        "--seed",
-        "5",
-        "--database",
-        &url,
-    ]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let accounts = crate::support::accounts::Accounts::new(&url).await;
-    let token = accounts.token("test.analyst", "performance_analyst", None, "", &["returns", "read"]).await;
-    accounts.app.close().await;
+    let token = council_with_analyst(&url, "20000").await;
     let file = dir.path().join("cin.xml");
-    let done =
-        run_as(&token, &["export", "cin", "--database", &url, "--year", "2025-26", "--lea", "999", "--out", &s(&file)]);
-    assert!(done.status.success(), "{}", text(&done.stderr));
+    export_census(&token, &url, &file);
     let (tables, _) = read_census("cin.xml", &std::fs::read(&file).unwrap()).unwrap();
     let mut by_rule: std::collections::BTreeMap<&str, (usize, Vec<String>)> = Default::default();
     for f in careful_returns::cin::validate::validate(&tables) {

@@ -154,18 +154,23 @@ fn parse(year: i32, text: &'static str) -> Result<Vec<Entry>, CatalogueError> {
         let [code, source, tables, fields, message] = record[..] else {
             return Err(err(line, format!("{} cells, not 5", record.len())));
         };
-        let folder = source.split('/').next().unwrap_or("");
-        let defined_in = folder_year(folder)
-            .ok_or_else(|| err(line, format!("{source:?} does not start with a lacYYYY_YY folder")))?;
         if code.is_empty() || entries.iter().any(|e| e.code == code) {
             return Err(err(line, format!("the code {code:?} is blank or repeated")));
         }
-        let tables = list(tables).ok_or_else(|| err(line, format!("tables {tables:?} is not a list")))?;
-        let fields = list(fields).ok_or_else(|| err(line, format!("fields {fields:?} is not a list")))?;
-        let fields_by_table = Table::ALL.map(|t| fields_of(t, &fields));
-        entries.push(Entry { code, defined_in, source, tables, fields, message, fields_by_table });
+        entries.push(entry_of([code, source, tables, fields, message]).map_err(|p| err(line, p))?);
     }
     Ok(entries)
+}
+
+/// An entry from its cells: code, source file, tables, fields and message.
+fn entry_of([code, source, tables, fields, message]: [&'static str; 5]) -> Result<Entry, String> {
+    let folder = source.split('/').next().unwrap_or("");
+    let defined_in =
+        folder_year(folder).ok_or_else(|| format!("{source:?} does not start with a lacYYYY_YY folder"))?;
+    let tables = list(tables).ok_or_else(|| format!("tables {tables:?} is not a list"))?;
+    let fields = list(fields).ok_or_else(|| format!("fields {fields:?} is not a list"))?;
+    let fields_by_table = Table::ALL.map(|t| fields_of(t, &fields));
+    Ok(Entry { code, defined_in, source, tables, fields, message, fields_by_table })
 }
 
 /// Applies the changes that apply to `year` (those from it or an earlier year) to its entries.
@@ -191,15 +196,7 @@ fn apply_changes(year: i32, entries: &mut Vec<Entry>) -> Result<(), CatalogueErr
             continue;
         }
         let at = entries.iter().position(|e| e.code == code);
-        let entry = || -> Result<Entry, CatalogueError> {
-            let folder = source.split('/').next().unwrap_or("");
-            let defined_in =
-                folder_year(folder).ok_or_else(|| err(line, format!("{source:?} has no lacYYYY_YY folder")))?;
-            let tables = list(tables).ok_or_else(|| err(line, format!("tables {tables:?} is not a list")))?;
-            let fields = list(fields).ok_or_else(|| err(line, format!("fields {fields:?} is not a list")))?;
-            let fields_by_table = Table::ALL.map(|t| fields_of(t, &fields));
-            Ok(Entry { code, defined_in, source, tables, fields, message, fields_by_table })
-        };
+        let entry = || entry_of([code, source, tables, fields, message]).map_err(|p| err(line, p));
         match (change, at) {
             ("add", None) => entries.push(entry()?),
             ("modify", Some(i)) => entries[i] = entry()?,

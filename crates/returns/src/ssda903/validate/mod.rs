@@ -37,7 +37,7 @@
 //! copies a table. 27,000 children with a previous year validate in under half a second.
 
 pub mod catalogue;
-mod codes;
+pub(crate) mod codes;
 mod cohort;
 mod context;
 mod meta;

@@ -125,24 +125,15 @@ fn r1520(ctx: &Ctx<'_>, f: &mut Flags) {
     }
 }
 
-/// The three-digit numbers DfE allocates to English local authorities since April 1998 (those
-/// of councils reorganised since, such as 940 to 943, included), the numbers careful's SSDA903
-/// rules also know as councils.
-const LA_NUMBERS: &[&str] = &[
-    "201", "202", "203", "204", "205", "206", "207", "208", "209", "210", "211", "212", "213", "301", "302", "303",
-    "304", "305", "306", "307", "308", "309", "310", "311", "312", "313", "314", "315", "316", "317", "318", "319",
-    "320", "330", "331", "332", "333", "334", "335", "336", "340", "341", "342", "343", "344", "350", "351", "352",
-    "353", "354", "355", "356", "357", "358", "359", "370", "371", "372", "373", "380", "381", "382", "383", "384",
-    "390", "391", "392", "393", "394", "420", "800", "801", "802", "803", "805", "806", "807", "808", "810", "811",
-    "812", "813", "815", "816", "821", "822", "823", "825", "826", "830", "831", "835", "836", "837", "838", "839",
-    "840", "841", "845", "846", "850", "851", "852", "855", "856", "857", "860", "861", "865", "866", "867", "868",
-    "869", "870", "871", "872", "873", "874", "876", "877", "878", "879", "880", "881", "882", "883", "884", "885",
-    "886", "887", "888", "889", "890", "891", "892", "893", "894", "895", "896", "908", "909", "916", "919", "921",
-    "925", "926", "928", "929", "931", "933", "935", "936", "937", "938", "940", "941", "942", "943",
-];
+/// Whether `n` is one of the three-digit numbers DfE allocates to English local authorities
+/// (those of councils reorganised since, such as 940 to 943, included): the numbers careful's
+/// SSDA903 rules know as councils (`LA_PERM`, without its codes for the other nations).
+fn la_number(n: &str) -> bool {
+    n.len() == 3 && n.bytes().all(|b| b.is_ascii_digit()) && crate::ssda903::validate::codes::LA_PERM.contains(&n)
+}
 
 /// 1530 (2023-24): "UPN invalid (characters 2-4 not a recognised LA code)": where a UPN has
-/// characters 2 to 4, they are an English council's number ([`LA_NUMBERS`]) or a number in one
+/// characters 2 to 4, they are an English council's number ([`la_number`]) or a number in one
 /// of the ranges 001 to 009 and 701 to 708. DfE's text does not list the recognised codes: the
 /// council numbers are those careful already holds, and the two extra ranges are careful's
 /// choice, kept broad so as not to reject UPNs given outside a council's own schools (DfE's
@@ -153,7 +144,7 @@ fn r1530(ctx: &Ctx<'_>, f: &mut Flags) {
         let Some(la) = upn.get(1..4) else { continue };
         let pseudo =
             la.parse::<u16>().is_ok_and(|n| la.bytes().all(|b| b.is_ascii_digit()) && matches!(n, 1..=9 | 701..=708));
-        if !pseudo && !LA_NUMBERS.contains(&la) {
+        if !pseudo && !la_number(la) {
             f.flag(ChildIdentifiers, row, &["UPN"]);
         }
     }
