@@ -226,23 +226,16 @@ fn sw11b(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
 }
 
 /// SW12STG2 (2024-25): "If a child is looked after on 31 March then all social worker episodes
-/// for the full previous year should be reported, even those whilst they were not looked after"
-/// (other than on a short break): the earliest must start on or before the first day that a
-/// social worker episode can be missing from the return, which is the latest of the first day
-/// of the year, the child's date of birth (no social worker before birth) and the start of the
-/// child's current period of care. The return cannot show whether a child who came into care
-/// during the year was known to the council before it (the CIN census does): careful, as the
-/// reference does, asks for the episodes from the start of care, and flags a child who was
-/// looked after without a social worker. The episode open at 31 March is flagged.
+/// for the full previous year should be reported, even those whilst they were not looked
+/// after" (other than on a short break): the earliest must start on or before the first day of
+/// the year, or of the child's life for a child born during it (no social worker before birth).
+/// The start of care does not move it: the wording asks for episodes before care too. The
+/// episode open at 31 March is flagged.
 fn sw12(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
     let sw = ctx.this.table(SwEpisodes)?;
-    let eps = ctx.this.table(Episodes)?;
-    let decom = eps.dates("DECOM");
     for child in ctx.this.children() {
         let Some(open) = looked_after_at_end(ctx, child) else { continue };
-        let care_began = decom.get(ctx.this.period_start(child, open));
-        let from =
-            [Some(ctx.start()), ctx.this.dob(child), care_began].into_iter().flatten().max().unwrap_or(ctx.start());
+        let from = ctx.this.dob(child).map_or(ctx.start(), |dob| dob.max(ctx.start()));
         let covered = sw_episodes(sw, child).first().is_some_and(|&(s, _)| s <= from);
         if !covered {
             f.flag(Episodes, open);
