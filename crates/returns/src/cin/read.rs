@@ -482,7 +482,8 @@ struct Keys {
     cpp: u32,
 }
 
-struct Reader2<'a> {
+/// The state of one pass over a census file.
+struct CensusReader<'a> {
     file: &'a str,
     reader: Reader<&'a [u8]>,
     lines: Lines<'a>,
@@ -502,7 +503,7 @@ pub fn read_census(file: &str, bytes: &[u8]) -> Result<(CinTables, Vec<SchemaPro
     if is_blank(text) {
         return Err(ReadError::new(file, ReadErrorKind::Empty, "the file is empty"));
     }
-    let mut r = Reader2 {
+    let mut r = CensusReader {
         file,
         reader: Reader::from_reader(text.as_bytes()),
         lines: Lines::new(text.as_bytes()),
@@ -548,7 +549,7 @@ pub fn read_census(file: &str, bytes: &[u8]) -> Result<(CinTables, Vec<SchemaPro
     Ok((tables, r.problems))
 }
 
-impl<'a> Reader2<'a> {
+impl<'a> CensusReader<'a> {
     fn error(&self, line: u64, problem: impl Into<String>) -> ReadError {
         ReadError::new(self.file, ReadErrorKind::Xml, problem).at_line(line)
     }
