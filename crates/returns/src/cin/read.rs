@@ -253,8 +253,8 @@ enum Kind {
     Number,
 }
 
-/// A leaf: its element name, the kind of its text, whether the schema requires it, and the
-/// column it fills (its own name unless given).
+/// A leaf: its element name (also the name of the column it fills), the kind of its text, and
+/// whether the schema requires it.
 struct Leaf {
     name: &'static str,
     kind: Kind,
