@@ -232,3 +232,31 @@ impl crate::UserHandle {
         .await
     }
 }
+
+/// A CIN census checked: its tables, what does not fit DfE's schema, and what DfE's rules find.
+pub struct CinCheck {
+    pub tables: careful_returns::cin::CinTables,
+    pub problems: Vec<careful_returns::cin::SchemaProblem>,
+    pub findings: Vec<careful_returns::cin::validate::CinFinding>,
+}
+
+impl CinCheck {
+    /// The report, naming the file as `file`.
+    pub fn report<'a>(&'a self, file: &'a str) -> careful_returns::cin::CinReport<'a> {
+        careful_returns::cin::CinReport {
+            file,
+            problems: &self.problems,
+            findings: &self.findings,
+            children: self.tables.children.len(),
+        }
+    }
+}
+
+/// Reads a CIN census (`file` names it in messages) and runs every DfE rule of 2025-26 on it. A
+/// file that cannot be read as a census is an error naming the file and line; everything else
+/// is in the check. Reads the bytes given only: no record is touched, so no account is needed.
+pub fn check_cin(file: &str, bytes: &[u8]) -> Result<CinCheck, ReadError> {
+    let (tables, problems) = careful_returns::cin::read_census(file, bytes)?;
+    let findings = careful_returns::cin::validate::validate(&tables);
+    Ok(CinCheck { tables, problems, findings })
+}

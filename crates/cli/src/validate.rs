@@ -46,6 +46,34 @@ pub enum ValidateCommand {
     /// names the file, line and column) or the report cannot be written.
     #[command(name = "ssda903")]
     Ssda903(Ssda903Args),
+    /// Check a Children in Need census XML file against DfE's schema and every DfE rule of
+    /// 2025-26 (errors and queries).
+    ///
+    /// Reports what does not fit the schema (an element the census does not have, a date that
+    /// is not YYYY-MM-DD, a required element missing...) with the child, the element's path and
+    /// the line, then each finding with DfE's rule code, severity and message, the table and
+    /// row, the line, the child and the fields, and the findings by rule.
+    ///
+    /// Exit status: 0 when nothing is found, 1 when there are findings or schema problems, 2
+    /// when the file cannot be read as a census (not XML, not UTF-8, not a census: the message
+    /// names the file and line) or the report cannot be written.
+    #[command(name = "cin")]
+    Cin(CinArgs),
+}
+
+#[derive(Args)]
+pub struct CinArgs {
+    /// The census file (DfE's CIN census XML).
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// How to write the report: a table for reading (schema problems, findings by rule, every
+    /// finding), csv or json for other tools (one row or object per schema problem or
+    /// finding), or html (the table's content as a web page).
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    format: FormatArg,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -118,6 +146,14 @@ impl From<FormatArg> for ReportFormat {
 /// other failures.
 pub fn run(command: ValidateCommand) -> Result<(), Failure> {
     match command {
+        ValidateCommand::Cin(args) => match cin(args) {
+            Ok(Outcome::Clean) => Ok(()),
+            Ok(Outcome::Findings) => exit(1),
+            Err(unusable) => {
+                eprintln!("error: {unusable}");
+                exit(2)
+            }
+        },
         ValidateCommand::Ssda903(args) => match ssda903(args) {
             Ok(Outcome::Clean) => Ok(()),
             Ok(Outcome::Findings) => exit(1),
@@ -343,4 +379,31 @@ pub(crate) fn files_in(path: &Path, what: &str) -> Result<Vec<InputFile>, Failur
         eprintln!("note: not read: {} (only .csv and .xml files are read)", path.join(name).display());
     }
     Ok(files)
+}
+
+fn cin(args: CinArgs) -> Result<Outcome, Failure> {
+    let format = ReportFormat::from(args.format);
+    let name = args.file.display().to_string();
+    let bytes = std::fs::read(&args.file).map_err(|e| Failure::new(format!("cannot read {name} (the census): {e}")))?;
+    let checked = careful_app::validate::check_cin(&name, &bytes).map_err(|e| Failure::new(e.to_string()))?;
+    let report = checked.report(&name);
+    match &args.out {
+        Some(path) => {
+            let fail = |e: std::io::Error| Failure::new(format!("cannot write the report to {}: {e}", path.display()));
+            let mut out = BufWriter::new(File::create(path).map_err(fail)?);
+            report.write(format, &mut out).map_err(fail)?;
+            out.into_inner().map_err(|e| fail(e.into_error()))?;
+            say!("{}", report.headline());
+            say!("Wrote the report ({format}) to {}.", path.display());
+        }
+        None => {
+            let mut text = Vec::new();
+            report.write(format, &mut text).map_err(|e| Failure::new(format!("cannot write the report: {e}")))?;
+            say!("{}", String::from_utf8_lossy(&text).trim_end_matches('\n'));
+            if matches!(format, ReportFormat::Csv | ReportFormat::Json) {
+                eprintln!("{}", report.headline());
+            }
+        }
+    }
+    Ok(if report.is_clean() { Outcome::Clean } else { Outcome::Findings })
 }

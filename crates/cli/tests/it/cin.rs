@@ -99,6 +99,51 @@ async fn a_synthetic_councils_census_exports_whole_and_reads_back(engine: Engine
     };
     assert_eq!(without_time(&bytes), without_time(&std::fs::read(&again).unwrap()));
 
+    // careful validate cin: the exported census fits the schema; DfE's rules' findings come as
+    // JSON objects with rule, severity, table, row, line, child, fields and message.
+    let checked = run(&["validate", "cin", &s(&file), "--format", "json"]);
+    assert!(matches!(checked.status.code(), Some(0 | 1)), "{}", text(&checked.stderr));
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&checked.stdout).unwrap();
+    for f in &findings {
+        assert_ne!(f["rule"], "schema", "the export fits DfE's schema: {f}");
+        for key in ["severity", "table", "row", "line", "child", "fields", "message"] {
+            assert!(f.get(key).is_some(), "finding without {key}: {f}");
+        }
+    }
+    assert!(text(&checked.stderr).contains("children; 0 schema problems"), "{}", text(&checked.stderr));
+    // A census with a date that is not a date and an element the schema lacks: both reported
+    // with the child and the line, and the exit status says there are findings.
+    let broken = dir.path().join("broken.xml");
+    let xml = String::from_utf8(bytes.clone()).unwrap();
+    let at = xml.find("<CINreferralDate>").unwrap();
+    let bad = format!(
+        "{}<CINreferralDate>31/02/2025</CINreferralDate><Colour>red</Colour>{}",
+        &xml[..at],
+        &xml[xml[at..].find("</CINreferralDate>").unwrap() + at + "</CINreferralDate>".len()..]
+    );
+    std::fs::write(&broken, bad).unwrap();
+    let table = run(&["validate", "cin", &s(&broken)]);
+    assert_eq!(table.status.code(), Some(1), "{}", text(&table.stderr));
+    let said = text(&table.stdout);
+    assert!(
+        said.contains("<CINreferralDate> is \"31/02/2025\", not a date") && said.contains("<Colour> is not an element"),
+        "{said}"
+    );
+    let html = dir.path().join("report.html");
+    let written = run(&["validate", "cin", &s(&broken), "--format", "html", "--out", &s(&html)]);
+    assert_eq!(written.status.code(), Some(1));
+    assert!(std::fs::read_to_string(&html).unwrap().contains("<h2>What does not fit DfE's schema</h2>"));
+    // A file that is not a census cannot be checked: status 2, naming the file and line.
+    let not_census = dir.path().join("not.xml");
+    std::fs::write(&not_census, "<EXPSSDA903/>").unwrap();
+    let refused = run(&["validate", "cin", &s(&not_census)]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        text(&refused.stderr).contains("not.xml, line 1") && text(&refused.stderr).contains("not <Message>"),
+        "{}",
+        text(&refused.stderr)
+    );
+
     // A wrong council number is refused, and nothing is written.
     let refused = run_as(
         &token,

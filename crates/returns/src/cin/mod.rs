@@ -52,6 +52,7 @@
 //! (ReferralSource, PrimaryNeedCode, ...) are checked by validation, not here.
 
 mod read;
+mod report;
 pub mod validate;
 mod write;
 
@@ -62,6 +63,7 @@ use careful_domain::calendar::CollectionYear;
 use chrono::{NaiveDate, NaiveDateTime};
 
 pub use read::{CinTable, CinTableData, CinTables, GivenTable, SchemaProblem, read_census};
+pub use report::CinReport;
 pub use write::{CensusWriter, CinWriteError, write_census};
 
 /// A whole census: the header and every child.

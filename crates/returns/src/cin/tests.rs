@@ -495,3 +495,29 @@ proptest::proptest! {
         let _ = read_census("repeated.xml", &repeated);
     }
 }
+
+#[test]
+fn the_report_lists_schema_problems_and_findings_in_every_format() {
+    use crate::ssda903::report::ReportFormat;
+    let xml = write(&[full_child()])
+        .replace("<ReasonForClosure>RC1</ReasonForClosure>", "<ReasonForClosure>RC\"1,</ReasonForClosure><Colour/>");
+    let (tables, problems) = read(&xml);
+    let findings = validate::validate(&tables);
+    let report = CinReport { file: "c.xml", problems: &problems, findings: &findings, children: tables.children.len() };
+    let render = |format| {
+        let mut out = Vec::new();
+        report.write(format, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    let csv = render(ReportFormat::Csv);
+    assert!(csv.starts_with("rule,severity,table,row,line,child,fields,message\nschema,error,"), "{csv}");
+    assert!(csv.contains("8640,error,CINdetails,0,"), "{csv}");
+    let json: serde_json::Value = serde_json::from_str(&render(ReportFormat::Json)).unwrap();
+    let rules: Vec<&str> = json.as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules.first(), Some(&"schema"));
+    assert!(rules.contains(&"8640"), "{rules:?}");
+    assert!(render(ReportFormat::Table).starts_with("c.xml: "));
+    let html = render(ReportFormat::Html);
+    assert!(html.contains("<td>8640</td>") && html.contains("&lt;Colour&gt; is not an element"), "{html}");
+    assert!(!report.is_clean());
+}

@@ -634,7 +634,7 @@ pub fn esc(text: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
-fn write_csv_cell(out: &mut impl Write, cell: &str) -> io::Result<()> {
+pub(crate) fn write_csv_cell(out: &mut impl Write, cell: &str) -> io::Result<()> {
     let quote = cell.contains([',', '"', '\r', '\n']) || cell.starts_with(' ') || cell.ends_with(' ');
     if !quote {
         return out.write_all(cell.as_bytes());
@@ -644,7 +644,7 @@ fn write_csv_cell(out: &mut impl Write, cell: &str) -> io::Result<()> {
     out.write_all(b"\"")
 }
 
-fn write_json_string(out: &mut impl Write, text: &str) -> io::Result<()> {
+pub(crate) fn write_json_string(out: &mut impl Write, text: &str) -> io::Result<()> {
     out.write_all(b"\"")?;
     let mut start = 0;
     for (i, c) in text.char_indices() {
