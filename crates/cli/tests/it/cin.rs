@@ -32,10 +32,7 @@ async fn council_with_analyst(url: &str, population: &str) -> String {
         url,
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let accounts = crate::support::accounts::Accounts::new(url).await;
-    let token = accounts.token("test.analyst", "performance_analyst", None, "", &["returns", "read"]).await;
-    accounts.app.close().await;
-    token
+    crate::returns::analyst(url).await
 }
 
 /// `careful export cin` for 2025-26 into `to`; what it said.

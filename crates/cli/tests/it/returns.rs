@@ -45,7 +45,7 @@ fn children_in(dir: &Path, file: &str) -> HashSet<String> {
 }
 
 /// A performance analyst's token (returns and read scopes) for a database.
-async fn analyst(url: &str) -> String {
+pub(crate) async fn analyst(url: &str) -> String {
     let accounts = crate::support::accounts::Accounts::new(url).await;
     let token = accounts.token("test.analyst", "performance_analyst", None, "", &["returns", "read"]).await;
     accounts.app.close().await;

@@ -23,7 +23,7 @@ use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
 use crate::ssda903::read::{ReadError, ReadErrorKind, not_utf8_problem};
-use crate::ssda903::xml::{Lines, is_blank, name_of, resolve_reference};
+use crate::ssda903::xml::{Lines, is_blank, name_of, push_text};
 
 /// The tables of a CIN census, as DfE's rules name them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -607,20 +607,9 @@ impl<'a> CensusReader<'a> {
         let mut text = String::new();
         loop {
             match self.next()? {
-                (Event::Text(t), _) => text.push_str(&t.xml10_content()),
-                (Event::CData(t), _) => text.push_str(&t.xml10_content()),
-                (Event::GeneralRef(r), ref_line) => match resolve_reference(&r) {
-                    Some(c) => text.push(c),
-                    None => {
-                        return Err(self.error(
-                            ref_line,
-                            format!(
-                                "<{element}> uses &{};, which XML does not define: write the character itself",
-                                &*r
-                            ),
-                        ));
-                    }
-                },
+                (event @ (Event::Text(_) | Event::CData(_) | Event::GeneralRef(_)), at) => {
+                    push_text(&event, element, &mut text).map_err(|problem| self.error(at, problem))?;
+                }
                 (Event::End(_), _) => break,
                 (Event::Start(e), inner) => {
                     let inner_name = name_of(&e).into_owned();

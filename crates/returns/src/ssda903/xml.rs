@@ -398,20 +398,9 @@ impl<'a> Parser<'a> {
         let mut text = String::new();
         loop {
             match self.next()? {
-                (Event::Text(t), _) => text.push_str(&t.xml10_content()),
-                (Event::CData(t), _) => text.push_str(&t.xml10_content()),
-                (Event::GeneralRef(r), ref_line) => match resolve_reference(&r) {
-                    Some(c) => text.push(c),
-                    None => {
-                        return Err(self.error(
-                            ref_line,
-                            format!(
-                                "<{element}> uses &{};, which XML does not define: write the character itself",
-                                &*r
-                            ),
-                        ));
-                    }
-                },
+                (event @ (Event::Text(_) | Event::CData(_) | Event::GeneralRef(_)), at) => {
+                    push_text(&event, element, &mut text).map_err(|problem| self.error(at, problem))?;
+                }
                 (Event::End(_), _) => break,
                 (Event::Start(e) | Event::Empty(e), inner_line) => {
                     return Err(self.error(
@@ -446,9 +435,30 @@ pub(crate) fn is_blank(text: &str) -> bool {
     text.chars().all(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))
 }
 
+/// Adds a text event's characters to `text` (text, CDATA, or an entity or character
+/// reference); a reference XML does not define is an error, in words, naming `element`. Any other
+/// event adds nothing.
+pub(crate) fn push_text(event: &Event<'_>, element: &str, text: &mut String) -> Result<(), String> {
+    match event {
+        Event::Text(t) => text.push_str(&t.xml10_content()),
+        Event::CData(t) => text.push_str(&t.xml10_content()),
+        Event::GeneralRef(r) => match resolve_reference(r) {
+            Some(c) => text.push(c),
+            None => {
+                return Err(format!(
+                    "<{element}> uses &{};, which XML does not define: write the character itself",
+                    &**r
+                ));
+            }
+        },
+        _ => {}
+    }
+    Ok(())
+}
+
 /// The character an entity or character reference stands for: XML's five predefined entities
 /// and `&#...;` references. Other entities would need a DTD, which careful does not read.
-pub(crate) fn resolve_reference(r: &quick_xml::events::BytesRef<'_>) -> Option<char> {
+fn resolve_reference(r: &quick_xml::events::BytesRef<'_>) -> Option<char> {
     if r.is_char_ref() {
         return r.resolve_char_ref().ok().flatten();
     }

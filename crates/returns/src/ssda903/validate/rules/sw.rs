@@ -109,21 +109,32 @@ fn sw09(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
 /// overlap of 7 days or fewer is a handover, not a finding.
 fn sw10(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
     let sw = ctx.this.table(SwEpisodes)?;
-    let end = sw.dates("SW_DEC");
     let reason = sw.col("SW_REASON");
+    after_previous(ctx, sw, |start, ended, r| {
+        let handover = ended - chrono::Duration::days(7) <= start;
+        if !handover && !sw.is(r, reason, "FCONTA") {
+            f.flag(SwEpisodes, r);
+        }
+    });
+    Some(())
+}
+
+/// Calls `check` with each social worker episode's start, the latest end of the child's
+/// episodes that started before it (in start order), and its row, for every episode that has
+/// such an earlier end.
+fn after_previous(ctx: &Ctx<'_>, sw: &TableView<'_>, mut check: impl FnMut(NaiveDate, NaiveDate, usize)) {
+    let end = sw.dates("SW_DEC");
     for child in ctx.this.children() {
         let mut ended: Option<NaiveDate> = None;
         for (start, r) in sw_episodes(sw, child) {
-            let handover = |e: NaiveDate| e - chrono::Duration::days(7) <= start;
-            if ended.is_some_and(|e| !handover(e)) && !sw.is(r, reason, "FCONTA") {
-                f.flag(SwEpisodes, r);
+            if let Some(e) = ended {
+                check(start, e, r);
             }
             if let Some(e) = end.get(r) {
                 ended = Some(ended.map_or(e, |x| x.max(e)));
             }
         }
     }
-    Some(())
 }
 
 /// SW10bSTG2 (2025-26): "A new social worker episode has started with a reason of first contact
@@ -131,19 +142,12 @@ fn sw10(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
 /// must start after the previous episode's SW_DEC, with no tolerance.
 fn sw10b(ctx: &Ctx<'_>, f: &mut Flags) -> Option<()> {
     let sw = ctx.this.table(SwEpisodes)?;
-    let end = sw.dates("SW_DEC");
     let reason = sw.col("SW_REASON");
-    for child in ctx.this.children() {
-        let mut ended: Option<NaiveDate> = None;
-        for (start, r) in sw_episodes(sw, child) {
-            if sw.is(r, reason, "FCONTA") && ended.is_some_and(|e| start <= e) {
-                f.flag(SwEpisodes, r);
-            }
-            if let Some(e) = end.get(r) {
-                ended = Some(ended.map_or(e, |x| x.max(e)));
-            }
+    after_previous(ctx, sw, |start, ended, r| {
+        if sw.is(r, reason, "FCONTA") && start <= ended {
+            f.flag(SwEpisodes, r);
         }
-    }
+    });
     Some(())
 }
 
