@@ -100,8 +100,8 @@ pub enum AppError {
     #[error("the import cannot go ahead: {0}")]
     Import(String),
     /// Rows careful cannot represent; nothing was imported.
-    #[error("{} row(s) cannot be represented in careful's record, so nothing was imported (use --skip-unrepresentable to import every other child):\n{}", .rows.len(), .rows.iter().map(|r| format!("  {r}")).collect::<Vec<_>>().join("\n"))]
-    ImportRefused { rows: Vec<careful_returns::to_record::Unrepresentable> },
+    #[error("{} value(s) cannot be represented in careful's record, so nothing was imported (use --skip-unrepresentable to import every other child):\n{}", .rows.len(), .rows.iter().map(|r| format!("  {r}")).collect::<Vec<_>>().join("\n"))]
+    ImportRefused { rows: Vec<String> },
     /// Children already in careful whose records differ from what the files say.
     #[error("{} child(ren) are already in careful with a different record, so nothing was imported (careful does not yet import updates to records it holds): {}", .children.len(), .children.join(", "))]
     ImportConflict { children: Vec<String> },

@@ -18,8 +18,10 @@ use careful_domain::{
 };
 use careful_returns::ssda903::Submission;
 use careful_returns::ssda903::validate::{Metadata, validate_report};
-use careful_returns::to_record::{self, Imported, ImportedChild, Unrepresentable, stable_bytes};
+use careful_returns::to_record::{self, Imported, ImportedChild, stable_bytes};
 use careful_store::Flag;
+
+pub mod cin;
 
 use crate::access::{Action, Resource};
 use crate::audit::{Event, Outcome};
@@ -47,7 +49,10 @@ pub struct ImportReport {
     /// Values careful does not hold yet, by child.
     pub not_kept: usize,
     /// Children left out (with `skip_unrepresentable`), and why.
-    pub left_out: Vec<Unrepresentable>,
+    pub left_out: Vec<LeftOut>,
+    /// Children already in careful whose records the import added to (a census's episodes for
+    /// a child careful held from an SSDA903 import, say).
+    pub added_to: usize,
     /// The day from which careful assesses duties, if the import set it.
     pub assessed_from: Option<NaiveDate>,
     /// The children already in careful whose duties were worked out again because the import
@@ -79,6 +84,85 @@ pub fn check_assess_from(date: NaiveDate, today: NaiveDate) -> Result<(), AppErr
 /// The flags' source label for a year's 903.
 pub fn source_label(year: CollectionYear) -> String {
     format!("SSDA903 {year}")
+}
+
+/// A child left out of an import, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeftOut {
+    /// The child's ID as written in the files.
+    pub child: String,
+    /// The value careful cannot represent: file, line, field and why.
+    pub why: String,
+}
+
+impl std::fmt::Display for LeftOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.why)
+    }
+}
+
+/// The council's practice standards for an import: careful assesses duties from the day it
+/// takes over the record (earlier history was kept elsewhere, without the visits and notices
+/// the returns do not hold), or from the day the council asks for, to judge its past timeliness
+/// from its own returns. The first import sets the day; later imports leave it as it is.
+pub(crate) struct Standards {
+    pub policy: careful_duties::Policy,
+    /// Whether this import sets the standards.
+    pub set: bool,
+    /// The day duties are assessed from, and why, for the audit.
+    pub assessed: String,
+    /// The children careful already held, whose duties were worked out with the standards as
+    /// they were.
+    held_before: Vec<ChildId>,
+}
+
+impl Standards {
+    pub(crate) async fn for_import(
+        store: &careful_store::Store,
+        assess_from: Option<NaiveDate>,
+        any_new: bool,
+        today: NaiveDate,
+    ) -> Result<Standards, AppError> {
+        let mut policy = standards(store).await?;
+        let standards_set = store.setting(STANDARDS_SETTING).await?.is_some();
+        if let Some(date) = assess_from
+            && standards_set
+            && date != policy.assessed_from
+        {
+            return Err(AppError::Import(format!(
+                "--assess-from {date}: the council's practice standards already assess duties from {}, \
+                 for every child; an import does not change them (use `careful admin standards --set`, \
+                 which works out every child's duties again)",
+                long_date(policy.assessed_from)
+            )));
+        }
+        let set = !standards_set && (assess_from.is_some() || any_new);
+        if set {
+            policy.assessed_from = assess_from.unwrap_or(today);
+        }
+        let assessed = match (assess_from, set) {
+            (Some(date), _) => format!("duties assessed from {date}, as asked (--assess-from)"),
+            (None, true) => format!("duties assessed from {today}, the day of the import"),
+            (None, false) => format!("duties assessed from {}, the council's standard", policy.assessed_from),
+        };
+        let held_before = if set { store.child_ids().await? } else { Vec::new() };
+        Ok(Standards { policy, set, assessed, held_before })
+    }
+
+    /// Saves the standards if this import sets them, and works out again the duties of the
+    /// children careful already held, in the same transaction, so the worklists and `careful
+    /// duties` agree. Returns how many children were worked out again.
+    pub(crate) async fn apply(&self, tx: &mut careful_store::Transaction, today: NaiveDate) -> Result<u64, AppError> {
+        if !self.set {
+            return Ok(0);
+        }
+        let json = serde_json::to_string(&self.policy).map_err(|e| AppError::Import(e.to_string()))?;
+        tx.put_setting(STANDARDS_SETTING, &json).await?;
+        for child in &self.held_before {
+            write::reproject(tx, *child, &self.policy, today).await?;
+        }
+        Ok(self.held_before.len() as u64)
+    }
 }
 
 /// An imported child, resolved to careful's IDs and ready to write.
@@ -116,7 +200,7 @@ impl UserHandle {
         let report = validate_report(&submission.this_year, submission.previous_year.as_ref(), &meta);
         let imported = to_record::import(submission, year);
         if !imported.refused.is_empty() && !skip_unrepresentable {
-            return Err(AppError::ImportRefused { rows: imported.refused });
+            return Err(AppError::ImportRefused { rows: imported.refused.iter().map(ToString::to_string).collect() });
         }
         let source = source_label(year);
         let today = self.app().today();
@@ -169,7 +253,7 @@ impl UserHandle {
         let mut out = ImportReport {
             year: Some(year),
             findings: report.findings.len(),
-            left_out: imported.refused.clone(),
+            left_out: imported.refused.iter().map(|r| LeftOut { child: r.child.clone(), why: r.to_string() }).collect(),
             ..ImportReport::default()
         };
         for child in &imported.children {
@@ -235,34 +319,10 @@ impl UserHandle {
             return Err(AppError::ImportConflict { children: conflicts });
         }
 
-        // careful assesses duties from the day it takes over the record (earlier history was
-        // kept elsewhere, without the visits and notices the 903 does not hold), or from the
-        // day the council asks for, to judge its past timeliness from its own returns.
-        let mut policy = standards(store).await?;
-        let standards_set = store.setting(STANDARDS_SETTING).await?.is_some();
-        if let Some(date) = assess_from
-            && standards_set
-            && date != policy.assessed_from
-        {
-            return Err(AppError::Import(format!(
-                "--assess-from {date}: the council's practice standards already assess duties from {}, \
-                 for every child; an import does not change them (use `careful admin standards --set`, \
-                 which works out every child's duties again)",
-                long_date(policy.assessed_from)
-            )));
-        }
-        let set_standards = !standards_set && (assess_from.is_some() || ready.iter().any(|r| r.new));
-        if set_standards {
-            policy.assessed_from = assess_from.unwrap_or(today);
-            out.assessed_from = Some(policy.assessed_from);
-        }
-        let assessed = match (assess_from, set_standards) {
-            (Some(date), _) => format!("duties assessed from {date}, as asked (--assess-from)"),
-            (None, true) => format!("duties assessed from {today}, the day of the import"),
-            (None, false) => format!("duties assessed from {}, the council's standard", policy.assessed_from),
-        };
-        // Children already in careful were worked out with the standards as they were.
-        let held_before = if set_standards { store.child_ids().await? } else { Vec::new() };
+        let standards = Standards::for_import(store, assess_from, ready.iter().any(|r| r.new), today).await?;
+        out.assessed_from = standards.set.then_some(standards.policy.assessed_from);
+        let assessed = standards.assessed.clone();
+        let policy = standards.policy.clone();
 
         let mut tx = store.begin().await?;
         if !new_workers.is_empty() && existing_team.is_none() {
@@ -273,17 +333,7 @@ impl UserHandle {
             tx.insert_worker(w).await?;
         }
         out.workers_added = new_workers.len();
-        if set_standards {
-            let json = serde_json::to_string(&policy).map_err(|e| AppError::Import(e.to_string()))?;
-            tx.put_setting(STANDARDS_SETTING, &json).await?;
-            // The children careful already held were worked out with the standards as they
-            // were: their duties are worked out again in the same transaction, so the worklists
-            // and `careful duties` agree.
-            for child in &held_before {
-                write::reproject(&mut tx, *child, &policy, today).await?;
-            }
-            out.reassessed = held_before.len() as u64;
-        }
+        out.reassessed = standards.apply(&mut tx, today).await?;
         // Every new child through the one write path: folded (an impossible record stops the
         // import), projected, appended. What happened before careful is history: the
         // guardrails do not apply to it.

@@ -410,7 +410,8 @@ pub fn cin_child(record: &ChildRecord, year: CollectionYear) -> Option<cin::Chil
         return None;
     }
     let before = |d: Option<NaiveDate>| d.filter(|d| *d <= end);
-    let mut previous_plans = 0u32;
+    // Plans before careful's record began count as earlier plans, then each plan it holds.
+    let mut previous_plans = record.cp_plans_before_record;
     let mut details = Vec::new();
     for episode in &record.cin_episodes {
         if !in_year(episode.referral_date, episode.end()) {

@@ -1299,5 +1299,7 @@ pub fn stable_bytes(text: &str) -> [u8; 16] {
     out
 }
 
+pub mod cin;
+
 #[cfg(test)]
 mod tests;

@@ -141,6 +141,52 @@ async fn a_synthetic_councils_census_exports_whole_and_reads_back(engine: Engine
         text(&refused.stderr)
     );
 
+    // The round trip: the census imported into an empty careful exports the same census.
+    let Some(second) = TestDb::new(engine) else { return };
+    let url2 = second.url_string();
+    let token2 = crate::returns::analyst(&url2).await;
+    let import = |url: &str, token: &str, file: &Path| {
+        run_as(token, &["import", "cin", &s(file), "--database", url, "--assess-from", "2024-04-01"])
+    };
+    let imported = import(&url2, &token2, &file);
+    assert!(imported.status.success(), "{}{}", text(&imported.stdout), text(&imported.stderr));
+    assert!(
+        text(&imported.stdout).contains(&format!("{} children's records created", got.len())),
+        "{}",
+        text(&imported.stdout)
+    );
+    let again = dir.path().join("round-trip.xml");
+    export_census(&token2, &url2, &again);
+    assert_eq!(
+        without_time(&bytes),
+        without_time(&std::fs::read(&again).unwrap()),
+        "the census, exported again after import"
+    );
+    // Importing the same census again changes nothing.
+    let store2 = second.store().await;
+    let counts = store2.counts().await.unwrap();
+    let twice = import(&url2, &token2, &file);
+    assert!(twice.status.success(), "{}", text(&twice.stderr));
+    assert!(
+        text(&twice.stdout).contains("0 children's records created and 0 added to (0 events)"),
+        "{}",
+        text(&twice.stdout)
+    );
+    assert_eq!(store2.counts().await.unwrap(), counts);
+    // A census whose Header says another year is refused when --year disagrees, writing nothing.
+    let wrong = run_as(&token2, &["import", "cin", &s(&file), "--database", &url2, "--year", "2024-25"]);
+    assert!(!wrong.status.success());
+    assert!(text(&wrong.stderr).contains("the census is for 2025-26"), "{}", text(&wrong.stderr));
+    // A census careful cannot represent stops the import whole, naming the line and field.
+    let refused = import(&url2, &token2, &broken);
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused.stderr).contains("CINreferralDate: \"31/02/2025\" is not a date"),
+        "{}",
+        text(&refused.stderr)
+    );
+    assert_eq!(store2.counts().await.unwrap(), counts);
+
     // A wrong council number is refused, and nothing is written.
     let refused = run_as(
         &token,
@@ -184,5 +230,79 @@ async fn survey_findings_in_a_synthetic_census() {
     }
     for (code, (n, examples)) in by_rule {
         eprintln!("{code}: {n}  {examples:?}");
+    }
+}
+
+on_both_engines!(a_census_adds_episodes_to_children_held_from_the_ssda903);
+
+/// A council importing both returns: the SSDA903 first, then the CIN census, whose episodes are
+/// added to the looked-after children the 903 brought. Exporting both again gives both again.
+async fn a_census_adds_episodes_to_children_held_from_the_ssda903(engine: Engine) {
+    let Some(db) = TestDb::new(engine) else { return };
+    let url = db.url_string();
+    let dir = TempDir::new();
+    let (returns, census) = (dir.path().join("903"), dir.path().join("cin.xml"));
+    let out = run(&[
+        "generate",
+        "--population",
+        "8000",
+        "--years",
+        "2",
+        "--end",
+        "2026-03-31",
+        "--seed",
+        "7",
+        "--year",
+        "2025-26",
+        "--ssda903",
+        &s(&returns),
+        "--cin",
+        &s(&census),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let token = crate::returns::analyst(&url).await;
+    let args = |what: &str, from: &Path| {
+        vec![
+            "import".to_string(),
+            what.into(),
+            s(from),
+            "--database".into(),
+            url.clone(),
+            "--year".into(),
+            "2025-26".into(),
+        ]
+    };
+    let done = |args: Vec<String>| {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = run_as(&token, &args);
+        assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
+        text(&out.stdout)
+    };
+    done(args("ssda903", &returns));
+    let said = done(args("cin", &census));
+    let added: usize =
+        said.split(" and ").nth(1).and_then(|t| t.split(' ').next()).and_then(|n| n.parse().ok()).unwrap();
+    assert!(added > 5, "children held from the 903 with episodes added: {said}");
+
+    let again = dir.path().join("again.xml");
+    export_census(&token, &url, &again);
+    let children = |b: &[u8]| {
+        let text = String::from_utf8_lossy(b).into_owned();
+        text[text.find("<Children>").unwrap()..].to_string()
+    };
+    let (before, after) = (children(&std::fs::read(&census).unwrap()), children(&std::fs::read(&again).unwrap()));
+    assert_eq!(before, after);
+    let again_903 = dir.path().join("again-903");
+    let exported =
+        run_as(&token, &["export", "ssda903", "--database", &url, "--year", "2025-26", "--out", &s(&again_903)]);
+    assert!(exported.status.success(), "{}", text(&exported.stderr));
+    for entry in std::fs::read_dir(&returns).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap();
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            std::fs::read(again_903.join(name)).unwrap(),
+            "{name:?}, exported again after both imports"
+        );
     }
 }

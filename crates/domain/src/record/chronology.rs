@@ -63,6 +63,7 @@ pub fn title(event: &ChildEvent) -> &'static str {
         ChildEvent::PlacementChanged { .. } => "Placement changed",
         ChildEvent::CeasedToBeLookedAfter { .. } => "Ceased to be looked after",
         ChildEvent::CareContinuedFromBeforeRecord { .. } => "Looked after since before this record began",
+        ChildEvent::ChildProtectionPlansBeforeRecord { .. } => "Child protection plans before this record began",
         ChildEvent::LookedAfterBeforeRecord {} => "Looked after, before the episodes careful holds",
         ChildEvent::EligibleChildBeforeRecord {} => "An eligible child before this record began",
         ChildEvent::CarerNotifiedOfEnding {} => "Carer told in writing the placement has ended",

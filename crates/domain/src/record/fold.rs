@@ -472,6 +472,9 @@ pub struct ChildRecord {
     /// The day the child is known to have been looked after in a period of care whose first
     /// episodes careful does not hold ([`ChildEvent::LookedAfterBeforeRecord`]).
     pub looked_after_before_record: Option<NaiveDate>,
+    /// Child protection plans the child had before careful's record began
+    /// ([`ChildEvent::ChildProtectionPlansBeforeRecord`]); 0 when none are recorded.
+    pub cp_plans_before_record: u32,
     /// The events in force, in the order they happened (corrections resolved).
     pub timeline: Vec<Entry>,
     pub corrections: Vec<Correction>,
@@ -718,7 +721,15 @@ fn resolve(entries: &[Entry]) -> Result<(Vec<Entry>, Vec<Correction>), RecordErr
         }
     }
     let mut in_force: Vec<Entry> = slots.into_iter().flatten().collect();
-    in_force.sort_by_key(|e| (e.effective_date, e.sequence));
+    // In the order things happened; within a day, in the order recorded, except that a child is
+    // registered and born before anything else happens to them that day (a birth learned of
+    // later, such as a pre-birth referral imported after the care that began at birth).
+    let first_of_day = |e: &Entry| match e.event {
+        ChildEvent::ChildRegistered { .. } => 0,
+        ChildEvent::ChildBorn { .. } => 1,
+        _ => 2,
+    };
+    in_force.sort_by_key(|e| (e.effective_date, first_of_day(e), e.sequence));
     Ok((in_force, corrections))
 }
 
@@ -787,6 +798,7 @@ pub fn fold(entries: &[Entry]) -> Result<ChildRecord, RecordError> {
         advocacy_offers: Vec::new(),
         eligible_before_record: None,
         looked_after_before_record: None,
+        cp_plans_before_record: 0,
         timeline: Vec::new(),
         corrections,
     };
@@ -873,6 +885,7 @@ fn allowed_before_birth(event: &ChildEvent) -> bool {
             | ChildEvent::CoreGroupMeetingHeld {}
             | ChildEvent::ReviewConferenceHeld { .. }
             | ChildEvent::ChildProtectionPlanEnded {}
+            | ChildEvent::ChildProtectionPlansBeforeRecord { .. }
             | ChildEvent::WorkerAllocated { .. }
             | ChildEvent::WorkerAllocationEnded {}
             | ChildEvent::CaseClosed { .. }
@@ -1449,6 +1462,15 @@ fn apply(r: &mut ChildRecord, e: &Entry) -> Result<(), RecordError> {
                 );
             }
             period.continued = Some(ContinuedCare { reason_new: *reason_new, looked_after_since: *looked_after_since });
+        }
+        ChildEvent::ChildProtectionPlansBeforeRecord { count } => {
+            if r.cp_plans_before_record > 0 {
+                return fail("kind", "the record already says how many plans the child had before it began".into());
+            }
+            if *count == 0 {
+                return fail("count", "give the number of earlier plans, 1 or more".into());
+            }
+            r.cp_plans_before_record = *count;
         }
         ChildEvent::LookedAfterBeforeRecord {} => {
             if !r.care_periods.is_empty() || r.looked_after_before_record.is_some() {

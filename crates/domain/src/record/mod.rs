@@ -150,6 +150,13 @@ pub enum ChildEvent {
         category: Option<CategoryOfAbuse>,
     },
     ChildProtectionPlanEnded {},
+    /// Before careful's record began, the child had had `count` child protection plans, known
+    /// from another system's returns (the CIN census `NumberOfPreviousCPP`) when the plans
+    /// themselves are not. They count as earlier plans wherever the record counts them (the
+    /// census's `NumberOfPreviousCPP`, repeat plans); recorded once.
+    ChildProtectionPlansBeforeRecord {
+        count: u32,
+    },
 
     // ------------------------------------------------------------- looked after
     /// The child starts to be looked after.

@@ -542,6 +542,22 @@ fn refuses_events_before_the_child_became_known_and_care_before_birth() {
         ChildEvent::ReferralReceived { source: ReferralSource::HealthVisitor, primary_need: Need::AbuseOrNeglect },
     );
     unborn.fold().unwrap();
+    // A birth recorded after what happened that day (care from birth, recorded before the
+    // birth was) is still the day's first event.
+    unborn.at("2026-01-03", looked_after(PoliceProtection, FosterOtherOther, 1));
+    unborn.at("2026-01-03", ChildEvent::ChildBorn { date_of_birth: d("2026-01-03"), sex: Sex::Female });
+    let born = unborn.fold().unwrap();
+    assert_eq!(born.details.date_of_birth, Some(d("2026-01-03")));
+    assert_eq!(born.care_periods.len(), 1);
+}
+
+#[test]
+fn child_protection_plans_before_the_record_are_recorded_once() {
+    let mut j = Journey::new("2025-04-01", "2015-06-01");
+    j.refuses("2025-04-02", ChildEvent::ChildProtectionPlansBeforeRecord { count: 0 }, "count");
+    j.at("2025-04-02", ChildEvent::ChildProtectionPlansBeforeRecord { count: 2 });
+    j.refuses("2025-04-03", ChildEvent::ChildProtectionPlansBeforeRecord { count: 1 }, "kind");
+    assert_eq!(j.record().cp_plans_before_record, 2);
 }
 
 #[test]

@@ -1218,6 +1218,7 @@ mod tests {
                 | ChildEvent::CareContinuedFromBeforeRecord { .. }
                 | ChildEvent::LookedAfterBeforeRecord {}
                 | ChildEvent::EligibleChildBeforeRecord {}
+                | ChildEvent::ChildProtectionPlansBeforeRecord { .. }
                 | ChildEvent::EventCorrected { .. } => false,
                 ChildEvent::PersonalDetailsUpdated { .. }
                 | ChildEvent::ChildBorn { .. }
