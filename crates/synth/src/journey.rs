@@ -423,8 +423,15 @@ impl<'a> Journey<'a> {
                 }
             }
         });
-        let disabilities =
-            if self.rng.chance(0.12) { vec![*self.rng.pick(&Disability::ALL[1..])] } else { vec![Disability::None] };
+        // About one child in eight has a disability, and a third of those more than one (DfE
+        // asks that every disability be recorded: CIN query 2888Q).
+        let disabilities = if self.rng.chance(0.12) {
+            let first = *self.rng.pick(&Disability::ALL[1..]);
+            let second = *self.rng.pick(&Disability::ALL[1..]);
+            if second != first && self.rng.chance(0.33) { vec![first, second] } else { vec![first] }
+        } else {
+            vec![Disability::None]
+        };
         let details = PersonalDetails {
             given_name: given.clone(),
             family_name: family.clone(),
@@ -763,10 +770,14 @@ impl<'a> Journey<'a> {
         if start > end {
             return Outcome::Running;
         }
-        self.allocate(Service::ChildInNeedAndProtection, start);
-        self.push(start, ChildEvent::CinPlanStarted {});
         let length = 60 + self.rng.exponential(190.0) as i64;
         let finish = self.before_18(days(start, length)).max(start);
+        if finish == start {
+            // Eighteen the next day: no plan that starts and ends on one day (CIN query 4012Q).
+            return self.close(start, ReasonForClosure::OtherReason);
+        }
+        self.allocate(Service::ChildInNeedAndProtection, start);
+        self.push(start, ChildEvent::CinPlanStarted {});
         let stop = finish.min(days(end, 1));
         // Visits every 20 working days (council standard), reviews every 12 weeks.
         self.visits_between(start, stop, VisitKind::ChildInNeed, |rng, last| wd(last, 12 + rng.below(7) as u32));

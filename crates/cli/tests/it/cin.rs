@@ -306,3 +306,43 @@ async fn a_census_adds_episodes_to_children_held_from_the_ssda903(engine: Engine
         );
     }
 }
+
+/// A synthetic council's census meets every DfE rule but where a failure was injected on
+/// purpose: an assessment left drifting past 45 working days at the year's end (query 8670Q).
+#[tokio::test]
+async fn a_synthetic_census_validates_clean_but_for_the_failures_injected() {
+    let dir = TempDir::new();
+    let (census, injected) = (dir.path().join("cin.xml"), dir.path().join("injected.csv"));
+    let out = run(&[
+        "generate",
+        "--population",
+        "40000",
+        "--years",
+        "2",
+        "--end",
+        "2026-03-31",
+        "--seed",
+        "2",
+        "--year",
+        "2025-26",
+        "--cin",
+        &s(&census),
+        "--injected",
+        &s(&injected),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let drifting: std::collections::HashSet<String> = std::fs::read_to_string(&injected)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split_once(',').filter(|(_, rest)| rest.starts_with("asmt-45,")).map(|(c, _)| c.to_string()))
+        .collect();
+    assert!(!drifting.is_empty());
+    let checked = run(&["validate", "cin", &s(&census), "--format", "json"]);
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&checked.stdout).unwrap();
+    assert!(text(&checked.stderr).contains("0 schema problems"), "{}", text(&checked.stderr));
+    assert!(!findings.is_empty(), "the injected drift shows");
+    for f in &findings {
+        assert_eq!(f["rule"], "8670Q", "only the injected drift is found: {f}");
+        assert!(drifting.contains(f["child"].as_str().unwrap()), "not an injected failure: {f}");
+    }
+}

@@ -1054,7 +1054,10 @@ fn apply(r: &mut ChildRecord, e: &Entry) -> Result<(), RecordError> {
                 return fail("kind", "work has begun on this referral; close the case with a reason instead".into());
             }
             episode.no_further_action = true;
-            episode.closed = Some((date, ReasonForClosure::ClosedAfterAssessmentNoFurtherAction));
+            // Closed with no assessment, so not RC8 or RC9 ("case closed after assessment", as
+            // DfE's CIN code list and its query 8825Q have it) but RC7, "services ceased for any
+            // other reason, including child no longer in need".
+            episode.closed = Some((date, ReasonForClosure::OtherReason));
         }
 
         ChildEvent::AssessmentStarted {} => {

@@ -645,11 +645,11 @@ impl ChildBuilder<'_, '_> {
 
         // The episode's end.
         if nfa {
-            if reason.is_some_and(|r| r != ReasonForClosure::ClosedAfterAssessmentNoFurtherAction) {
+            if reason.is_some_and(|r| r != ReasonForClosure::OtherReason) {
                 self.not_kept(
                     &source,
                     "ReasonForClosure",
-                    "careful records a referral with no further action as closed RC8",
+                    "careful records a referral with no further action, closed with no assessment, as RC7 (RC8 and RC9 are for cases closed after assessment)",
                 );
             }
             let (day, note) = match closure {
@@ -917,10 +917,11 @@ mod tests {
         let tables = one_child(&["C1", "1", "2025-05-01", "1A", "", "", "", "false"], None);
         let refused = import_census("cin.xml", &tables, year()).refused[0].to_string();
         assert!(refused.contains("PrimaryNeedCode: the code is blank"), "{refused}");
-        // With no further action it does not, and the referral closes RC8.
+        // With no further action it does not, and the referral closes RC7; an RC8 is not kept.
         let tables = one_child(&["C1", "1", "2025-05-01", "1A", "", "2025-05-01", "RC8", "true"], None);
         let import = import_census("cin.xml", &tables, year());
         assert_eq!(import.refused, vec![]);
+        assert_eq!(import.children[0].not_kept[0].field, "ReasonForClosure");
         assert!(import.children[0].events.iter().any(|e| e.event == ChildEvent::ReferralNoFurtherAction {}));
     }
 }
