@@ -80,7 +80,7 @@ pub struct Security {
     pub lockout_after: u32,
     /// How long the first lock lasts; each further failure doubles it, up to a day.
     pub lockout_for: Duration,
-    /// SSDA903 uploads one person may check in an hour.
+    /// Uploads (SSDA903 files or a CIN census) one person may check in an hour.
     pub uploads_per_hour: u32,
 }
 

@@ -205,6 +205,28 @@ impl crate::UserHandle {
     /// uploads an hour ([`crate::Security::uploads_per_hour`]); the upload is audited (its
     /// files' names and sizes; careful never keeps the files).
     pub async fn start_ssda903_check(&self, files: &[(&str, usize)]) -> Result<(), crate::AppError> {
+        self.start_upload_check("SSDA903 upload", "Checked uploaded SSDA903 files against DfE's rules", files).await
+    }
+
+    /// Before checking an uploaded CIN census in the browser: as for SSDA903 files, the
+    /// principal must be allowed to check returns and within the same limit on uploads an hour
+    /// (the two pages' uploads count together), and the upload is audited (the file's name and
+    /// size; careful never keeps the file).
+    pub async fn start_cin_check(&self, file: &str, size: usize) -> Result<(), crate::AppError> {
+        self.start_upload_check(
+            "CIN census upload",
+            "Checked an uploaded CIN census against DfE's rules",
+            &[(file, size)],
+        )
+        .await
+    }
+
+    async fn start_upload_check(
+        &self,
+        subject: &str,
+        what: &str,
+        files: &[(&str, usize)],
+    ) -> Result<(), crate::AppError> {
         use crate::access::{Action, Resource};
         use crate::audit::{Event, Outcome};
         self.decide(Action::CheckReturns, Resource::Council, None).await?;
@@ -222,12 +244,8 @@ impl crate::UserHandle {
         }
         let list: Vec<String> = files.iter().map(|(name, size)| format!("{name} ({size} bytes)")).collect();
         self.audit(
-            Event::new(
-                Action::CheckReturns.code(),
-                Outcome::Allowed,
-                format!("Checked uploaded SSDA903 files against DfE's rules: {}", list.join(", ")),
-            )
-            .subject("SSDA903 upload"),
+            Event::new(Action::CheckReturns.code(), Outcome::Allowed, format!("{what}: {}", list.join(", ")))
+                .subject(subject),
         )
         .await
     }
@@ -259,4 +277,55 @@ pub fn check_cin(file: &str, bytes: &[u8]) -> Result<CinCheck, ReadError> {
     let (tables, problems) = careful_returns::cin::read_census(file, bytes)?;
     let findings = careful_returns::cin::validate::validate(&tables);
     Ok(CinCheck { tables, problems, findings })
+}
+
+/// The collection years careful has CIN rules for, earliest first.
+pub fn cin_years() -> Vec<CollectionYear> {
+    CollectionYear::starting(2025).into_iter().collect()
+}
+
+/// Why a CIN census cannot be checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CinInputError {
+    /// The file cannot be read as a census: the error names the file and, where it has one,
+    /// the line.
+    Unreadable(ReadError),
+    /// careful has no CIN rules for the year asked for.
+    UnsupportedYear(CollectionYear),
+    /// A year was asked for and the census's header (its `ReferenceDate`) is for another.
+    WrongYear { asked: CollectionYear, census: CollectionYear, reference_date: NaiveDate },
+}
+
+impl CinCheck {
+    /// The collection year the census's header says it is for: the year its `ReferenceDate`
+    /// falls in, when it has a date there.
+    pub fn year(&self) -> Option<CollectionYear> {
+        self.reference_date().and_then(CollectionYear::containing)
+    }
+
+    /// The header's `ReferenceDate`, when it is a date.
+    pub fn reference_date(&self) -> Option<NaiveDate> {
+        let header = self.tables.table(careful_returns::cin::CinTable::Header);
+        header.value(0, "ReferenceDate").and_then(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
+    }
+}
+
+/// [`check_cin`], for a collection year when one is given: the census must be for that year (by
+/// its header's `ReferenceDate`), and careful must have the year's rules. Without a year the
+/// census is checked as `careful validate cin` checks it: against DfE's 2025-26 rules, over the
+/// year its header gives.
+pub fn check_cin_for_year(file: &str, bytes: &[u8], year: Option<CollectionYear>) -> Result<CinCheck, CinInputError> {
+    if let Some(asked) = year
+        && !cin_years().contains(&asked)
+    {
+        return Err(CinInputError::UnsupportedYear(asked));
+    }
+    let check = check_cin(file, bytes).map_err(CinInputError::Unreadable)?;
+    if let (Some(asked), Some(reference_date)) = (year, check.reference_date())
+        && let Some(census) = CollectionYear::containing(reference_date)
+        && census != asked
+    {
+        return Err(CinInputError::WrongYear { asked, census, reference_date });
+    }
+    Ok(check)
 }

@@ -172,7 +172,7 @@ struct ServeArgs {
     /// A session ends this many hours after sign-in, however busy.
     #[arg(long, env = "CAREFUL_SESSION_HOURS", default_value_t = 10, value_name = "HOURS")]
     session_hours: u64,
-    /// SSDA903 uploads one person may check in an hour.
+    /// Uploads (SSDA903 files or a CIN census) one person may check in an hour.
     #[arg(long, env = "CAREFUL_UPLOADS_PER_HOUR", default_value_t = 30, value_name = "N")]
     uploads_per_hour: u32,
     #[command(flatten)]

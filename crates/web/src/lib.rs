@@ -12,6 +12,7 @@ mod admin;
 mod assets;
 mod children;
 mod chronology;
+mod cin;
 mod health;
 mod origin;
 mod pages;
@@ -132,6 +133,8 @@ fn table(app: &App) -> (Router<App>, Vec<RouteInfo>) {
         )
         .get(ssda903::PATH, Council(Action::CheckReturns), "Check SSDA903 files", ssda903::form)
         .upload(ssda903::PATH, Council(Action::CheckReturns), "Check uploaded SSDA903 files", ssda903::check)
+        .get(cin::PATH, Council(Action::CheckReturns), "Check a CIN census", cin::form)
+        .upload(cin::PATH, Council(Action::CheckReturns), "Check an uploaded CIN census", cin::check)
         .get("/admin/accounts", Council(Action::ManageAccounts), "Accounts", admin::accounts)
         .get("/admin/accounts/new", Council(Action::ManageAccounts), "Add an account", admin::new_form)
         .post("/admin/accounts", Council(Action::ManageAccounts), "Add an account", admin::create)

@@ -60,6 +60,7 @@ impl Layout {
             }
             if handle.may(Action::CheckReturns) {
                 link(crate::ssda903::PATH, "Check SSDA903 files");
+                link(crate::cin::PATH, "Check a CIN census");
             }
             if handle.may(Action::ManageAccounts) {
                 link("/admin/accounts", "Accounts");
@@ -212,6 +213,11 @@ pub(crate) async fn start(State(app): State<App>, Anyone(visitor): Anyone) -> Re
             crate::ssda903::PATH,
             "Check SSDA903 files",
             "Check the council's return of children looked after against every DfE rule.",
+        ));
+        links.push((
+            crate::cin::PATH,
+            "Check a CIN census",
+            "Check the council's Children in Need census against DfE's schema and every DfE rule.",
         ));
     }
     if handle.may(Action::ManageAccounts) {

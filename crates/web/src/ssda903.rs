@@ -67,9 +67,9 @@ pub(crate) fn body_limit() -> DefaultBodyLimit {
     DefaultBodyLimit::max(MAX_UPLOAD_MB * 1024 * 1024 + 64 * 1024)
 }
 
-/// Turns for checking uploads, shared by the page's requests.
+/// Turns for checking uploads, shared by the requests of this page and the CIN census page.
 #[derive(Clone)]
-pub(crate) struct Checks(Arc<Semaphore>);
+pub(crate) struct Checks(pub(crate) Arc<Semaphore>);
 
 impl Checks {
     pub(crate) fn new() -> Checks {
@@ -296,7 +296,7 @@ const MAX_PROBLEM_CHARS: usize = 1_000;
 /// A problem cut short if it is very long. The reader quotes what it found, so a file whose
 /// "header row" is megabytes long (one with no line breaks, or not a CSV at all) would otherwise
 /// put all of it on the page, twice. The file, line and column come first, so they are kept.
-fn shortened(message: String) -> String {
+pub(crate) fn shortened(message: String) -> String {
     match message.char_indices().nth(MAX_PROBLEM_CHARS) {
         Some((cut, _)) => format!("{}… (shortened: the rest is what careful found in the file)", &message[..cut]),
         None => message,

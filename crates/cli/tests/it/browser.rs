@@ -290,6 +290,85 @@ async fn ssda903_files_are_checked_in_the_browser_and_the_pages_are_accessible()
     browser.close().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cin_census_is_checked_in_the_browser_and_the_pages_are_accessible() {
+    let Some(browser) = Browser::start().await else { return };
+    let census = crate::web::synthetic_census("41");
+    let path = census.file.to_string_lossy().to_string();
+    let cli = run(&["validate", "cin", &path, "--format", "json"]);
+    let findings = serde_json::from_slice::<Value>(&cli.stdout).unwrap().as_array().unwrap().len();
+    assert!(findings > 0, "{}", text(&cli.stderr));
+
+    let db = TestDb::new(Engine::Sqlite).unwrap();
+    let accounts = crate::support::accounts::Accounts::new(&db.url_string()).await;
+    let password = accounts.add("test.analyst", "performance_analyst", None, "").await;
+    accounts.app.close().await;
+    let careful = Careful::serve(&db.url_string());
+    let client = browser.client();
+    sign_in_in(&browser, &careful, "test.analyst", &password, None).await;
+
+    // From the service navigation to the form.
+    client
+        .find(Locator::Css(".govuk-service-navigation__link[href='/returns/cin/validate']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&browser, "input#census").await;
+    let heading = client.find(Locator::Css("h1")).await.unwrap().text().await.unwrap();
+    assert_eq!(heading, "Check a CIN census");
+    wait_for(&browser, "body.govuk-frontend-supported .govuk-skip-link[data-govuk-skip-link-init]").await;
+    page_kind(&browser, "cin-census-form").await;
+
+    // Submitting nothing: the error summary, focused, linking to the field.
+    client.find(Locator::Css("button[value='check']")).await.unwrap().click().await.unwrap();
+    let summary = wait_for(&browser, ".govuk-error-summary").await.text().await.unwrap();
+    assert!(summary.contains("Select a CIN census file"), "{summary}");
+    let title = browser.eval("return document.title;").await;
+    assert!(title.as_str().unwrap().starts_with("Error: Check a CIN census"), "{title}");
+    let focused = browser.eval("return document.activeElement.closest('.govuk-error-summary') !== null;").await;
+    assert_eq!(focused, json!(true), "GOV.UK Frontend moves focus to the error summary");
+    accessible(&browser, "the CIN census form with errors").await;
+
+    // A file that is not a census: said so, with the file and line.
+    let dir = TempDir::new();
+    let not_census = dir.path().join("episodes.xml");
+    std::fs::write(&not_census, "<EXPSSDA903/>").unwrap();
+    let input = client.find(Locator::Css("input#census[type='file']")).await.unwrap();
+    input.send_keys(&not_census.to_string_lossy()).await.unwrap();
+    client.find(Locator::Css("button[value='check']")).await.unwrap().click().await.unwrap();
+    // The last page had an error summary too: wait for the new one.
+    let waited = Instant::now();
+    while browser.eval("return document.body.innerText.includes('not a CIN census');").await != json!(true) {
+        assert!(waited.elapsed() < Duration::from_secs(30), "the file was not refused");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let summary = wait_for(&browser, ".govuk-error-summary").await.text().await.unwrap();
+    assert!(
+        summary.contains("The selected file is not a CIN census careful can read: episodes.xml, line 1"),
+        "{summary}"
+    );
+    accessible(&browser, "the CIN census form with a file that is not a census").await;
+
+    // The census, chosen as a person would, and its year.
+    let input = client.find(Locator::Css("input#census[type='file']")).await.unwrap();
+    input.send_keys(&path).await.unwrap();
+    client.find(Locator::Css("label[for='year-2']")).await.unwrap().click().await.unwrap();
+    client.find(Locator::Css("button[value='check']")).await.unwrap().click().await.unwrap();
+    let heading = wait_for(&browser, "h1#report-heading").await.text().await.unwrap();
+    assert_eq!(heading, "CIN census validation report");
+    let count = client.find(Locator::Css("#findings-count")).await.unwrap().text().await.unwrap();
+    assert_eq!(count.replace(',', ""), findings.to_string());
+    let rows = browser.eval("return document.querySelectorAll('#findings-table tbody tr').length;").await;
+    assert_eq!(rows, json!(findings));
+    assert!(!client.find(Locator::Css("#findings-table")).await.unwrap().is_displayed().await.unwrap());
+    client.find(Locator::Css(".govuk-details__summary")).await.unwrap().click().await.unwrap();
+    assert!(client.find(Locator::Css("#findings-table")).await.unwrap().is_displayed().await.unwrap());
+    page_kind(&browser, "cin-census-report").await;
+    browser.close().await;
+}
+
 /// Asserts axe-core finds no WCAG 2.2 A or AA failure on the current page.
 async fn accessible(browser: &Browser, what: &str) {
     let violations = browser.accessibility_violations().await;

@@ -304,9 +304,14 @@ async fn analyst_token(db: &TestDb) -> String {
 /// POSTs the form, as a page of careful's own would (`Sec-Fetch-Site: same-origin`), as the
 /// analyst whose token this is.
 async fn post_form(careful: &Careful, token: &str, parts: &[Part<'_>]) -> reqwest::Response {
+    post_form_to(careful, VALIDATE, token, parts).await
+}
+
+/// POSTs a multipart form to `path`, as [`post_form`] does.
+async fn post_form_to(careful: &Careful, path: &str, token: &str, parts: &[Part<'_>]) -> reqwest::Response {
     let (content_type, body) = multipart(parts);
     crate::support::process::http()
-        .post(careful.url(VALIDATE))
+        .post(careful.url(path))
         .bearer_auth(token)
         .header("content-type", content_type)
         .header("sec-fetch-site", "same-origin")
@@ -726,4 +731,278 @@ async fn each_person_may_check_only_so_many_uploads_an_hour() {
     // answered.
     let response = post_form(&careful, &token, &[Part::Text("year", "2025-26")]).await;
     assert_eq!(response.status(), 422);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checking a CIN census in the browser: /returns/cin/validate.
+
+const CHECK_CIN: &str = "/returns/cin/validate";
+
+/// Text as careful's templates escape it.
+fn as_askama_writes(text: &str) -> String {
+    text.replace('&', "&#38;").replace('\'', "&#39;").replace('"', "&#34;").replace('<', "&#60;").replace('>', "&#62;")
+}
+
+/// A small synthetic council's CIN census for 2025-26, written by `careful generate`.
+pub(crate) struct SyntheticCensus {
+    pub file: std::path::PathBuf,
+    _dir: TempDir,
+}
+
+pub(crate) fn synthetic_census(seed: &str) -> SyntheticCensus {
+    let dir = TempDir::new();
+    let file = dir.path().join("cin-2025-26.xml");
+    let out = run(&[
+        "generate",
+        "--population",
+        "3000",
+        "--years",
+        "2",
+        "--end",
+        "2026-03-31",
+        "--seed",
+        seed,
+        "--year",
+        "2025-26",
+        "--cin",
+        &file.to_string_lossy(),
+    ]);
+    assert!(out.status.success(), "careful generate failed: {}", text(&out.stderr));
+    SyntheticCensus { file, _dir: dir }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cin_census_page_gives_the_same_report_and_csv_as_the_command_line() {
+    let census = synthetic_census("31");
+    let path = census.file.to_string_lossy().to_string();
+    let bytes = std::fs::read(&census.file).unwrap();
+    let json = run(&["validate", "cin", &path, "--format", "json"]);
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&json.stdout).unwrap();
+    assert!(!findings.is_empty(), "the synthetic census should have some findings: {}", text(&json.stderr));
+    let csv = run(&["validate", "cin", &path, "--format", "csv"]);
+    let headline = text(&csv.stderr).lines().next().unwrap().replace(&path, "cin-2025-26.xml");
+
+    let db = TestDb::new(Engine::Sqlite).unwrap();
+    let token = analyst_token(&db).await;
+    let accounts = crate::support::accounts::Accounts::new(&db.url_string()).await;
+    let worker = accounts.token("test.worker", "social_worker", None, "", &["read"]).await;
+    let auditor = accounts.token("test.auditor", "administrator", None, "", &["admin"]).await;
+    accounts.app.close().await;
+    let careful = Careful::serve(&db.url_string());
+    let parts = |action: &'static str| {
+        vec![
+            Part::File("census", "cin-2025-26.xml", bytes.clone()),
+            Part::Text("year", "census"),
+            Part::Text("action", action),
+        ]
+    };
+
+    // The page needs someone signed in...
+    let signed_out = crate::support::process::http_no_redirects().get(careful.url(CHECK_CIN)).send().await.unwrap();
+    assert_eq!(signed_out.status(), 303);
+    assert_eq!(signed_out.headers()["location"], "/sign-in?next=/returns/cin/validate");
+    // ... whose role may check returns: a social worker may neither see the form nor send it, and
+    // is not offered it.
+    let refused = get_as(&worker, &careful.url(CHECK_CIN)).await;
+    assert_eq!(refused.status(), 403);
+    assert_eq!(post_form_to(&careful, CHECK_CIN, &worker, &parts("check")).await.status(), 403);
+    let start = get_as(&worker, &careful.url("/")).await.text().await.unwrap();
+    assert!(!start.contains(CHECK_CIN), "{start}");
+
+    // The form, linked from the start page and the service navigation, beside the SSDA903 page.
+    let start = get_as(&token, &careful.url("/")).await.text().await.unwrap();
+    assert!(start.contains("href=\"/returns/cin/validate\">Check a CIN census</a>"), "{start}");
+    assert!(start.contains("href=\"/returns/ssda903/validate\">Check SSDA903 files</a>"), "{start}");
+    assert!(start.contains("<a class=\"govuk-service-navigation__link\" href=\"/returns/cin/validate\">"), "{start}");
+    let page = get_as(&token, &careful.url(CHECK_CIN)).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    for expected in [
+        "<title>Check a CIN census",
+        "<h1 class=\"govuk-heading-l\">Check a CIN census</h1>",
+        "method=\"post\" action=\"/returns/cin/validate?csrf_token=",
+        "enctype=\"multipart/form-data\"",
+        "class=\"govuk-file-upload\" id=\"census\" name=\"census\" type=\"file\"",
+        "id=\"year\" name=\"year\" type=\"radio\" value=\"census\" checked",
+        "name=\"year\" type=\"radio\" value=\"2025-26\">",
+        "up to 200 MB",
+        "aria-current=\"page\"",
+        "<button type=\"submit\" name=\"action\" value=\"csv\"",
+    ] {
+        assert!(html.contains(expected), "the form lacks {expected:?}:\n{html}");
+    }
+    assert!(!html.contains("govuk-error-summary"), "{html}");
+
+    // The report: the command's headline and findings, by rule and one by one.
+    let response = post_form_to(&careful, CHECK_CIN, &token, &parts("check")).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let html = response.text().await.unwrap();
+    assert!(html.contains("CIN census validation report</h1>"), "{html}");
+    assert!(html.contains(&as_askama_writes(&headline)), "the page lacks the command's headline {headline:?}:\n{html}");
+    assert_eq!(text_of(&html, "findings-count"), findings.len().to_string());
+    assert_eq!(text_of(&html, "problems-count"), "0");
+    assert_eq!(text_of(&html, "census-year"), "2025-26");
+    assert!(!html.contains("id=\"problems-table\""), "{html}");
+    let table = &html[html.find("id=\"findings-table\"").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    assert_eq!(table.matches("<tr class=\"govuk-table__row\">").count(), findings.len() + 1);
+    let by_rule = &html[html.find("id=\"by-rule-table\"").unwrap()..];
+    let by_rule = &by_rule[..by_rule.find("</table>").unwrap()];
+    for f in &findings {
+        let (rule, message) = (f["rule"].as_str().unwrap(), f["message"].as_str().unwrap());
+        assert!(by_rule.contains(&format!("<td class=\"govuk-table__cell\">{rule}</td>")), "{by_rule}");
+        assert!(by_rule.contains(&as_askama_writes(message)), "{by_rule}");
+        if let Some(child) = f["child"].as_str() {
+            assert!(table.contains(&format!("<td class=\"govuk-table__cell\">{child}</td>")), "{table}");
+        }
+    }
+    // The form again, to download the CSV.
+    assert!(html.contains("id=\"download\""), "{html}");
+
+    // The CSV: byte for byte what the command writes.
+    let response = post_form_to(&careful, CHECK_CIN, &token, &parts("csv")).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "text/csv; charset=utf-8");
+    assert_eq!(response.headers()["content-disposition"], "attachment; filename=\"cin-findings-2025-26.csv\"");
+    let web_csv = response.text().await.unwrap();
+    assert_eq!(web_csv, text(&csv.stdout));
+    assert_eq!(web_csv.lines().count(), findings.len() + 1);
+
+    // What does not fit DfE's schema: with the child, the element's path and the line.
+    let xml = String::from_utf8(bytes.clone()).unwrap();
+    let at = xml.find("<CINreferralDate>").unwrap();
+    let end = at + xml[at..].find("</CINreferralDate>").unwrap() + "</CINreferralDate>".len();
+    let line = xml[..at].matches('\n').count() + 1;
+    let broken = format!("{}<CINreferralDate>31/02/2025</CINreferralDate>{}", &xml[..at], &xml[end..]);
+    let child_at = xml[..at].rfind("<LAchildID>").unwrap() + "<LAchildID>".len();
+    let child = &xml[child_at..child_at + xml[child_at..].find('<').unwrap()];
+    let response = post_form_to(
+        &careful,
+        CHECK_CIN,
+        &token,
+        &[Part::File("census", "broken.xml", broken.into_bytes()), Part::Text("year", "2025-26")],
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert_eq!(text_of(&html, "problems-count"), "1");
+    let problems = &html[html.find("id=\"problems-table\"").unwrap()..];
+    let problems = &problems[..problems.find("</table>").unwrap()];
+    for expected in [
+        format!("<td class=\"govuk-table__cell\">{child}</td>"),
+        "/CINdetails[1]/CINreferralDate</td>".to_string(),
+        format!("<td class=\"govuk-table__cell govuk-table__cell--numeric\">{line}</td>"),
+        as_askama_writes("<CINreferralDate> is \"31/02/2025\", not a date"),
+    ] {
+        assert!(problems.contains(&expected), "the schema problems lack {expected:?}:\n{problems}");
+    }
+    // The year chosen is kept.
+    assert!(html.contains("value=\"2025-26\" checked"), "{html}");
+
+    // Each upload is audited as the analyst's, with the file's name and size.
+    let audit = get_as(&auditor, &careful.url("/admin/audit")).await.text().await.unwrap();
+    assert!(
+        audit.contains(&format!(
+            "Checked an uploaded CIN census against DfE&#39;s rules: cin-2025-26.xml ({} bytes)",
+            bytes.len()
+        )),
+        "{audit}"
+    );
+    assert!(careful.terminate(), "careful did not stop cleanly: it must not have panicked");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cin_census_page_explains_files_it_cannot_check() {
+    let census = synthetic_census("32");
+    let bytes = std::fs::read(&census.file).unwrap();
+    let db = TestDb::new(Engine::Sqlite).unwrap();
+    let token = analyst_token(&db).await;
+    let careful = Careful::serve(&db.url_string());
+    let post = |parts: Vec<Part<'static>>| {
+        let (careful, token) = (&careful, &token);
+        async move {
+            let response = post_form_to(careful, CHECK_CIN, token, &parts).await;
+            let status = response.status().as_u16();
+            (status, response.text().await.unwrap())
+        }
+    };
+
+    // No file: asked for, linked to the field.
+    let (status, html) = post(vec![Part::File("census", "", Vec::new()), Part::Text("year", "census")]).await;
+    assert_eq!(status, 422);
+    assert!(html.contains("<title>Error: Check a CIN census"), "{html}");
+    assert_eq!(error_summary(&html), ["Select a CIN census file"]);
+    assert!(html.contains("<a href=\"#census\">") && html.contains("id=\"census-error\""), "{html}");
+    assert!(html.contains("govuk-file-upload--error"), "{html}");
+
+    // An empty file.
+    let (status, html) = post(vec![Part::File("census", "empty.xml", Vec::new())]).await;
+    assert_eq!(status, 422);
+    assert_eq!(error_summary(&html), ["The selected file is empty"]);
+    let (_, html) = post(vec![Part::File("census", "blank.xml", b"  \n".to_vec())]).await;
+    assert_eq!(error_summary(&html), ["The selected file is empty"]);
+
+    // Files that are not a census: named, with the line, and nothing checked.
+    let (status, html) = post(vec![Part::File("census", "episodes.xml", b"<EXPSSDA903/>".to_vec())]).await;
+    assert_eq!(status, 422);
+    let errors = error_summary(&html);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("The selected file is not a CIN census careful can read: episodes.xml, line 1: ")
+            && errors[0].contains("not &#60;Message&#62;"),
+        "{errors:?}"
+    );
+    assert!(!html.contains("validation report"), "{html}");
+    let (_, html) =
+        post(vec![Part::File("census", "Header.csv", b"CHILD,SEX,DOB\r\n1,1,2015-01-01\r\n".to_vec())]).await;
+    let errors = error_summary(&html);
+    assert!(errors[0].starts_with("The selected file is not a CIN census careful can read: Header.csv"), "{errors:?}");
+    // Cut short, a census is not well formed.
+    let (_, html) = post(vec![Part::File("census", "cut.xml", bytes[..bytes.len() / 2].to_vec())]).await;
+    let errors = error_summary(&html);
+    assert!(
+        errors[0].starts_with("The selected file is not a CIN census careful can read: cut.xml, line "),
+        "{errors:?}"
+    );
+
+    // Two files: the census is one.
+    let (_, html) =
+        post(vec![Part::File("census", "a.xml", bytes.clone()), Part::File("census", "b.xml", bytes.clone())]).await;
+    assert_eq!(error_summary(&html), ["Select one CIN census file: the census is one XML file"]);
+
+    // A year chosen that the census is not for, and a year careful has no rules for.
+    let last_year = String::from_utf8(bytes.clone())
+        .unwrap()
+        .replace("<ReferenceDate>2026-03-31</ReferenceDate>", "<ReferenceDate>2025-03-31</ReferenceDate>");
+    let (status, html) =
+        post(vec![Part::File("census", "old.xml", last_year.into_bytes()), Part::Text("year", "2025-26")]).await;
+    assert_eq!(status, 422);
+    assert_eq!(
+        error_summary(&html),
+        ["The selected file is the 2024-25 census (its ReferenceDate is 31 March 2025): select the 2025-26 census, \
+          or the year in the census"]
+    );
+    assert!(html.contains("<a href=\"#year\">") && html.contains("id=\"year-error\""), "{html}");
+    let (_, html) = post(vec![Part::File("census", "c.xml", bytes.clone()), Part::Text("year", "2019-20")]).await;
+    assert_eq!(error_summary(&html), ["Select a collection year careful has CIN rules for, or the year in the census"]);
+
+    // Larger than an upload may be.
+    let huge = vec![b' '; 201 * 1024 * 1024];
+    let (status, html) = post(vec![Part::File("census", "huge.xml", huge)]).await;
+    assert_eq!(status, 413);
+    assert_eq!(error_summary(&html), ["The selected file must be smaller than 200 MB"]);
+
+    // Not a multipart form.
+    let response = crate::support::process::http()
+        .post(careful.url(CHECK_CIN))
+        .bearer_auth(&token)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("year=2025-26")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    assert_eq!(error_summary(&response.text().await.unwrap()), ["Select a CIN census file with the form on this page"]);
+    assert!(careful.terminate(), "careful did not stop cleanly: it must not have panicked");
 }

@@ -7,7 +7,8 @@
 //!
 //! [`Census`] and the types below are the census as typed data; [`CensusWriter`] writes it,
 //! one child at a time, so that even an England-sized census (about 400,000 children) never has
-//! to be held in memory at once.
+//! to be held in memory at once. Both the writer and the reader ([`read_census`]) stream the XML
+//! with quick-xml.
 //!
 //! # Element order
 //!

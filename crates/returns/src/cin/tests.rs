@@ -521,3 +521,182 @@ fn the_report_lists_schema_problems_and_findings_in_every_format() {
     assert!(html.contains("<td>8640</td>") && html.contains("&lt;Colour&gt; is not an element"), "{html}");
     assert!(!report.is_clean());
 }
+
+/// A small census with the awkward values: escapes, quotes, a carriage return, a tab and a line
+/// feed, text outside ASCII, required values left empty, and a child with none of the optional
+/// groups beside one with all of them.
+fn awkward_census() -> Census {
+    let mut header = header();
+    header.source.software_code = "careful & <friends>".into();
+    header.source.release = "0.1.0 \"beta\" 'two'".into();
+    let mut odd = minimal_child();
+    odd.identifiers.la_child_id = "EM&0003\r\n\tZoë 😀".into();
+    odd.identifiers.sex = String::new();
+    odd.characteristics.ethnicity = "]]>".into();
+    odd.characteristics.disabilities = vec![String::new(), "MOB>".into()];
+    odd.cin_details[0].primary_need_code = Some(String::new());
+    odd.cin_details[0].reason_for_closure = Some("RC8\r".into());
+    let mut second = full_child().cin_details[0].clone();
+    second.assessments[0].assessment_factors.clear();
+    second.child_protection_plans[0].cpp_review_dates.clear();
+    second.child_protection_plans[0].number_of_previous_cpp = 12;
+    second.section47[0].icpc_not_required = true;
+    odd.cin_details.push(second);
+    Census { header, children: vec![full_child(), odd] }
+}
+
+/// The bytes of [`awkward_census`] as the hand-written writer gave them before the writer was
+/// moved onto quick-xml: the rewrite must give them exactly.
+const AWKWARD: &str = concat!(
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
+    "<Message>\n",
+    "  <Header>\n",
+    "    <CollectionDetails>\n",
+    "      <Collection>CIN</Collection>\n",
+    "      <Year>2026</Year>\n",
+    "      <ReferenceDate>2026-03-31</ReferenceDate>\n",
+    "    </CollectionDetails>\n",
+    "    <Source>\n",
+    "      <SourceLevel>L</SourceLevel>\n",
+    "      <LEA>999</LEA>\n",
+    "      <SoftwareCode>careful &amp; &lt;friends&gt;</SoftwareCode>\n",
+    "      <Release>0.1.0 \"beta\" 'two'</Release>\n",
+    "      <SerialNo>001</SerialNo>\n",
+    "      <DateTime>2026-04-20T09:30:00</DateTime>\n",
+    "    </Source>\n",
+    "  </Header>\n",
+    "  <Children>\n",
+    "    <Child>\n",
+    "      <ChildIdentifiers>\n",
+    "        <LAchildID>EM0001</LAchildID>\n",
+    "        <UPN>A123456789012</UPN>\n",
+    "        <FormerUPN>A123456789013</FormerUPN>\n",
+    "        <PersonBirthDate>2015-03-27</PersonBirthDate>\n",
+    "        <Sex>F</Sex>\n",
+    "      </ChildIdentifiers>\n",
+    "      <ChildCharacteristics>\n",
+    "        <Ethnicity>WBRI</Ethnicity>\n",
+    "        <Disabilities>\n",
+    "          <Disability>HAND</Disability>\n",
+    "          <Disability>HEAR</Disability>\n",
+    "        </Disabilities>\n",
+    "      </ChildCharacteristics>\n",
+    "      <CINdetails>\n",
+    "        <CINreferralDate>2025-05-06</CINreferralDate>\n",
+    "        <ReferralSource>1A</ReferralSource>\n",
+    "        <PrimaryNeedCode>N4</PrimaryNeedCode>\n",
+    "        <CINclosureDate>2026-02-27</CINclosureDate>\n",
+    "        <ReasonForClosure>RC1</ReasonForClosure>\n",
+    "        <DateOfInitialCPC>2025-06-06</DateOfInitialCPC>\n",
+    "        <Assessments>\n",
+    "          <AssessmentActualStartDate>2025-05-07</AssessmentActualStartDate>\n",
+    "          <AssessmentInternalReviewDate>2025-05-20</AssessmentInternalReviewDate>\n",
+    "          <AssessmentAuthorisationDate>2025-06-02</AssessmentAuthorisationDate>\n",
+    "          <FactorsIdentifiedAtAssessment>\n",
+    "            <AssessmentFactors>1C</AssessmentFactors>\n",
+    "            <AssessmentFactors>3B</AssessmentFactors>\n",
+    "          </FactorsIdentifiedAtAssessment>\n",
+    "        </Assessments>\n",
+    "        <CINPlanDates>\n",
+    "          <CINPlanStartDate>2025-06-03</CINPlanStartDate>\n",
+    "          <CINPlanEndDate>2025-06-06</CINPlanEndDate>\n",
+    "        </CINPlanDates>\n",
+    "        <Section47>\n",
+    "          <S47ActualStartDate>2025-05-09</S47ActualStartDate>\n",
+    "          <InitialCPCtarget>2025-06-02</InitialCPCtarget>\n",
+    "          <DateOfInitialCPC>2025-06-06</DateOfInitialCPC>\n",
+    "          <ICPCnotRequired>false</ICPCnotRequired>\n",
+    "        </Section47>\n",
+    "        <ReferralNFA>false</ReferralNFA>\n",
+    "        <ChildProtectionPlans>\n",
+    "          <CPPstartDate>2025-06-06</CPPstartDate>\n",
+    "          <CPPendDate>2026-02-27</CPPendDate>\n",
+    "          <InitialCategoryOfAbuse>NEG</InitialCategoryOfAbuse>\n",
+    "          <LatestCategoryOfAbuse>EMO</LatestCategoryOfAbuse>\n",
+    "          <NumberOfPreviousCPP>0</NumberOfPreviousCPP>\n",
+    "          <Reviews>\n",
+    "            <CPPreviewDate>2025-09-05</CPPreviewDate>\n",
+    "            <CPPreviewDate>2026-02-27</CPPreviewDate>\n",
+    "          </Reviews>\n",
+    "        </ChildProtectionPlans>\n",
+    "      </CINdetails>\n",
+    "    </Child>\n",
+    "    <Child>\n",
+    "      <ChildIdentifiers>\n",
+    "        <LAchildID>EM&amp;0003&#13;\n",
+    "\tZoë 😀</LAchildID>\n",
+    "        <UPNunknown>UN1</UPNunknown>\n",
+    "        <ExpectedPersonBirthDate>2026-05-01</ExpectedPersonBirthDate>\n",
+    "        <Sex></Sex>\n",
+    "      </ChildIdentifiers>\n",
+    "      <ChildCharacteristics>\n",
+    "        <Ethnicity>]]&gt;</Ethnicity>\n",
+    "        <Disabilities>\n",
+    "          <Disability></Disability>\n",
+    "          <Disability>MOB&gt;</Disability>\n",
+    "        </Disabilities>\n",
+    "      </ChildCharacteristics>\n",
+    "      <CINdetails>\n",
+    "        <CINreferralDate>2026-03-02</CINreferralDate>\n",
+    "        <ReferralSource>3B</ReferralSource>\n",
+    "        <ReasonForClosure>RC8&#13;</ReasonForClosure>\n",
+    "        <ReferralNFA>true</ReferralNFA>\n",
+    "      </CINdetails>\n",
+    "      <CINdetails>\n",
+    "        <CINreferralDate>2025-05-06</CINreferralDate>\n",
+    "        <ReferralSource>1A</ReferralSource>\n",
+    "        <PrimaryNeedCode>N4</PrimaryNeedCode>\n",
+    "        <CINclosureDate>2026-02-27</CINclosureDate>\n",
+    "        <ReasonForClosure>RC1</ReasonForClosure>\n",
+    "        <DateOfInitialCPC>2025-06-06</DateOfInitialCPC>\n",
+    "        <Assessments>\n",
+    "          <AssessmentActualStartDate>2025-05-07</AssessmentActualStartDate>\n",
+    "          <AssessmentInternalReviewDate>2025-05-20</AssessmentInternalReviewDate>\n",
+    "          <AssessmentAuthorisationDate>2025-06-02</AssessmentAuthorisationDate>\n",
+    "        </Assessments>\n",
+    "        <CINPlanDates>\n",
+    "          <CINPlanStartDate>2025-06-03</CINPlanStartDate>\n",
+    "          <CINPlanEndDate>2025-06-06</CINPlanEndDate>\n",
+    "        </CINPlanDates>\n",
+    "        <Section47>\n",
+    "          <S47ActualStartDate>2025-05-09</S47ActualStartDate>\n",
+    "          <InitialCPCtarget>2025-06-02</InitialCPCtarget>\n",
+    "          <DateOfInitialCPC>2025-06-06</DateOfInitialCPC>\n",
+    "          <ICPCnotRequired>true</ICPCnotRequired>\n",
+    "        </Section47>\n",
+    "        <ReferralNFA>false</ReferralNFA>\n",
+    "        <ChildProtectionPlans>\n",
+    "          <CPPstartDate>2025-06-06</CPPstartDate>\n",
+    "          <CPPendDate>2026-02-27</CPPendDate>\n",
+    "          <InitialCategoryOfAbuse>NEG</InitialCategoryOfAbuse>\n",
+    "          <LatestCategoryOfAbuse>EMO</LatestCategoryOfAbuse>\n",
+    "          <NumberOfPreviousCPP>12</NumberOfPreviousCPP>\n",
+    "        </ChildProtectionPlans>\n",
+    "      </CINdetails>\n",
+    "    </Child>\n",
+    "  </Children>\n",
+    "</Message>\n",
+);
+
+#[test]
+fn the_census_bytes_are_pinned() {
+    let bytes = write_census(Vec::new(), &awkward_census()).unwrap();
+    assert_eq!(String::from_utf8(bytes).unwrap(), AWKWARD);
+    let empty = write_census(Vec::new(), &Census { header: header(), children: vec![] }).unwrap();
+    let header_only = AWKWARD
+        .split("  <Children>\n")
+        .next()
+        .unwrap()
+        .replace("careful &amp; &lt;friends&gt;", "careful")
+        .replace("0.1.0 \"beta\" 'two'", "0.1.0");
+    assert_eq!(String::from_utf8(empty).unwrap(), format!("{header_only}  <Children>\n  </Children>\n</Message>\n"));
+    // The child that cannot be written leaves nothing behind, even after one that could.
+    let mut writer = CensusWriter::new(Vec::new(), &awkward_census().header).unwrap();
+    for child in &awkward_census().children {
+        let mut bad = child.clone();
+        bad.cin_details.last_mut().unwrap().referral_source = "\u{1}".into();
+        assert!(matches!(writer.write_child(&bad), Err(CinWriteError::InvalidCharacter { .. })));
+        writer.write_child(child).unwrap();
+    }
+    assert_eq!(String::from_utf8(writer.finish().unwrap()).unwrap(), AWKWARD);
+}

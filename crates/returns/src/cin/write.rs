@@ -1,9 +1,13 @@
-//! Writing the CIN census as XML, one child at a time.
+//! Writing the CIN census as XML, one child at a time, with quick-xml (as it is read).
 
 use std::fmt;
 use std::io::{self, Write};
 
 use chrono::{NaiveDate, NaiveDateTime};
+
+use quick_xml::Writer;
+use quick_xml::escape::partial_escape;
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
 use super::{Census, Child, ChildIdentifiers, CinDetails, Header};
 
@@ -63,56 +67,60 @@ impl From<io::Error> for CinWriteError {
 /// closing tags. Output is deterministic: the same header and children always give the same
 /// bytes (UTF-8, two-space indentation, `\n` line ends, no trailing spaces).
 ///
+/// The XML is written by quick-xml's [`Writer`] (the reader's library), indenting by two spaces.
 /// Each child is built in memory first and written whole, so a child that cannot be written
 /// ([`CinWriteError::InvalidCharacter`]) leaves nothing behind and the writer can go on with
 /// the next. Give a buffered writer (`BufWriter`) for files.
 pub struct CensusWriter<W: Write> {
     out: W,
-    buf: String,
+    /// The buffer each child is built in, kept between children for its allocation.
+    buf: Vec<u8>,
     children: u64,
 }
 
 impl<W: Write> CensusWriter<W> {
     /// Starts the file: the XML declaration, `<Message>`, the `<Header>` and `<Children>`.
     pub fn new(mut out: W, header: &Header) -> Result<CensusWriter<W>, CinWriteError> {
-        let mut buf = String::with_capacity(4096);
-        buf.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Message>\n");
-        {
-            let mut x = Xml { buf: &mut buf, child: None };
-            x.open(1, "Header");
-            x.open(2, "CollectionDetails");
-            let details = &header.collection_details;
-            x.leaf(3, "Collection", &details.collection)?;
-            x.leaf(3, "Year", &details.year.to_string())?;
-            x.date(3, "ReferenceDate", Some(details.reference_date));
-            x.close(2, "CollectionDetails");
-            x.open(2, "Source");
-            let source = &header.source;
-            x.leaf(3, "SourceLevel", &source.source_level)?;
-            x.leaf(3, "LEA", &source.lea)?;
-            x.leaf(3, "SoftwareCode", &source.software_code)?;
-            x.leaf(3, "Release", &source.release)?;
-            x.leaf(3, "SerialNo", &source.serial_no)?;
-            x.leaf(3, "DateTime", &date_time(source.date_time))?;
-            x.close(2, "Source");
-            x.close(1, "Header");
-            x.open(1, "Children");
-        }
-        out.write_all(buf.as_bytes())?;
+        let mut x = Xml { w: Writer::new_with_indent(Vec::with_capacity(4096), b' ', INDENT), child: None };
+        x.w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+        x.open("Message")?;
+        x.open("Header")?;
+        x.open("CollectionDetails")?;
+        let details = &header.collection_details;
+        x.leaf("Collection", &details.collection)?;
+        x.leaf("Year", &details.year.to_string())?;
+        x.date("ReferenceDate", Some(details.reference_date))?;
+        x.close("CollectionDetails")?;
+        x.open("Source")?;
+        let source = &header.source;
+        x.leaf("SourceLevel", &source.source_level)?;
+        x.leaf("LEA", &source.lea)?;
+        x.leaf("SoftwareCode", &source.software_code)?;
+        x.leaf("Release", &source.release)?;
+        x.leaf("SerialNo", &source.serial_no)?;
+        x.leaf("DateTime", &date_time(source.date_time))?;
+        x.close("Source")?;
+        x.close("Header")?;
+        x.open("Children")?;
+        let mut buf = x.w.into_inner();
+        out.write_all(&buf)?;
         buf.clear();
         Ok(CensusWriter { out, buf, children: 0 })
     }
 
     /// Writes one `<Child>`.
     pub fn write_child(&mut self, child: &Child) -> Result<(), CinWriteError> {
-        self.buf.clear();
-        let mut x = Xml { buf: &mut self.buf, child: Some(&child.identifiers.la_child_id) };
+        let w = in_children(std::mem::take(&mut self.buf))?;
+        let mut x = Xml { w, child: Some(&child.identifiers.la_child_id) };
         let built = x.child(child);
-        if let Err(e) = built {
-            self.buf.clear();
-            return Err(e);
-        }
-        self.out.write_all(self.buf.as_bytes())?;
+        let mut buf = x.w.into_inner();
+        let written = match built {
+            Ok(()) => self.out.write_all(&buf).map_err(CinWriteError::from),
+            Err(e) => Err(e),
+        };
+        buf.clear();
+        self.buf = buf;
+        written?;
         self.children += 1;
         Ok(())
     }
@@ -124,7 +132,12 @@ impl<W: Write> CensusWriter<W> {
 
     /// Ends the file (`</Children></Message>`), flushes it and hands back the writer.
     pub fn finish(mut self) -> Result<W, CinWriteError> {
-        self.out.write_all(b"  </Children>\n</Message>\n")?;
+        let mut w = in_children(std::mem::take(&mut self.buf))?;
+        w.write_event(Event::End(BytesEnd::new("Children")))?;
+        w.write_event(Event::End(BytesEnd::new("Message")))?;
+        // quick-xml puts a line break before each tag, none after the last.
+        w.get_mut().push(b'\n');
+        self.out.write_all(w.get_ref())?;
         self.out.flush()?;
         Ok(self.out)
     }
@@ -139,40 +152,50 @@ pub fn write_census<W: Write>(out: W, census: &Census) -> Result<W, CinWriteErro
     writer.finish()
 }
 
+/// Spaces per level of indentation.
+const INDENT: usize = 2;
+
+/// A quick-xml writer into `buf` (emptied) standing where a `<Child>` is written: inside
+/// `<Message>` and `<Children>`, so that it indents the child as the whole file's writer would.
+/// quick-xml keeps its depth to itself, so the writer opens the two elements and their bytes are
+/// dropped.
+fn in_children(mut buf: Vec<u8>) -> io::Result<Writer<Vec<u8>>> {
+    buf.clear();
+    let mut w = Writer::new_with_indent(buf, b' ', INDENT);
+    w.write_event(Event::Start(BytesStart::new("Message")))?;
+    w.write_event(Event::Start(BytesStart::new("Children")))?;
+    w.get_mut().clear();
+    Ok(w)
+}
+
 fn date_time(at: NaiveDateTime) -> String {
     at.format("%Y-%m-%dT%H:%M:%S").to_string()
 }
 
-/// Builds XML text into a buffer.
+/// Writes elements with quick-xml into a buffer, indenting as it goes.
 struct Xml<'a> {
-    buf: &'a mut String,
+    w: Writer<Vec<u8>>,
     /// The child being written, for error messages.
     child: Option<&'a str>,
 }
 
 impl Xml<'_> {
-    fn indent(&mut self, depth: usize) {
-        for _ in 0..depth {
-            self.buf.push_str("  ");
-        }
+    fn open(&mut self, name: &str) -> io::Result<()> {
+        self.w.write_event(Event::Start(BytesStart::new(name)))
     }
 
-    fn open(&mut self, depth: usize, name: &str) {
-        self.indent(depth);
-        self.buf.push('<');
-        self.buf.push_str(name);
-        self.buf.push_str(">\n");
+    fn close(&mut self, name: &str) -> io::Result<()> {
+        self.w.write_event(Event::End(BytesEnd::new(name)))
     }
 
-    fn close(&mut self, depth: usize, name: &str) {
-        self.indent(depth);
-        self.buf.push_str("</");
-        self.buf.push_str(name);
-        self.buf.push_str(">\n");
+    /// `<name>text</name>` on one line, `text` already escaped.
+    fn text(&mut self, name: &str, escaped: &str) -> io::Result<()> {
+        self.w.create_element(name).write_text_content(BytesText::from_escaped(escaped))?;
+        Ok(())
     }
 
     /// `<name>value</name>`, escaped; refuses characters XML 1.0 cannot carry.
-    fn leaf(&mut self, depth: usize, name: &'static str, value: &str) -> Result<(), CinWriteError> {
+    fn leaf(&mut self, name: &'static str, value: &str) -> Result<(), CinWriteError> {
         if let Some(character) = value.chars().find(|&c| !xml_char(c)) {
             return Err(CinWriteError::InvalidCharacter {
                 la_child_id: self.child.map(str::to_string),
@@ -180,140 +203,121 @@ impl Xml<'_> {
                 character,
             });
         }
-        self.indent(depth);
-        self.buf.push('<');
-        self.buf.push_str(name);
-        self.buf.push('>');
-        for c in value.chars() {
-            match c {
-                '&' => self.buf.push_str("&amp;"),
-                '<' => self.buf.push_str("&lt;"),
-                '>' => self.buf.push_str("&gt;"),
-                // A parser turns a raw carriage return into a line feed; a reference keeps it.
-                '\r' => self.buf.push_str("&#13;"),
-                c => self.buf.push(c),
-            }
-        }
-        self.buf.push_str("</");
-        self.buf.push_str(name);
-        self.buf.push_str(">\n");
+        // `&`, `<` and `>` as entities, and a carriage return as `&#13;` (a parser turns a raw
+        // one into a line feed; a reference keeps it). Quotes need no escaping in text, and are
+        // left as they are.
+        self.text(name, &partial_escape(value))?;
         Ok(())
     }
 
     /// An optional text element: left out when `None` or empty.
-    fn opt(&mut self, depth: usize, name: &'static str, value: Option<&str>) -> Result<(), CinWriteError> {
+    fn opt(&mut self, name: &'static str, value: Option<&str>) -> Result<(), CinWriteError> {
         match value {
-            Some(v) if !v.is_empty() => self.leaf(depth, name, v),
+            Some(v) if !v.is_empty() => self.leaf(name, v),
             _ => Ok(()),
         }
     }
 
     /// An optional date element, as ISO `YYYY-MM-DD`.
-    fn date(&mut self, depth: usize, name: &'static str, value: Option<NaiveDate>) {
-        if let Some(date) = value {
-            self.indent(depth);
-            self.buf.push('<');
-            self.buf.push_str(name);
-            self.buf.push('>');
-            self.buf.push_str(&date.format("%Y-%m-%d").to_string());
-            self.buf.push_str("</");
-            self.buf.push_str(name);
-            self.buf.push_str(">\n");
+    fn date(&mut self, name: &str, value: Option<NaiveDate>) -> io::Result<()> {
+        match value {
+            Some(date) => self.text(name, &date.format("%Y-%m-%d").to_string()),
+            None => Ok(()),
         }
     }
 
-    fn flag(&mut self, depth: usize, name: &'static str, value: bool) -> Result<(), CinWriteError> {
-        self.leaf(depth, name, if value { "true" } else { "false" })
+    fn flag(&mut self, name: &'static str, value: bool) -> Result<(), CinWriteError> {
+        self.leaf(name, if value { "true" } else { "false" })
     }
 
     fn child(&mut self, child: &Child) -> Result<(), CinWriteError> {
-        self.open(2, "Child");
+        self.open("Child")?;
         self.identifiers(&child.identifiers)?;
-        self.open(3, "ChildCharacteristics");
-        self.leaf(4, "Ethnicity", &child.characteristics.ethnicity)?;
+        self.open("ChildCharacteristics")?;
+        self.leaf("Ethnicity", &child.characteristics.ethnicity)?;
         if !child.characteristics.disabilities.is_empty() {
-            self.open(4, "Disabilities");
+            self.open("Disabilities")?;
             for disability in &child.characteristics.disabilities {
-                self.leaf(5, "Disability", disability)?;
+                self.leaf("Disability", disability)?;
             }
-            self.close(4, "Disabilities");
+            self.close("Disabilities")?;
         }
-        self.close(3, "ChildCharacteristics");
+        self.close("ChildCharacteristics")?;
         for details in &child.cin_details {
             self.cin_details(details)?;
         }
-        self.close(2, "Child");
+        self.close("Child")?;
         Ok(())
     }
 
     fn identifiers(&mut self, ids: &ChildIdentifiers) -> Result<(), CinWriteError> {
-        self.open(3, "ChildIdentifiers");
-        self.leaf(4, "LAchildID", &ids.la_child_id)?;
-        self.opt(4, "UPN", ids.upn.as_deref())?;
-        self.opt(4, "FormerUPN", ids.former_upn.as_deref())?;
-        self.opt(4, "UPNunknown", ids.upn_unknown.as_deref())?;
-        self.date(4, "PersonBirthDate", ids.person_birth_date);
-        self.date(4, "ExpectedPersonBirthDate", ids.expected_person_birth_date);
-        self.leaf(4, "Sex", &ids.sex)?;
-        self.date(4, "PersonDeathDate", ids.person_death_date);
-        self.close(3, "ChildIdentifiers");
+        self.open("ChildIdentifiers")?;
+        self.leaf("LAchildID", &ids.la_child_id)?;
+        self.opt("UPN", ids.upn.as_deref())?;
+        self.opt("FormerUPN", ids.former_upn.as_deref())?;
+        self.opt("UPNunknown", ids.upn_unknown.as_deref())?;
+        self.date("PersonBirthDate", ids.person_birth_date)?;
+        self.date("ExpectedPersonBirthDate", ids.expected_person_birth_date)?;
+        self.leaf("Sex", &ids.sex)?;
+        self.date("PersonDeathDate", ids.person_death_date)?;
+        self.close("ChildIdentifiers")?;
         Ok(())
     }
 
     fn cin_details(&mut self, d: &CinDetails) -> Result<(), CinWriteError> {
-        self.open(3, "CINdetails");
-        self.date(4, "CINreferralDate", Some(d.cin_referral_date));
-        self.leaf(4, "ReferralSource", &d.referral_source)?;
-        self.opt(4, "PrimaryNeedCode", d.primary_need_code.as_deref())?;
-        self.date(4, "CINclosureDate", d.cin_closure_date);
-        self.opt(4, "ReasonForClosure", d.reason_for_closure.as_deref())?;
-        self.date(4, "DateOfInitialCPC", d.date_of_initial_cpc);
+        self.open("CINdetails")?;
+        self.date("CINreferralDate", Some(d.cin_referral_date))?;
+        self.leaf("ReferralSource", &d.referral_source)?;
+        self.opt("PrimaryNeedCode", d.primary_need_code.as_deref())?;
+        self.date("CINclosureDate", d.cin_closure_date)?;
+        self.opt("ReasonForClosure", d.reason_for_closure.as_deref())?;
+        self.date("DateOfInitialCPC", d.date_of_initial_cpc)?;
         for a in &d.assessments {
-            self.open(4, "Assessments");
-            self.date(5, "AssessmentActualStartDate", Some(a.assessment_actual_start_date));
-            self.date(5, "AssessmentInternalReviewDate", a.assessment_internal_review_date);
-            self.date(5, "AssessmentAuthorisationDate", a.assessment_authorisation_date);
+            self.open("Assessments")?;
+            self.date("AssessmentActualStartDate", Some(a.assessment_actual_start_date))?;
+            self.date("AssessmentInternalReviewDate", a.assessment_internal_review_date)?;
+            self.date("AssessmentAuthorisationDate", a.assessment_authorisation_date)?;
             if !a.assessment_factors.is_empty() {
-                self.open(5, "FactorsIdentifiedAtAssessment");
+                self.open("FactorsIdentifiedAtAssessment")?;
                 for factor in &a.assessment_factors {
-                    self.leaf(6, "AssessmentFactors", factor)?;
+                    self.leaf("AssessmentFactors", factor)?;
                 }
-                self.close(5, "FactorsIdentifiedAtAssessment");
+                self.close("FactorsIdentifiedAtAssessment")?;
             }
-            self.close(4, "Assessments");
+            self.close("Assessments")?;
         }
         for p in &d.cin_plan_dates {
-            self.open(4, "CINPlanDates");
-            self.date(5, "CINPlanStartDate", Some(p.cin_plan_start_date));
-            self.date(5, "CINPlanEndDate", p.cin_plan_end_date);
-            self.close(4, "CINPlanDates");
+            self.open("CINPlanDates")?;
+            self.date("CINPlanStartDate", Some(p.cin_plan_start_date))?;
+            self.date("CINPlanEndDate", p.cin_plan_end_date)?;
+            self.close("CINPlanDates")?;
         }
         for s in &d.section47 {
-            self.open(4, "Section47");
-            self.date(5, "S47ActualStartDate", Some(s.s47_actual_start_date));
-            self.date(5, "InitialCPCtarget", s.initial_cpc_target);
-            self.date(5, "DateOfInitialCPC", s.date_of_initial_cpc);
-            self.flag(5, "ICPCnotRequired", s.icpc_not_required)?;
-            self.close(4, "Section47");
+            self.open("Section47")?;
+            self.date("S47ActualStartDate", Some(s.s47_actual_start_date))?;
+            self.date("InitialCPCtarget", s.initial_cpc_target)?;
+            self.date("DateOfInitialCPC", s.date_of_initial_cpc)?;
+            self.flag("ICPCnotRequired", s.icpc_not_required)?;
+            self.close("Section47")?;
         }
-        self.flag(4, "ReferralNFA", d.referral_nfa)?;
+        self.flag("ReferralNFA", d.referral_nfa)?;
         for p in &d.child_protection_plans {
-            self.open(4, "ChildProtectionPlans");
-            self.date(5, "CPPstartDate", Some(p.cpp_start_date));
-            self.date(5, "CPPendDate", p.cpp_end_date);
-            self.leaf(5, "InitialCategoryOfAbuse", &p.initial_category_of_abuse)?;
-            self.leaf(5, "LatestCategoryOfAbuse", &p.latest_category_of_abuse)?;
-            self.leaf(5, "NumberOfPreviousCPP", &p.number_of_previous_cpp.to_string())?;
+            self.open("ChildProtectionPlans")?;
+            self.date("CPPstartDate", Some(p.cpp_start_date))?;
+            self.date("CPPendDate", p.cpp_end_date)?;
+            self.leaf("InitialCategoryOfAbuse", &p.initial_category_of_abuse)?;
+            self.leaf("LatestCategoryOfAbuse", &p.latest_category_of_abuse)?;
+            self.leaf("NumberOfPreviousCPP", &p.number_of_previous_cpp.to_string())?;
             if !p.cpp_review_dates.is_empty() {
-                self.open(5, "Reviews");
+                self.open("Reviews")?;
                 for review in &p.cpp_review_dates {
-                    self.date(6, "CPPreviewDate", Some(*review));
+                    self.date("CPPreviewDate", Some(*review))?;
                 }
-                self.close(5, "Reviews");
+                self.close("Reviews")?;
             }
-            self.close(4, "ChildProtectionPlans");
+            self.close("ChildProtectionPlans")?;
         }
-        self.close(3, "CINdetails");
+        self.close("CINdetails")?;
         Ok(())
     }
 }
