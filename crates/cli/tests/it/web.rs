@@ -743,7 +743,9 @@ fn as_askama_writes(text: &str) -> String {
     text.replace('&', "&#38;").replace('\'', "&#39;").replace('"', "&#34;").replace('<', "&#60;").replace('>', "&#62;")
 }
 
-/// A small synthetic council's CIN census for 2025-26, written by `careful generate`.
+/// A small synthetic council's CIN census for 2025-26, written by `careful generate`, with half
+/// its assessments left to drift past 45 working days, so that DfE's rules find something
+/// (query 8670Q, for those still open at the year's end).
 pub(crate) struct SyntheticCensus {
     pub file: std::path::PathBuf,
     _dir: TempDir,
@@ -764,6 +766,8 @@ pub(crate) fn synthetic_census(seed: &str) -> SyntheticCensus {
         seed,
         "--year",
         "2025-26",
+        "--drifting-assessments",
+        "0.5",
         "--cin",
         &file.to_string_lossy(),
     ]);
