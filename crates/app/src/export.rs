@@ -47,7 +47,7 @@ pub struct CinExportReport {
 
 impl UserHandle {
     /// Every child's record, folded, in order of child ID.
-    async fn all_records(&self) -> Result<Vec<careful_domain::record::ChildRecord>, AppError> {
+    pub(crate) async fn all_records(&self) -> Result<Vec<careful_domain::record::ChildRecord>, AppError> {
         let store = self.app().store();
         let ids = store.child_ids().await?;
         let mut records = Vec::with_capacity(ids.len());

@@ -27,6 +27,7 @@ mod error;
 pub mod export;
 mod handle;
 pub mod import;
+pub mod insight;
 pub mod new_child;
 pub mod oidc;
 mod password;

@@ -13,7 +13,7 @@ use careful_domain::{TeamId, WorkerId, WorkingDayCalendar};
 use careful_duties::{Duty, DutyStatus};
 
 use crate::failure::Failure;
-use crate::output::say;
+use crate::output::{csv, say};
 
 #[derive(Args)]
 #[command(group = clap::ArgGroup::new("whose").args(["worker", "team", "iro", "child"]))]
@@ -205,10 +205,6 @@ impl Names {
     fn team(&self, id: Option<TeamId>) -> String {
         id.map(|t| self.teams.get(&t).cloned().unwrap_or_else(|| t.to_string())).unwrap_or_default()
     }
-}
-
-fn csv(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_string() }
 }
 
 fn json_string(text: &str) -> String {

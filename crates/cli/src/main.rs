@@ -11,6 +11,7 @@ mod export;
 mod failure;
 mod generate;
 mod import;
+mod insight;
 mod output;
 mod retention;
 mod sar;
@@ -75,6 +76,16 @@ enum Command {
     /// when it is due and its status: upcoming, due, overdue, met_on_time, met_late or
     /// not_applicable. Working days are England and Wales working days.
     Duties(duties::DutiesArgs),
+    /// The council's indicators for a period, each with its definition, numerator and
+    /// denominator.
+    ///
+    /// Computed from every child's record: rates per 10,000 children (with --population),
+    /// re-referrals within 12 months, assessments within 45 working days, initial conferences
+    /// within 15 working days, repeat and 2-year child protection plans, placement stability,
+    /// children who went missing, and care leavers aged 19 to 21 in education, employment or
+    /// training and in suitable accommodation. Stocks are counted at the end of the period's
+    /// last day. Aggregates only; audited.
+    Insight(insight::InsightArgs),
     /// Measure careful's speed.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -265,6 +276,9 @@ async fn run(command: Command) -> Result<(), Failure> {
         Command::Migrate(args) => migrate(args).await,
         Command::Generate(args) => {
             generate::run(args, careful_domain::calendar::date_in_england(chrono::Utc::now())).await
+        }
+        Command::Insight(args) => {
+            insight::run(args, careful_domain::calendar::date_in_england(chrono::Utc::now())).await
         }
         Command::Duties(args) => duties::run(args, careful_domain::calendar::date_in_england(chrono::Utc::now())).await,
         Command::Bench(command) => bench::run(command).await,

@@ -22,3 +22,8 @@ macro_rules! say {
 }
 
 pub(crate) use say;
+
+/// One CSV field: quoted when it holds a comma, quote or line break.
+pub fn csv(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_string() }
+}

@@ -14,7 +14,7 @@
 use chrono::NaiveDate;
 
 use careful_domain::CollectionYear;
-use careful_domain::calendar::{add_months, age_on};
+use careful_domain::calendar::age_on;
 use careful_domain::record::ChildRecord;
 
 /// Counts for one collection year, gathered child by child.
@@ -64,8 +64,7 @@ impl YearFigures {
         for (i, r) in referrals.iter().enumerate() {
             if in_year(*r) {
                 self.referrals += 1;
-                let year_before = add_months(*r, -12).unwrap_or(*r);
-                if referrals[..i].iter().any(|p| *p >= year_before) {
+                if crate::indicators::is_re_referral(*r, referrals[..i].iter().copied()) {
                     self.re_referrals += 1;
                 }
             }

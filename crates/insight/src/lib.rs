@@ -8,5 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod figures;
+pub mod indicators;
 
 pub use figures::{Figure, YearFigures};
+pub use indicators::{Indicator, Indicators, Period, Polarity, Unit};

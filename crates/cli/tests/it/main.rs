@@ -10,6 +10,7 @@ mod cin;
 mod cli;
 mod duties;
 mod generate;
+mod insight;
 mod practice;
 mod returns;
 mod search;

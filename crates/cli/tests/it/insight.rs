@@ -1,0 +1,87 @@
+//! `careful insight` on the real binary: every indicator, with its definition, numerator and
+//! denominator, for a synthetic council, as a table, CSV and JSON; signed in and audited. The
+//! arithmetic of each indicator is tested on hand-worked histories in `careful-insight`.
+
+use crate::on_both_engines;
+use crate::support::process::{run, run_as, text};
+use crate::support::{Engine, TestDb};
+
+on_both_engines!(a_councils_indicators_for_a_year);
+
+async fn a_councils_indicators_for_a_year(engine: Engine) {
+    let Some(db) = TestDb::new(engine) else { return };
+    let url = db.url_string();
+    let out = run(&[
+        "generate",
+        "--population",
+        "8000",
+        "--years",
+        "3",
+        "--end",
+        "2026-03-31",
+        "--seed",
+        "3",
+        "--database",
+        &url,
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let token = crate::returns::analyst(&url).await;
+    let insight = |extra: &[&str]| {
+        let mut args = vec!["insight", "--database", url.as_str(), "--year", "2025-26"];
+        args.extend_from_slice(extra);
+        let out = run_as(&token, &args);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+
+    let json: Vec<serde_json::Value> =
+        serde_json::from_str(&insight(&["--population", "8000", "--format", "json"])).unwrap();
+    let codes: Vec<&str> = json.iter().map(|i| i["code"].as_str().unwrap()).collect();
+    for code in [
+        "looked_after_rate",
+        "in_need_rate",
+        "protection_plan_rate",
+        "referral_rate",
+        "re_referrals_12_months",
+        "assessments_45_working_days",
+        "conferences_15_working_days",
+        "repeat_protection_plans",
+        "protection_plans_two_years",
+        "three_placements",
+        "long_term_stability",
+        "went_missing",
+        "care_leavers_eet",
+        "care_leavers_suitable_accommodation",
+    ] {
+        assert!(codes.contains(&code), "{code} missing from {codes:?}");
+    }
+    for i in &json {
+        let (n, of) = (i["numerator"].as_u64().unwrap(), i["denominator"].as_u64().unwrap());
+        assert!(n <= of, "{i}");
+        assert!(!i["definition"].as_str().unwrap().is_empty());
+        assert_eq!((i["from"].as_str(), i["to"].as_str()), (Some("2025-04-01"), Some("2026-03-31")));
+        if i["unit"] == "percent" && of > 0 {
+            let value = i["value"].as_f64().unwrap();
+            assert!((value - n as f64 * 100.0 / of as f64).abs() < 1e-9, "{i}");
+        }
+    }
+    let looked_after = json.iter().find(|i| i["code"] == "looked_after_rate").unwrap();
+    assert!(looked_after["numerator"].as_u64().unwrap() > 10, "{looked_after}");
+    assert_eq!(looked_after["denominator"], 8000);
+
+    // Without --population the rates are left out, and the table says why.
+    let table = insight(&[]);
+    assert!(table.contains("Assessments completed within 45 working days"), "{table}");
+    assert!(!table.contains("Children looked after, per 10,000"), "{table}");
+    assert!(table.contains("Rates per 10,000 children need --population"), "{table}");
+    let csv = insight(&["--format", "csv"]);
+    assert!(csv.starts_with("code,name,value,unit,numerator,denominator,polarity,definition,from,to\n"), "{csv}");
+    assert!(!csv.contains("looked_after_rate"), "{csv}");
+
+    // Signed in only, and audited.
+    let anonymous = run(&["insight", "--database", &url, "--year", "2025-26"]);
+    assert!(!anonymous.status.success());
+    let store = db.store().await;
+    let audit = store.audit_range(0, 100_000).await.unwrap();
+    assert!(audit.iter().any(|e| e.detail.contains("Computed the council's indicators from 2025-04-01 to 2026-03-31")));
+}

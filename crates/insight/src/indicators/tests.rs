@@ -1,0 +1,222 @@
+//! Indicators on hand-built histories, each answer worked out by hand.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+
+use careful_domain::codes::*;
+use careful_domain::record::*;
+use careful_domain::{CarerId, EventId, RecordedAt, RecordedBy, Sequence, SystemProcess};
+
+use super::*;
+
+fn d(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+}
+
+/// A child's history: events in the order given.
+struct Child {
+    entries: Vec<Entry>,
+}
+
+impl Child {
+    fn born(dob: &str, registered: &str) -> Child {
+        let details = PersonalDetails {
+            given_name: "Test".into(),
+            family_name: "Child".into(),
+            date_of_birth: Some(d(dob)),
+            expected_date_of_birth: None,
+            sex: Sex::Female,
+            ethnicity: Ethnicity::WhiteBritish,
+            upn: None,
+            upn_unknown: None,
+            nhs_number: None,
+            disabilities: vec![],
+        };
+        let mut c = Child { entries: Vec::new() };
+        c.at(registered, ChildEvent::ChildRegistered { la_child_id: "T1".parse().unwrap(), details });
+        c
+    }
+
+    fn at(&mut self, date: &str, event: ChildEvent) -> &mut Child {
+        let n = self.entries.len() as u64 + 1;
+        self.entries.push(Entry {
+            id: EventId::from_random_bytes([n as u8; 16]),
+            sequence: Sequence::new(n),
+            effective_date: d(date),
+            recorded_at: RecordedAt::new(Utc.with_ymd_and_hms(2026, 4, 1, 9, 0, 0).unwrap()),
+            recorded_by: RecordedBy::System(SystemProcess::Import),
+            reason: None,
+            manager_override: None,
+            event,
+        });
+        self
+    }
+
+    fn record(&self) -> ChildRecord {
+        fold(&self.entries).unwrap()
+    }
+}
+
+fn referral() -> ChildEvent {
+    ChildEvent::ReferralReceived { source: ReferralSource::School, primary_need: Need::AbuseOrNeglect }
+}
+
+fn closed() -> ChildEvent {
+    ChildEvent::CaseClosed { reason: ReasonForClosure::OtherReason }
+}
+
+fn placement(carer: u8) -> Placement {
+    Placement {
+        placement_type: PlacementType::FosterOtherOther,
+        provider: Some(PlacementProvider::OwnProvision),
+        postcode: None,
+        urn: None,
+        carer: CarerId::from_random_bytes([carer; 16]),
+    }
+}
+
+fn looked_after(carer: u8) -> ChildEvent {
+    ChildEvent::BecameLookedAfter {
+        legal_status: LegalStatus::FullCareOrder,
+        placement: placement(carer),
+        category_of_need: Need::AbuseOrNeglect,
+        home_postcode: None,
+        previous_permanence: None,
+    }
+}
+
+fn moved(carer: u8) -> ChildEvent {
+    ChildEvent::PlacementChanged {
+        placement: placement(carer),
+        reason: ReasonPlaceChange::CarePlan,
+        notice: Some(CarerNotice::Given { on: d("2015-01-01") }),
+    }
+}
+
+/// A child protection plan from a conference on `start`, after a strategy discussion that day.
+fn plan_from(c: &mut Child, start: &str) {
+    c.at(start, ChildEvent::StrategyDiscussionHeld { section_47: true })
+        .at(start, ChildEvent::Section47Started {})
+        .at(start, ChildEvent::Section47Completed { outcome: Section47Outcome::ConferenceRequired })
+        .at(start, ChildEvent::InitialConferenceHeld { plan_required: true })
+        .at(start, ChildEvent::ChildProtectionPlanStarted { category: CategoryOfAbuse::Neglect });
+}
+
+const YEAR: Period =
+    Period { from: NaiveDate::from_ymd_opt(2025, 4, 1).unwrap(), to: NaiveDate::from_ymd_opt(2026, 3, 31).unwrap() };
+
+fn figure(records: &[ChildRecord], code: &str) -> (u64, u64) {
+    let mut all = Indicators::default();
+    for r in records {
+        all.add(YEAR, r);
+    }
+    let i = all.indicators(10_000).into_iter().find(|i| i.code == code).unwrap();
+    (i.numerator, i.denominator)
+}
+
+#[test]
+fn a_re_referral_is_within_12_months_of_the_last() {
+    // 1 June 2024 to 1 June 2025 is 365 days: within 12 months. From 31 May 2024, 366 days: not.
+    let referred = |first: &str| {
+        let mut c = Child::born("2015-01-01", "2024-01-01");
+        c.at(first, referral()).at(first, closed()).at("2025-06-01", referral());
+        c.record()
+    };
+    assert_eq!(figure(&[referred("2024-06-01")], "re_referrals_12_months"), (1, 1));
+    assert_eq!(figure(&[referred("2024-05-31")], "re_referrals_12_months"), (0, 1));
+    // Both referrals count as the period's only when both are in it.
+    assert_eq!(figure(&[referred("2024-06-01")], "referral_rate"), (1, 10_000));
+}
+
+#[test]
+fn an_assessment_is_on_time_on_working_day_45_across_christmas() {
+    // Started Monday 1 December 2025. Counting the working days after it, and skipping 25 and
+    // 26 December and 1 January: 17 to 24 December, 18 to 20 on 29 to 31 December, 21 on
+    // 2 January, 41 on 30 January, 45 on Thursday 5 February 2026, 46 on Friday 6 February.
+    let assessed = |authorised: &str| {
+        let mut c = Child::born("2015-01-01", "2025-11-01");
+        c.at("2025-12-01", referral()).at("2025-12-01", ChildEvent::AssessmentStarted {}).at(
+            authorised,
+            ChildEvent::AssessmentAuthorised {
+                factors: vec![AssessmentFactor::NoFactors],
+                outcome: AssessmentOutcome::NoFurtherAction,
+            },
+        );
+        c.record()
+    };
+    assert_eq!(figure(&[assessed("2026-02-05")], "assessments_45_working_days"), (1, 1));
+    assert_eq!(figure(&[assessed("2026-02-06")], "assessments_45_working_days"), (0, 1));
+    assert_eq!(figure(&[assessed("2026-02-05"), assessed("2026-02-06")], "assessments_45_working_days"), (1, 2));
+}
+
+#[test]
+fn an_initial_conference_is_on_time_on_working_day_15() {
+    // Strategy discussion Monday 2 March 2026: working day 15 is Monday 23 March.
+    let conference = |held: &str| {
+        let mut c = Child::born("2015-01-01", "2026-03-01");
+        c.at("2026-03-02", referral())
+            .at("2026-03-02", ChildEvent::StrategyDiscussionHeld { section_47: true })
+            .at("2026-03-03", ChildEvent::Section47Started {})
+            .at(held, ChildEvent::Section47Completed { outcome: Section47Outcome::ConferenceRequired })
+            .at(held, ChildEvent::InitialConferenceHeld { plan_required: false });
+        c.record()
+    };
+    assert_eq!(figure(&[conference("2026-03-23")], "conferences_15_working_days"), (1, 1));
+    assert_eq!(figure(&[conference("2026-03-24")], "conferences_15_working_days"), (0, 1));
+}
+
+#[test]
+fn repeat_plans_count_every_earlier_plan_and_plans_before_the_record() {
+    let mut first = Child::born("2015-01-01", "2023-01-01");
+    first.at("2023-01-10", referral());
+    plan_from(&mut first, "2023-02-01");
+    first.at("2024-02-01", ChildEvent::ChildProtectionPlanEnded {}).at("2024-02-01", closed());
+    first.at("2025-05-01", referral());
+    plan_from(&mut first, "2025-05-20");
+    let mut only = Child::born("2015-01-01", "2025-01-01");
+    only.at("2025-05-01", referral());
+    plan_from(&mut only, "2025-05-20");
+    let mut before = Child::born("2015-01-01", "2025-01-01");
+    before.at("2025-05-01", referral()).at("2025-05-01", ChildEvent::ChildProtectionPlansBeforeRecord { count: 1 });
+    plan_from(&mut before, "2025-05-20");
+    assert_eq!(figure(&[first.record(), only.record(), before.record()], "repeat_protection_plans"), (2, 3));
+    assert_eq!(figure(&[first.record(), only.record(), before.record()], "protection_plan_rate"), (3, 10_000));
+}
+
+#[test]
+fn a_plan_of_two_years_ends_on_the_second_anniversary() {
+    let plan = |ended: &str| {
+        let mut c = Child::born("2015-01-01", "2023-01-01");
+        c.at("2023-05-01", referral());
+        plan_from(&mut c, "2023-05-10");
+        c.at(ended, ChildEvent::ChildProtectionPlanEnded {});
+        c.record()
+    };
+    assert_eq!(figure(&[plan("2025-05-10"), plan("2025-05-09")], "protection_plans_two_years"), (1, 2));
+}
+
+#[test]
+fn three_placements_in_the_year_of_a_child_looked_after_at_its_end() {
+    let mut three = Child::born("2015-01-01", "2025-01-01");
+    three.at("2025-05-01", looked_after(1)).at("2025-08-01", moved(2)).at("2026-01-10", moved(3));
+    let mut two = Child::born("2015-01-01", "2024-01-01");
+    // A placement that ended before the year does not count.
+    two.at("2024-05-01", looked_after(1)).at("2025-03-31", moved(2)).at("2025-09-01", moved(3));
+    assert_eq!(figure(&[three.record(), two.record()], "three_placements"), (1, 2));
+    assert_eq!(figure(&[three.record(), two.record()], "looked_after_rate"), (2, 10_000));
+}
+
+#[test]
+fn long_term_stability_is_two_and_a_half_years_in_care_and_two_in_the_placement() {
+    // At 31 March 2026: looked after since 30 September 2023 (2 years 6 months), in the same
+    // placement since 31 March 2024 (2 years).
+    let child = |moved_on: &str, since: &str, dob: &str| {
+        let mut c = Child::born(dob, "2023-01-01");
+        c.at(since, looked_after(1)).at(moved_on, moved(2));
+        c.record()
+    };
+    let stable = child("2024-03-31", "2023-09-30", "2014-01-01");
+    let moved_a_day_late = child("2024-04-01", "2023-09-30", "2014-01-01");
+    let not_long_enough = child("2024-03-31", "2023-10-01", "2014-01-01");
+    let sixteen = child("2024-03-31", "2023-09-30", "2010-03-31");
+    assert_eq!(figure(&[stable, moved_a_day_late, not_long_enough, sixteen], "long_term_stability"), (1, 2));
+}
