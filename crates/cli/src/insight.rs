@@ -64,7 +64,7 @@ pub async fn run(args: InsightArgs, today: NaiveDate) -> Result<(), Failure> {
     }
     let app = App::open(&args.database, Settings::command_line(), std::sync::Arc::new(SystemClock)).await?;
     let handle = crate::signin::sign_in(&app, &args.signin).await?;
-    let indicators = handle.indicators(period, args.population).await?;
+    let (indicators, overdue) = handle.indicators(period, args.population).await?;
     let shown: Vec<&Indicator> =
         indicators.iter().filter(|i| args.population.is_some() || i.unit != Unit::PerTenThousand).collect();
     match args.format {
@@ -86,7 +86,8 @@ pub async fn run(args: InsightArgs, today: NaiveDate) -> Result<(), Failure> {
                     })
                 })
                 .collect();
-            say!("{}", serde_json::to_string_pretty(&rows).map_err(|e| Failure::new(e.to_string()))?);
+            let all = serde_json::json!({ "indicators": rows, "overdue_by_rule": overdue });
+            say!("{}", serde_json::to_string_pretty(&all).map_err(|e| Failure::new(e.to_string()))?);
         }
         Format::Csv => {
             say!("code,name,value,unit,numerator,denominator,polarity,definition,from,to");
@@ -118,6 +119,12 @@ pub async fn run(args: InsightArgs, today: NaiveDate) -> Result<(), Failure> {
             }
             if args.population.is_none() {
                 say!("Rates per 10,000 children need --population (children aged 0 to 17 in the area).");
+            }
+            if !overdue.is_empty() {
+                say!("Duties overdue today, by rule (careful duties --catalogue says what each is):");
+                for (rule, n) in &overdue {
+                    say!("  {rule:<30} {n:>8}");
+                }
             }
         }
     }

@@ -13,11 +13,20 @@
 //! [`Indicators`] gathers counts one child at a time, so a council of any size is measured in
 //! one pass over its records.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 
 use careful_domain::WorkingDayCalendar;
 use careful_domain::calendar::{add_months, age_on};
 use careful_domain::record::{CarePeriod, ChildRecord};
+use careful_duties::{Duty, DutyStatus};
+
+/// The duties whose timeliness the reviews indicator counts: the first, second and later
+/// looked-after reviews (Care Planning Regulations 2010, reg 33).
+pub const REVIEW_RULES: &[&str] = &["rev-1", "rev-2", "rev-n"];
+/// The statutory visits to looked-after children the visits indicator counts (reg 28).
+pub const VISIT_RULES: &[&str] = &["visit-first", "visit-year1", "visit-after-year1"];
 
 /// The days an indicator covers: from `from` to `to`, both included. Stocks are at the end of
 /// `to`.
@@ -123,9 +132,44 @@ pub struct Indicators {
     care_leavers: u64,
     care_leavers_eet: u64,
     care_leavers_suitable: u64,
+    reviews_due: u64,
+    reviews_on_time: u64,
+    visits_due: u64,
+    visits_on_time: u64,
+    /// Duties overdue at the time they were worked out, by rule.
+    overdue: BTreeMap<&'static str, u64>,
 }
 
 impl Indicators {
+    /// Adds one child's duties, worked out by the duties engine: reviews and visits due in the
+    /// period that were met on time, of those met or overdue (met late, or not met by the day
+    /// the duties were worked out); and the duties overdue then, by rule.
+    pub fn add_duties(&mut self, period: Period, duties: &[Duty]) {
+        for duty in duties {
+            let id = duty.rule.id;
+            let settled =
+                matches!(duty.status, DutyStatus::MetOnTime | DutyStatus::MetLate { .. } | DutyStatus::Overdue { .. });
+            if settled && period.contains(duty.due) {
+                let on_time = u64::from(duty.status == DutyStatus::MetOnTime);
+                if REVIEW_RULES.contains(&id) {
+                    self.reviews_due += 1;
+                    self.reviews_on_time += on_time;
+                } else if VISIT_RULES.contains(&id) {
+                    self.visits_due += 1;
+                    self.visits_on_time += on_time;
+                }
+            }
+            if matches!(duty.status, DutyStatus::Overdue { .. }) && duty.ended.is_none() {
+                *self.overdue.entry(id).or_default() += 1;
+            }
+        }
+    }
+
+    /// The duties overdue when they were worked out (and still able to be done), by rule id.
+    pub fn overdue_by_rule(&self) -> &BTreeMap<&'static str, u64> {
+        &self.overdue
+    }
+
     /// Adds one child's record.
     pub fn add(&mut self, period: Period, record: &ChildRecord) {
         let calendar = WorkingDayCalendar::england_and_wales();
@@ -236,7 +280,19 @@ impl Indicators {
             care_leavers,
             care_leavers_eet,
             care_leavers_suitable,
+            reviews_due,
+            reviews_on_time,
+            visits_due,
+            visits_on_time,
+            overdue,
         } = other;
+        self.reviews_due += reviews_due;
+        self.reviews_on_time += reviews_on_time;
+        self.visits_due += visits_due;
+        self.visits_on_time += visits_on_time;
+        for (rule, n) in overdue {
+            *self.overdue.entry(rule).or_default() += n;
+        }
         self.looked_after += looked_after;
         self.in_need += in_need;
         self.protection_plans += protection_plans;
@@ -381,6 +437,24 @@ impl Indicators {
                 Percent,
                 self.went_missing,
                 self.looked_after_in_period,
+            ),
+            ind(
+                "reviews_on_time",
+                "Looked-after reviews held on time",
+                "First, second and later looked-after reviews due in the period that were held by their due date, of those held or overdue.",
+                HigherBetter,
+                Percent,
+                self.reviews_on_time,
+                self.reviews_due,
+            ),
+            ind(
+                "visits_on_time",
+                "Statutory visits to looked-after children on time",
+                "Statutory visits to looked-after children due in the period that were made by their due date, of those made or overdue.",
+                HigherBetter,
+                Percent,
+                self.visits_on_time,
+                self.visits_due,
             ),
             ind(
                 "care_leavers_eet",

@@ -34,8 +34,10 @@ async fn a_councils_indicators_for_a_year(engine: Engine) {
         text(&out.stdout)
     };
 
-    let json: Vec<serde_json::Value> =
-        serde_json::from_str(&insight(&["--population", "8000", "--format", "json"])).unwrap();
+    let all: serde_json::Value = serde_json::from_str(&insight(&["--population", "8000", "--format", "json"])).unwrap();
+    let json = all["indicators"].as_array().unwrap();
+    let overdue = all["overdue_by_rule"].as_object().unwrap();
+    assert!(overdue.values().all(|n| n.as_u64().unwrap() > 0), "{overdue:?}");
     let codes: Vec<&str> = json.iter().map(|i| i["code"].as_str().unwrap()).collect();
     for code in [
         "looked_after_rate",
@@ -50,12 +52,14 @@ async fn a_councils_indicators_for_a_year(engine: Engine) {
         "three_placements",
         "long_term_stability",
         "went_missing",
+        "reviews_on_time",
+        "visits_on_time",
         "care_leavers_eet",
         "care_leavers_suitable_accommodation",
     ] {
         assert!(codes.contains(&code), "{code} missing from {codes:?}");
     }
-    for i in &json {
+    for i in json {
         let (n, of) = (i["numerator"].as_u64().unwrap(), i["denominator"].as_u64().unwrap());
         assert!(n <= of, "{i}");
         assert!(!i["definition"].as_str().unwrap().is_empty());

@@ -220,3 +220,108 @@ fn long_term_stability_is_two_and_a_half_years_in_care_and_two_in_the_placement(
     let sixteen = child("2024-03-31", "2023-09-30", "2010-03-31");
     assert_eq!(figure(&[stable, moved_a_day_late, not_long_enough, sixteen], "long_term_stability"), (1, 2));
 }
+
+#[test]
+fn reviews_and_visits_on_time_come_from_the_duties_engine() {
+    // Looked after from Monday 2 March 2026: the first review is due 20 working days on, on
+    // Monday 30 March (CPR 2010 reg 33(1)); held then, it is on time, and the next day, late.
+    let reviewed = |held: &str| {
+        let mut c = Child::born("2015-01-01", "2026-03-01");
+        c.at("2026-03-02", looked_after(1))
+            .at(held, ChildEvent::StatutoryReviewHeld { participation: ReviewParticipation::AttendsAndSpeaks });
+        c.record()
+    };
+    let on = |records: &[ChildRecord]| {
+        let mut all = Indicators::default();
+        for r in records {
+            all.add(YEAR, r);
+            let duties = careful_duties::duties_of(
+                r,
+                careful_domain::WorkingDayCalendar::england_and_wales(),
+                &careful_duties::Policy::default(),
+                d("2026-04-15"),
+            );
+            all.add_duties(YEAR, &duties);
+        }
+        all
+    };
+    let all = on(&[reviewed("2026-03-30"), reviewed("2026-03-31")]);
+    let reviews = all.indicators(1).into_iter().find(|i| i.code == "reviews_on_time").unwrap();
+    assert_eq!((reviews.numerator, reviews.denominator), (1, 2));
+    // The first visit is due within a week (reg 28(2)(a)): neither child was visited, so both
+    // visits are overdue, and counted so.
+    let visits = all.indicators(1).into_iter().find(|i| i.code == "visits_on_time").unwrap();
+    assert_eq!((visits.numerator, visits.denominator), (0, 2));
+    assert_eq!(all.overdue_by_rule().get("visit-first"), Some(&2));
+}
+
+#[test]
+fn children_who_went_missing_while_looked_after() {
+    let mut missing = Child::born("2012-01-01", "2025-01-01");
+    missing.at("2025-05-01", looked_after(1)).at(
+        "2025-07-01",
+        ChildEvent::MissingEpisodeStarted {
+            missing: MissingType::Missing,
+            at: d("2025-07-01").and_hms_opt(20, 0, 0).unwrap(),
+        },
+    );
+    let mut before = Child::born("2012-01-01", "2025-01-01");
+    // Missing before care began: not counted.
+    before
+        .at(
+            "2025-04-10",
+            ChildEvent::MissingEpisodeStarted {
+                missing: MissingType::Missing,
+                at: d("2025-04-10").and_hms_opt(20, 0, 0).unwrap(),
+            },
+        )
+        .at(
+            "2025-04-11",
+            ChildEvent::MissingEpisodeEnded { returned_at: d("2025-04-11").and_hms_opt(8, 0, 0).unwrap() },
+        )
+        .at("2025-05-01", looked_after(1));
+    let not_looked_after = Child::born("2012-01-01", "2025-01-01");
+    assert_eq!(figure(&[missing.record(), before.record(), not_looked_after.record()], "went_missing"), (1, 2));
+}
+
+#[test]
+fn care_leavers_at_19_to_21_by_their_latest_contact() {
+    // Left care at 18 on 1 June 2023; 20 on 1 June 2025.
+    let leaver = |activity: CareLeaverActivity, suitable: bool| {
+        let mut c = Child::born("2005-06-01", "2019-01-01");
+        c.at("2019-01-10", looked_after(1))
+            .at(
+                "2023-06-01",
+                ChildEvent::CeasedToBeLookedAfter {
+                    reason: ReasonEpisodeCeased::IndependentLivingSupported,
+                    notice: Some(CarerNotice::Given { on: d("2023-05-01") }),
+                },
+            )
+            .at(
+                "2025-05-01",
+                ChildEvent::CareLeaverContact {
+                    in_touch: InTouch::Yes,
+                    activity: Some(CareLeaverActivity::NeetOther),
+                    accommodation: Some(CareLeaverAccommodation::Independent),
+                    accommodation_suitable: Some(false),
+                },
+            )
+            .at(
+                "2025-06-02",
+                ChildEvent::CareLeaverContact {
+                    in_touch: InTouch::Yes,
+                    activity: Some(activity),
+                    accommodation: Some(CareLeaverAccommodation::Independent),
+                    accommodation_suitable: Some(suitable),
+                },
+            );
+        c.record()
+    };
+    let records = [
+        leaver(CareLeaverActivity::EducationFullTime, true),
+        leaver(CareLeaverActivity::NeetIllnessOrDisability, true),
+        leaver(CareLeaverActivity::TrainingOrEmploymentPartTime, false),
+    ];
+    assert_eq!(figure(&records, "care_leavers_eet"), (2, 3));
+    assert_eq!(figure(&records, "care_leavers_suitable_accommodation"), (2, 3));
+}
