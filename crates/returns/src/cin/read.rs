@@ -144,7 +144,7 @@ impl CinTable {
         }
     }
 
-    fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         self as usize
     }
 }
@@ -603,7 +603,8 @@ impl<'a> CensusReader<'a> {
     }
 
     /// A leaf's text, up to its end tag; a leaf holding elements is a problem (and skipped).
-    fn text(&mut self, element: &str, path: &str, line: u64) -> Result<Option<String>, ReadError> {
+    /// (`path` makes the element's path, which is needed only for a problem.)
+    fn text(&mut self, element: &str, path: &dyn Fn() -> String, line: u64) -> Result<Option<String>, ReadError> {
         let mut text = String::new();
         loop {
             match self.next()? {
@@ -615,7 +616,7 @@ impl<'a> CensusReader<'a> {
                     let inner_name = name_of(&e).into_owned();
                     self.problem(
                         inner,
-                        format!("{path}/{inner_name}"),
+                        format!("{}/{inner_name}", path()),
                         format!("<{element}> (line {line}) should hold only text, not <{inner_name}>: it is left out"),
                     );
                     self.skip(&inner_name)?;
@@ -624,7 +625,7 @@ impl<'a> CensusReader<'a> {
                     let inner_name = name_of(&e).into_owned();
                     self.problem(
                         inner,
-                        format!("{path}/{inner_name}"),
+                        format!("{}/{inner_name}", path()),
                         format!("<{element}> (line {line}) should hold only text, not <{inner_name}>: it is left out"),
                     );
                 }
@@ -639,11 +640,11 @@ impl<'a> CensusReader<'a> {
     }
 
     /// Checks a leaf's text against its kind, reporting a value that does not fit.
-    fn check(&mut self, kind: Kind, value: &str, path: &str, line: u64, element: &str) {
+    fn check(&mut self, kind: Kind, value: &str, path: &dyn Fn() -> String, line: u64, element: &str) {
         let problem = match kind {
             Text => None,
-            Date => chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
-                .is_err()
+            Date => super::date::parse_ymd(value)
+                .is_none()
                 .then(|| format!("<{element}> is {value:?}, not a date: write it as YYYY-MM-DD, such as 2025-06-30")),
             DateTime => chrono::NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S")
                 .is_err()
@@ -653,7 +654,7 @@ impl<'a> CensusReader<'a> {
             Number => value.parse::<u32>().is_err().then(|| format!("<{element}> is {value:?}, not a whole number")),
         };
         if let Some(problem) = problem {
-            self.problem(line, path.to_string(), problem);
+            self.problem(line, path(), problem);
         }
     }
 
@@ -714,12 +715,12 @@ impl<'a> CensusReader<'a> {
             };
             if let Some(i) = g.leaves.iter().position(|l| l.name == name) {
                 let leaf = &g.leaves[i];
-                let leaf_path = here(None);
+                let leaf_path = || here(None);
                 let value = if empty { None } else { self.text(&name, &leaf_path, at)? };
                 if seen_leaf[i] {
                     self.problem(
                         at,
-                        leaf_path,
+                        leaf_path(),
                         format!("<{}> has a second <{name}>: it may have one, and the first is kept", g.name),
                     );
                     continue;
@@ -885,7 +886,7 @@ impl<'a> CensusReader<'a> {
                         continue;
                     }
                     n += 1;
-                    let item_path = format!("{path}/{name}[{n}]");
+                    let item_path = || format!("{path}/{name}[{n}]");
                     let value = if empty { None } else { self.text(&name, &item_path, at)? };
                     if let Some(v) = &value {
                         self.check(list.kind, v, &item_path, at, &name);

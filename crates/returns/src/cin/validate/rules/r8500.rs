@@ -1,7 +1,5 @@
 //! DfE's CIN rules with codes 8500 to 8799: codes, dates within the census, episodes.
 
-use std::collections::HashMap;
-
 use chrono::{Datelike, Days, NaiveDate};
 
 use crate::cin::read::CinTable::{
@@ -9,7 +7,7 @@ use crate::cin::read::CinTable::{
     Disabilities, Section47,
 };
 use crate::cin::validate::CinRule;
-use crate::cin::validate::context::{Ctx, Flags, is_code};
+use crate::cin::validate::context::{ByChild, Ctx, Flags, Map, is_code};
 
 use super::r2000::{census_year, is_further_action, is_nfa, within};
 
@@ -59,7 +57,7 @@ fn r8500(ctx: &Ctx<'_>, f: &mut Flags) {
 fn r8510(ctx: &Ctx<'_>, f: &mut Flags) {
     for (id, rows) in ctx.by_child(ChildIdentifiers) {
         if !id.is_empty() && rows.len() > 1 {
-            for row in rows {
+            for &row in rows {
                 f.flag(ChildIdentifiers, row, &["LAchildID"]);
             }
         }
@@ -119,7 +117,7 @@ fn episode_of<'a>(ctx: &Ctx<'a>, table: CinTable, row: usize) -> (&'a str, &'a s
 }
 
 /// The ChildIdentifiers rows of the child of `row` of `table`.
-fn child_rows<'a>(ids: &'a HashMap<&str, Vec<usize>>, ctx: &Ctx<'_>, table: CinTable, row: usize) -> &'a [usize] {
+fn child_rows<'a>(ids: &'a ByChild<'_>, ctx: &Ctx<'_>, table: CinTable, row: usize) -> &'a [usize] {
     ids.get(ctx.value(table, row, "LAchildID").unwrap_or("")).map(Vec::as_slice).unwrap_or_default()
 }
 
@@ -234,7 +232,7 @@ fn r8555q(ctx: &Ctx<'_>, f: &mut Flags) {
     let ids = ctx.by_child(ChildIdentifiers);
     for row in 0..ctx.t(CinDetails).len() {
         let Some(referred) = ctx.date(CinDetails, row, "CINreferralDate") else { continue };
-        for &ident in child_rows(&ids, ctx, CinDetails, row) {
+        for &ident in child_rows(ids, ctx, CinDetails, row) {
             if ctx.date(ChildIdentifiers, ident, "PersonDeathDate").is_some_and(|died| referred > died) {
                 f.flag(CinDetails, row, &["CINreferralDate"]);
                 f.flag(ChildIdentifiers, ident, &["PersonDeathDate"]);
@@ -332,7 +330,7 @@ fn r8585q(ctx: &Ctx<'_>, f: &mut Flags) {
         if !ctx.value(CinDetails, row, "ReasonForClosure").is_some_and(|v| is_code(v, &["RC2"])) {
             continue;
         }
-        let idents = child_rows(&ids, ctx, CinDetails, row);
+        let idents = child_rows(ids, ctx, CinDetails, row);
         if idents.iter().any(|&i| ctx.has(ChildIdentifiers, i, "PersonDeathDate")) {
             continue;
         }
@@ -378,7 +376,7 @@ fn r8606(ctx: &Ctx<'_>, f: &mut Flags) {
     let ids = ctx.by_child(ChildIdentifiers);
     for row in 0..ctx.t(CinDetails).len() {
         let Some(referred) = ctx.date(CinDetails, row, "CINreferralDate") else { continue };
-        for &ident in child_rows(&ids, ctx, CinDetails, row) {
+        for &ident in child_rows(ids, ctx, CinDetails, row) {
             let birth = ctx
                 .date(ChildIdentifiers, ident, "PersonBirthDate")
                 .or_else(|| ctx.date(ChildIdentifiers, ident, "ExpectedPersonBirthDate"));
@@ -424,7 +422,7 @@ fn r8610(ctx: &Ctx<'_>, f: &mut Flags) {
 /// AssessmentID). The assessment is flagged at its authorisation date, each such factor row at
 /// AssessmentFactor.
 fn r8614(ctx: &Ctx<'_>, f: &mut Flags) {
-    let mut factors: HashMap<(&str, &str, &str), Vec<usize>> = HashMap::new();
+    let mut factors: Map<(&str, &str, &str), Vec<usize>> = Map::default();
     for row in 0..ctx.t(AssessmentFactorsList).len() {
         if ctx.has(AssessmentFactorsList, row, "AssessmentFactor") {
             let (child, episode) = episode_of(ctx, AssessmentFactorsList, row);
