@@ -636,7 +636,11 @@ impl<'a> CensusReader<'a> {
             }
         }
         let trimmed = text.trim();
-        Ok((!trimmed.is_empty()).then(|| trimmed.to_string()))
+        Ok(match (trimmed.len(), trimmed.len() == text.len()) {
+            (0, _) => None,
+            (_, true) => Some(text),
+            _ => Some(trimmed.to_string()),
+        })
     }
 
     /// Checks a leaf's text against its kind, reporting a value that does not fit.
