@@ -709,11 +709,11 @@ impl<'a> CensusReader<'a> {
                 }
                 _ => continue,
             };
-            let name = name_of(&start).into_owned();
+            let name = name_of(&start);
             let here = |i: Option<u32>| {
                 let own = match i {
                     Some(n) => format!("{name}[{n}]"),
-                    None => name.clone(),
+                    None => name.to_string(),
                 };
                 if path.is_empty() { own } else { format!("{path}/{own}") }
             };
@@ -877,7 +877,7 @@ impl<'a> CensusReader<'a> {
                     return Err(self.error(at, format!("the file ends inside <{}>: it may be cut short", list.wrapper)));
                 }
                 Event::Start(e) | Event::Empty(e) => {
-                    let name = name_of(&e).into_owned();
+                    let name = name_of(&e);
                     if name != list.item {
                         self.problem(
                             at,
