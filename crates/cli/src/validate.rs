@@ -405,5 +405,9 @@ fn cin(args: CinArgs) -> Result<Outcome, Failure> {
             }
         }
     }
-    Ok(if report.is_clean() { Outcome::Clean } else { Outcome::Findings })
+    let outcome = if report.is_clean() { Outcome::Clean } else { Outcome::Findings };
+    // The process ends next: freeing every cell of the census one by one would take longer
+    // than the operating system takes to reclaim it all (7% of the run at 12,000 children).
+    std::mem::forget(checked);
+    Ok(outcome)
 }

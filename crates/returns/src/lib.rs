@@ -16,6 +16,7 @@
 
 pub mod cin;
 pub mod from_record;
+mod fxhash;
 pub mod la;
 pub mod ssda903;
 pub mod to_record;

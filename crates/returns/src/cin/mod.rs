@@ -52,6 +52,7 @@
 //! at least one item inside each). Codes are written exactly as given: the census's code lists
 //! (ReferralSource, PrimaryNeedCode, ...) are checked by validation, not here.
 
+mod date;
 mod read;
 mod report;
 pub mod validate;

@@ -144,7 +144,7 @@ impl CinTable {
         }
     }
 
-    fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         self as usize
     }
 }
@@ -603,7 +603,8 @@ impl<'a> CensusReader<'a> {
     }
 
     /// A leaf's text, up to its end tag; a leaf holding elements is a problem (and skipped).
-    fn text(&mut self, element: &str, path: &str, line: u64) -> Result<Option<String>, ReadError> {
+    /// (`path` makes the element's path, which is needed only for a problem.)
+    fn text(&mut self, element: &str, path: &dyn Fn() -> String, line: u64) -> Result<Option<String>, ReadError> {
         let mut text = String::new();
         loop {
             match self.next()? {
@@ -615,7 +616,7 @@ impl<'a> CensusReader<'a> {
                     let inner_name = name_of(&e).into_owned();
                     self.problem(
                         inner,
-                        format!("{path}/{inner_name}"),
+                        format!("{}/{inner_name}", path()),
                         format!("<{element}> (line {line}) should hold only text, not <{inner_name}>: it is left out"),
                     );
                     self.skip(&inner_name)?;
@@ -624,7 +625,7 @@ impl<'a> CensusReader<'a> {
                     let inner_name = name_of(&e).into_owned();
                     self.problem(
                         inner,
-                        format!("{path}/{inner_name}"),
+                        format!("{}/{inner_name}", path()),
                         format!("<{element}> (line {line}) should hold only text, not <{inner_name}>: it is left out"),
                     );
                 }
@@ -635,15 +636,19 @@ impl<'a> CensusReader<'a> {
             }
         }
         let trimmed = text.trim();
-        Ok((!trimmed.is_empty()).then(|| trimmed.to_string()))
+        Ok(match (trimmed.len(), trimmed.len() == text.len()) {
+            (0, _) => None,
+            (_, true) => Some(text),
+            _ => Some(trimmed.to_string()),
+        })
     }
 
     /// Checks a leaf's text against its kind, reporting a value that does not fit.
-    fn check(&mut self, kind: Kind, value: &str, path: &str, line: u64, element: &str) {
+    fn check(&mut self, kind: Kind, value: &str, path: &dyn Fn() -> String, line: u64, element: &str) {
         let problem = match kind {
             Text => None,
-            Date => chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
-                .is_err()
+            Date => super::date::parse_ymd(value)
+                .is_none()
                 .then(|| format!("<{element}> is {value:?}, not a date: write it as YYYY-MM-DD, such as 2025-06-30")),
             DateTime => chrono::NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S")
                 .is_err()
@@ -653,7 +658,7 @@ impl<'a> CensusReader<'a> {
             Number => value.parse::<u32>().is_err().then(|| format!("<{element}> is {value:?}, not a whole number")),
         };
         if let Some(problem) = problem {
-            self.problem(line, path.to_string(), problem);
+            self.problem(line, path(), problem);
         }
     }
 
@@ -704,22 +709,22 @@ impl<'a> CensusReader<'a> {
                 }
                 _ => continue,
             };
-            let name = name_of(&start).into_owned();
+            let name = name_of(&start);
             let here = |i: Option<u32>| {
                 let own = match i {
                     Some(n) => format!("{name}[{n}]"),
-                    None => name.clone(),
+                    None => name.to_string(),
                 };
                 if path.is_empty() { own } else { format!("{path}/{own}") }
             };
             if let Some(i) = g.leaves.iter().position(|l| l.name == name) {
                 let leaf = &g.leaves[i];
-                let leaf_path = here(None);
+                let leaf_path = || here(None);
                 let value = if empty { None } else { self.text(&name, &leaf_path, at)? };
                 if seen_leaf[i] {
                     self.problem(
                         at,
-                        leaf_path,
+                        leaf_path(),
                         format!("<{}> has a second <{name}>: it may have one, and the first is kept", g.name),
                     );
                     continue;
@@ -872,7 +877,7 @@ impl<'a> CensusReader<'a> {
                     return Err(self.error(at, format!("the file ends inside <{}>: it may be cut short", list.wrapper)));
                 }
                 Event::Start(e) | Event::Empty(e) => {
-                    let name = name_of(&e).into_owned();
+                    let name = name_of(&e);
                     if name != list.item {
                         self.problem(
                             at,
@@ -885,7 +890,7 @@ impl<'a> CensusReader<'a> {
                         continue;
                     }
                     n += 1;
-                    let item_path = format!("{path}/{name}[{n}]");
+                    let item_path = || format!("{path}/{name}[{n}]");
                     let value = if empty { None } else { self.text(&name, &item_path, at)? };
                     if let Some(v) = &value {
                         self.check(list.kind, v, &item_path, at, &name);

@@ -29,6 +29,8 @@ mod pending;
 #[cfg(test)]
 mod tests;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use super::read::{CinTable, CinTables};
 pub use catalogue::{CinEntry, Severity, all as catalogue, entry};
 use context::Ctx;
@@ -76,41 +78,88 @@ pub fn rules() -> impl Iterator<Item = &'static CinRule> {
     rules::ALL.iter().flat_map(|group| group.iter().copied())
 }
 
+/// The most threads one validation uses.
+const MAX_THREADS: usize = 8;
+
 /// Runs every rule on the census; findings in rule order, then table and row order.
+///
+/// The rules run on every core (at most [`MAX_THREADS`]), each thread taking the next rule not
+/// yet taken; the context's shared indexes are built by whichever rule first asks. The findings
+/// are the same, in the same order, however many threads ran them.
 pub fn validate(tables: &CinTables) -> Vec<CinFinding> {
     let ctx = Ctx::new(tables);
-    let mut out = Vec::new();
-    for rule in rules() {
-        out.extend(run(rule, &ctx));
+    let rules: Vec<&'static CinRule> = rules().collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, MAX_THREADS);
+    let mut flagged: Vec<Vec<Flagged>> = Vec::new();
+    flagged.resize_with(rules.len(), Vec::new);
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(&rule) = rules.get(i) else { break };
+                        done.push((i, check(rule, &ctx)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        for worker in workers {
+            match worker.join() {
+                Ok(done) => {
+                    for (i, rows) in done {
+                        flagged[i] = rows;
+                    }
+                }
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+    });
+    let mut out = Vec::with_capacity(flagged.iter().map(Vec::len).sum());
+    for (rule, rows) in rules.into_iter().zip(flagged) {
+        out.extend(findings(rule, &ctx, rows));
     }
     out
 }
 
-fn run(rule: &'static CinRule, ctx: &Ctx<'_>) -> Vec<CinFinding> {
+/// A flagged row: its table, its index and the fields at fault.
+type Flagged = (CinTable, usize, Vec<&'static str>);
+
+/// The rows `rule` flags, in table and row order.
+fn check(rule: &'static CinRule, ctx: &Ctx<'_>) -> Vec<Flagged> {
     let mut flags = Flags::default();
     (rule.check)(ctx, &mut flags);
+    flags.into_sorted()
+}
+
+/// The findings of the rows `rule` flagged.
+fn findings<'c>(
+    rule: &'static CinRule,
+    ctx: &'c Ctx<'_>,
+    flagged: Vec<Flagged>,
+) -> impl Iterator<Item = CinFinding> + 'c {
     let entry = rule.entry();
-    flags
-        .into_sorted()
-        .into_iter()
-        .map(|(table, row, fields)| {
-            let data = ctx.tables.table(table);
-            CinFinding {
-                code: rule.code,
-                severity: entry.map_or(Severity::Error, |e| e.severity),
-                message: entry.map_or("", |e| e.message),
-                table,
-                row,
-                line: data.line(row),
-                la_child_id: data.value(row, "LAchildID").map(str::to_string),
-                fields,
-            }
-        })
-        .collect()
+    flagged.into_iter().map(move |(table, row, fields)| {
+        let data = ctx.tables.table(table);
+        CinFinding {
+            code: rule.code,
+            severity: entry.map_or(Severity::Error, |e| e.severity),
+            message: entry.map_or("", |e| e.message),
+            table,
+            row,
+            line: data.line(row),
+            la_child_id: data.value(row, "LAchildID").map(str::to_string),
+            fields,
+        }
+    })
 }
 
 /// Runs one rule (for the tests).
 #[cfg(test)]
 pub(crate) fn run_rule(rule: &'static CinRule, tables: &CinTables) -> Vec<CinFinding> {
-    run(rule, &Ctx::new(tables))
+    let ctx = Ctx::new(tables);
+    findings(rule, &ctx, check(rule, &ctx)).collect()
 }

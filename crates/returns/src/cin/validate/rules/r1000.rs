@@ -6,7 +6,7 @@ use crate::cin::read::CinTable::{
     self, Assessments, ChildIdentifiers, ChildProtectionPlans, CinDetails, Header, Section47,
 };
 use crate::cin::validate::CinRule;
-use crate::cin::validate::context::{Ctx, Flags};
+use crate::cin::validate::context::{Ctx, Flags, Map};
 
 cin_rule!(R100, "100", r100);
 cin_rule!(R1103, "1103", r1103);
@@ -114,7 +114,7 @@ fn r1510(ctx: &Ctx<'_>, f: &mut Flags) {
 /// 1520: "More than one record with the same UPN.": every ChildIdentifiers row whose UPN
 /// (compared without regard to case) another row also has.
 fn r1520(ctx: &Ctx<'_>, f: &mut Flags) {
-    let mut by_upn: std::collections::HashMap<String, Vec<usize>> = Default::default();
+    let mut by_upn: Map<String, Vec<usize>> = Default::default();
     for (row, upn) in upns(ctx, "UPN") {
         by_upn.entry(upn).or_default().push(row);
     }

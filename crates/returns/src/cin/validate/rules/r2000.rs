@@ -4,8 +4,6 @@
 //! disability codes) is given on the Header's row, the return's own, with DfE's fields: see
 //! [`flag_return`].
 
-use std::collections::{HashMap, HashSet};
-
 use chrono::{Months, NaiveDate};
 
 use crate::cin::read::CinTable::{
@@ -13,7 +11,7 @@ use crate::cin::read::CinTable::{
     Disabilities, Header, Reviews, Section47,
 };
 use crate::cin::validate::CinRule;
-use crate::cin::validate::context::{Ctx, Flags, is_code};
+use crate::cin::validate::context::{Ctx, Flags, Map, Set, is_code};
 
 use super::r1000::before_referral;
 
@@ -83,8 +81,8 @@ fn episode_of<'a>(ctx: &Ctx<'a>, table: CinTable, row: usize) -> (&'a str, &'a s
 }
 
 /// Each child's PersonDeathDate, with the ChildIdentifiers row it is on.
-fn deaths<'a>(ctx: &Ctx<'a>) -> HashMap<&'a str, Vec<(usize, NaiveDate)>> {
-    let mut out: HashMap<&str, Vec<(usize, NaiveDate)>> = HashMap::new();
+fn deaths<'a>(ctx: &Ctx<'a>) -> Map<&'a str, Vec<(usize, NaiveDate)>> {
+    let mut out: Map<&str, Vec<(usize, NaiveDate)>> = Map::default();
     for row in 0..ctx.t(ChildIdentifiers).len() {
         if let Some(died) = ctx.date(ChildIdentifiers, row, "PersonDeathDate") {
             out.entry(ctx.value(ChildIdentifiers, row, "LAchildID").unwrap_or("")).or_default().push((row, died));
@@ -104,7 +102,7 @@ fn r2883(ctx: &Ctx<'_>, f: &mut Flags) {
     let plans = (0..ctx.t(ChildProtectionPlans).len())
         .filter(|&row| ctx.date(ChildProtectionPlans, row, "CPPstartDate").is_some_and(|d| within(year, d)))
         .count();
-    let mut conferences = HashSet::new();
+    let mut conferences = Set::default();
     for table in [Section47, CinDetails] {
         for row in 0..ctx.t(table).len() {
             if let Some(held) = ctx.date(table, row, "DateOfInitialCPC").filter(|&d| within(year, d)) {
@@ -133,8 +131,8 @@ fn r2884(ctx: &Ctx<'_>, f: &mut Flags) {
     };
     let s47 = dated(Section47);
     let cin = dated(CinDetails);
-    let s47_keys: HashSet<_> = s47.iter().map(|(_, k)| *k).collect();
-    let cin_keys: HashSet<_> = cin.iter().map(|(_, k)| *k).collect();
+    let s47_keys: Set<_> = s47.iter().map(|(_, k)| *k).collect();
+    let cin_keys: Set<_> = cin.iter().map(|(_, k)| *k).collect();
     for (row, key) in &s47 {
         if cin_keys.contains(key) {
             f.flag(Section47, *row, &["DateOfInitialCPC"]);
@@ -212,7 +210,7 @@ const DISABILITIES: &[&str] =
 /// of DfE's disability list (NONE included: it is on the list) appear in it. A code not on the
 /// list is not a disability code (8540 reports it) and is not counted.
 fn r2887q(ctx: &Ctx<'_>, f: &mut Flags) {
-    let used: HashSet<&str> = (0..ctx.t(Disabilities).len())
+    let used: Set<&str> = (0..ctx.t(Disabilities).len())
         .filter_map(|row| ctx.value(Disabilities, row, "Disability"))
         .filter_map(|v| DISABILITIES.iter().copied().find(|c| c.eq_ignore_ascii_case(v)))
         .collect();
@@ -227,7 +225,7 @@ fn r2887q(ctx: &Ctx<'_>, f: &mut Flags) {
 /// and no child has two or more different ones. Codes are compared without regard to case;
 /// whether a code is valid is 8540's question, so any code other than NONE counts.
 fn r2888q(ctx: &Ctx<'_>, f: &mut Flags) {
-    let mut by_child: HashMap<&str, HashSet<String>> = HashMap::new();
+    let mut by_child: Map<&str, Set<String>> = Map::default();
     for row in 0..ctx.t(Disabilities).len() {
         let Some(code) = ctx.value(Disabilities, row, "Disability").filter(|v| !is_code(v, &["NONE"])) else {
             continue;
@@ -311,13 +309,10 @@ fn r4000(ctx: &Ctx<'_>, f: &mut Flags) {
 type Period = (Option<NaiveDate>, Option<NaiveDate>);
 
 /// Each child's rows of `table` with their periods read from `start` and `end`.
-fn periods<'a>(ctx: &Ctx<'a>, table: CinTable, start: &str, end: &str) -> HashMap<&'a str, Vec<(usize, Period)>> {
-    let mut out: HashMap<&str, Vec<(usize, Period)>> = HashMap::new();
+fn periods<'a>(ctx: &Ctx<'a>, table: CinTable, start: &str, end: &str) -> Map<&'a str, Vec<(usize, Period)>> {
+    let mut out: Map<&str, Vec<(usize, Period)>> = Map::default();
     for (child, rows) in ctx.by_child(table) {
-        out.insert(
-            child,
-            rows.into_iter().map(|r| (r, (ctx.date(table, r, start), ctx.date(table, r, end)))).collect(),
-        );
+        out.insert(*child, rows.iter().map(|&r| (r, (ctx.date(table, r, start), ctx.date(table, r, end)))).collect());
     }
     out
 }
@@ -331,7 +326,7 @@ fn r4001(ctx: &Ctx<'_>, f: &mut Flags) {
     let cpps = ctx.by_child(ChildProtectionPlans);
     for (child, plans) in ctx.by_child(CinPlanDates) {
         let open_plans: Vec<usize> =
-            plans.into_iter().filter(|&r| !ctx.has(CinPlanDates, r, "CINPlanEndDate")).collect();
+            plans.iter().copied().filter(|&r| !ctx.has(CinPlanDates, r, "CINPlanEndDate")).collect();
         let open_cpps: Vec<usize> = cpps
             .get(child)
             .map(Vec::as_slice)
@@ -376,8 +371,8 @@ fn r4003(ctx: &Ctx<'_>, f: &mut Flags) {
 /// (DfE's text: the child, not an episode) with two or more CINplanDates rows without a
 /// CINPlanEndDate has each of them flagged.
 fn r4004(ctx: &Ctx<'_>, f: &mut Flags) {
-    for rows in ctx.by_child(CinPlanDates).into_values() {
-        let open: Vec<usize> = rows.into_iter().filter(|&r| !ctx.has(CinPlanDates, r, "CINPlanEndDate")).collect();
+    for rows in ctx.by_child(CinPlanDates).values() {
+        let open: Vec<usize> = rows.iter().copied().filter(|&r| !ctx.has(CinPlanDates, r, "CINPlanEndDate")).collect();
         if open.len() > 1 {
             for r in open {
                 f.flag(CinPlanDates, r, &["CINPlanEndDate"]);

@@ -1,7 +1,5 @@
 //! DfE's CIN rules with codes 8500 to 8799: codes, dates within the census, episodes.
 
-use std::collections::HashMap;
-
 use chrono::{Datelike, Days, NaiveDate};
 
 use crate::cin::read::CinTable::{
@@ -9,7 +7,7 @@ use crate::cin::read::CinTable::{
     Disabilities, Section47,
 };
 use crate::cin::validate::CinRule;
-use crate::cin::validate::context::{Ctx, Flags, is_code};
+use crate::cin::validate::context::{ByChild, Ctx, Flags, Map, is_code};
 
 use super::r2000::{census_year, is_further_action, is_nfa, within};
 
@@ -59,7 +57,7 @@ fn r8500(ctx: &Ctx<'_>, f: &mut Flags) {
 fn r8510(ctx: &Ctx<'_>, f: &mut Flags) {
     for (id, rows) in ctx.by_child(ChildIdentifiers) {
         if !id.is_empty() && rows.len() > 1 {
-            for row in rows {
+            for &row in rows {
                 f.flag(ChildIdentifiers, row, &["LAchildID"]);
             }
         }
@@ -119,16 +117,18 @@ fn episode_of<'a>(ctx: &Ctx<'a>, table: CinTable, row: usize) -> (&'a str, &'a s
 }
 
 /// The ChildIdentifiers rows of the child of `row` of `table`.
-fn child_rows<'a>(ids: &'a HashMap<&str, Vec<usize>>, ctx: &Ctx<'_>, table: CinTable, row: usize) -> &'a [usize] {
+fn child_rows<'a>(ids: &'a ByChild<'_>, ctx: &Ctx<'_>, table: CinTable, row: usize) -> &'a [usize] {
     ids.get(ctx.value(table, row, "LAchildID").unwrap_or("")).map(Vec::as_slice).unwrap_or_default()
 }
 
 /// 8525Q: "Either Date of Birth or Expected Date of Birth must be provided (but not both)": a
-/// child with both, or neither, is flagged at both.
+/// child with both, or neither, is flagged at both. A value that is not a date provides no
+/// date (as for every rule: the reader reports it), so a child whose only date is unreadable
+/// has neither.
 fn r8525q(ctx: &Ctx<'_>, f: &mut Flags) {
     for row in 0..ctx.t(ChildIdentifiers).len() {
-        let born = ctx.has(ChildIdentifiers, row, "PersonBirthDate");
-        let expected = ctx.has(ChildIdentifiers, row, "ExpectedPersonBirthDate");
+        let born = ctx.date(ChildIdentifiers, row, "PersonBirthDate").is_some();
+        let expected = ctx.date(ChildIdentifiers, row, "ExpectedPersonBirthDate").is_some();
         if born == expected {
             f.flag(ChildIdentifiers, row, &["PersonBirthDate", "ExpectedPersonBirthDate"]);
         }
@@ -234,7 +234,7 @@ fn r8555q(ctx: &Ctx<'_>, f: &mut Flags) {
     let ids = ctx.by_child(ChildIdentifiers);
     for row in 0..ctx.t(CinDetails).len() {
         let Some(referred) = ctx.date(CinDetails, row, "CINreferralDate") else { continue };
-        for &ident in child_rows(&ids, ctx, CinDetails, row) {
+        for &ident in child_rows(ids, ctx, CinDetails, row) {
             if ctx.date(ChildIdentifiers, ident, "PersonDeathDate").is_some_and(|died| referred > died) {
                 f.flag(CinDetails, row, &["CINreferralDate"]);
                 f.flag(ChildIdentifiers, ident, &["PersonDeathDate"]);
@@ -332,7 +332,7 @@ fn r8585q(ctx: &Ctx<'_>, f: &mut Flags) {
         if !ctx.value(CinDetails, row, "ReasonForClosure").is_some_and(|v| is_code(v, &["RC2"])) {
             continue;
         }
-        let idents = child_rows(&ids, ctx, CinDetails, row);
+        let idents = child_rows(ids, ctx, CinDetails, row);
         if idents.iter().any(|&i| ctx.has(ChildIdentifiers, i, "PersonDeathDate")) {
             continue;
         }
@@ -378,7 +378,7 @@ fn r8606(ctx: &Ctx<'_>, f: &mut Flags) {
     let ids = ctx.by_child(ChildIdentifiers);
     for row in 0..ctx.t(CinDetails).len() {
         let Some(referred) = ctx.date(CinDetails, row, "CINreferralDate") else { continue };
-        for &ident in child_rows(&ids, ctx, CinDetails, row) {
+        for &ident in child_rows(ids, ctx, CinDetails, row) {
             let birth = ctx
                 .date(ChildIdentifiers, ident, "PersonBirthDate")
                 .or_else(|| ctx.date(ChildIdentifiers, ident, "ExpectedPersonBirthDate"));
@@ -424,7 +424,7 @@ fn r8610(ctx: &Ctx<'_>, f: &mut Flags) {
 /// AssessmentID). The assessment is flagged at its authorisation date, each such factor row at
 /// AssessmentFactor.
 fn r8614(ctx: &Ctx<'_>, f: &mut Flags) {
-    let mut factors: HashMap<(&str, &str, &str), Vec<usize>> = HashMap::new();
+    let mut factors: Map<(&str, &str, &str), Vec<usize>> = Map::default();
     for row in 0..ctx.t(AssessmentFactorsList).len() {
         if ctx.has(AssessmentFactorsList, row, "AssessmentFactor") {
             let (child, episode) = episode_of(ctx, AssessmentFactorsList, row);
@@ -505,12 +505,13 @@ fn more_working_days_than(ctx: &Ctx<'_>, start: NaiveDate, end: NaiveDate, n: u3
 /// its AssessmentActualStartDate (careful's calendar; the start day not counted, as careful
 /// counts every period, where DfE's reference validator counts it as day 1) is before the
 /// ReferenceDate. An assessment whose 45th working day is the ReferenceDate itself started
-/// exactly 45 working days before it, not more. Flagged at AssessmentActualStartDate, DfE's
-/// field. Needs a ReferenceDate.
+/// exactly 45 working days before it, not more. An AssessmentAuthorisationDate that is not a
+/// date is no end date (as for every rule: the reader reports it). Flagged at
+/// AssessmentActualStartDate, DfE's field. Needs a ReferenceDate.
 fn r8670q(ctx: &Ctx<'_>, f: &mut Flags) {
     let Some(end) = ctx.reference_date() else { return };
     for row in 0..ctx.t(Assessments).len() {
-        if ctx.has(Assessments, row, "AssessmentAuthorisationDate") {
+        if ctx.date(Assessments, row, "AssessmentAuthorisationDate").is_some() {
             continue;
         }
         let Some(start) = ctx.date(Assessments, row, "AssessmentActualStartDate") else { continue };
@@ -586,10 +587,32 @@ mod tests {
                     vec!["B", "2026-01-26", ""],
                     vec!["C", "2026-01-26", "2026-03-01"],
                     vec!["D", "2014-01-06", ""],
+                    vec!["E", "2026-01-26", "unknown"],
+                    vec!["F", "2026-01-26", "2026-02-30"],
                 ],
             ),
         ]);
-        assert_eq!(flagged(&R8670Q, &t, Assessments), [1, 3]);
+        assert_eq!(flagged(&R8670Q, &t, Assessments), [1, 3, 4, 5]);
+    }
+
+    /// 8525Q: DfE's "Either Date of Birth or Expected Date of Birth must be provided (but not
+    /// both)". A date of birth that is not a date ("unknown", 32 July) provides none, so with no
+    /// expected date the child has neither; with an expected date, only that one.
+    #[test]
+    fn r8525q_an_unreadable_date_of_birth_is_no_date_of_birth() {
+        let t = tables(vec![(
+            ChildIdentifiers,
+            &["LAchildID", "PersonBirthDate", "ExpectedPersonBirthDate"],
+            vec![
+                vec!["A", "2014-07-04", ""],
+                vec!["B", "unknown", ""],
+                vec!["C", "2014-07-32", ""],
+                vec!["D", "unknown", "2026-06-01"],
+                vec!["E", "2014-07-04", "2026-06-01"],
+                vec!["F", "", ""],
+            ],
+        )]);
+        assert_eq!(flagged(&R8525Q, &t, ChildIdentifiers), [1, 2, 4, 5]);
     }
 
     /// 8569Q: the census of 2025-26 begins on Tuesday 1 April 2025; the last working day before

@@ -2,15 +2,13 @@
 //! identifiers and age, disabilities; and the helpers the rules from 8700 up share (the census
 //! period, yes/no values, overlapping spells).
 
-use std::collections::HashMap;
-
 use chrono::{Datelike, Months, NaiveDate};
 
 use crate::cin::read::CinTable::{
     self, Assessments, ChildIdentifiers, ChildProtectionPlans, CinDetails, Disabilities, Section47,
 };
 use crate::cin::validate::CinRule;
-use crate::cin::validate::context::{Ctx, Flags, is_code};
+use crate::cin::validate::context::{Ctx, Flags, Map, is_code};
 
 cin_rule!(R8715, "8715", r8715);
 cin_rule!(R8720, "8720", r8720);
@@ -68,9 +66,9 @@ pub(super) fn flag_overlaps(f: &mut Flags, table: CinTable, spells: &[Spell], st
 }
 
 /// The child's row of ChildIdentifiers, by LAchildID (the first, if the ID is repeated).
-pub(super) fn child_rows<'a>(ctx: &Ctx<'a>) -> HashMap<&'a str, usize> {
+pub(super) fn child_rows<'a>(ctx: &Ctx<'a>) -> Map<&'a str, usize> {
     let t = ctx.t(ChildIdentifiers);
-    let mut out = HashMap::new();
+    let mut out = Map::default();
     for row in 0..t.len() {
         if let Some(id) = t.value(row, "LAchildID") {
             out.entry(id).or_insert(row);
@@ -262,7 +260,7 @@ fn r8790(ctx: &Ctx<'_>, f: &mut Flags) {
 /// whose code (without regard to case) the child has more than once.
 fn r8794(ctx: &Ctx<'_>, f: &mut Flags) {
     for rows in ctx.by_child(Disabilities).values() {
-        let mut by_code: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_code: Map<String, Vec<usize>> = Map::default();
         for &r in rows {
             if let Some(d) = ctx.value(Disabilities, r, "Disability") {
                 by_code.entry(d.to_ascii_uppercase()).or_default().push(r);

@@ -1,14 +1,12 @@
 //! DfE's CIN rules with codes 8800 to 8999: referrals, assessment factors, child protection.
 
-use std::collections::HashMap;
-
 use chrono::{Datelike, NaiveDate, Weekday};
 
 use crate::cin::read::CinTable::{
     self, AssessmentFactorsList, Assessments, ChildIdentifiers, ChildProtectionPlans, CinDetails, Reviews, Section47,
 };
 use crate::cin::validate::CinRule;
-use crate::cin::validate::context::{Ctx, Flags, is_code};
+use crate::cin::validate::context::{ByEpisode, Ctx, Flags, Map, is_code};
 
 use super::r8700::{Spell, census_year, child_rows, flag_overlaps, is_yes};
 
@@ -54,7 +52,7 @@ pub(crate) static RULES: &[&CinRule] = &[
 ];
 
 /// The episode's rows of `table` (by LAchildID and CINdetailsID).
-fn of_episode<'m, 'a>(rows: &'m HashMap<(&'a str, &'a str), Vec<usize>>, ctx: &Ctx<'a>, episode: usize) -> &'m [usize] {
+fn of_episode<'m, 'a>(rows: &'m ByEpisode<'a>, ctx: &Ctx<'a>, episode: usize) -> &'m [usize] {
     let key = (
         ctx.value(CinDetails, episode, "LAchildID").unwrap_or(""),
         ctx.value(CinDetails, episode, "CINdetailsID").unwrap_or(""),
@@ -165,7 +163,7 @@ fn r8825q(ctx: &Ctx<'_>, f: &mut Flags) {
     for episode in 0..ctx.t(CinDetails).len() {
         let after_assessment =
             ctx.value(CinDetails, episode, "ReasonForClosure").is_some_and(|r| is_code(r, &["RC8", "RC9"]));
-        if after_assessment && of_episode(&assessments, ctx, episode).is_empty() {
+        if after_assessment && of_episode(assessments, ctx, episode).is_empty() {
             f.flag(CinDetails, episode, &["ReasonForClosure"]);
         }
     }
@@ -196,8 +194,8 @@ fn r8831(ctx: &Ctx<'_>, f: &mut Flags) {
             }
         };
         let dates = ["AssessmentActualStartDate", "AssessmentAuthorisationDate"];
-        flag_given(Assessments, of_episode(&assessments, ctx, episode), &dates);
-        flag_given(Section47, of_episode(&enquiries, ctx, episode), &["S47ActualStartDate", "DateOfInitialCPC"]);
+        flag_given(Assessments, of_episode(assessments, ctx, episode), &dates);
+        flag_given(Section47, of_episode(enquiries, ctx, episode), &["S47ActualStartDate", "DateOfInitialCPC"]);
         if activity {
             f.flag(CinDetails, episode, &["DateOfInitialCPC"]);
         }
@@ -210,7 +208,7 @@ fn r8831(ctx: &Ctx<'_>, f: &mut Flags) {
 fn r8832(ctx: &Ctx<'_>, f: &mut Flags) {
     let plans = ctx.by_episode(ChildProtectionPlans);
     for episode in 0..ctx.t(CinDetails).len() {
-        let of = of_episode(&plans, ctx, episode);
+        let of = of_episode(plans, ctx, episode);
         if is_nfa(ctx, episode) && !of.is_empty() {
             f.flag(CinDetails, episode, &["ReferralNFA"]);
             for &plan in of {
@@ -256,7 +254,7 @@ fn r8840(ctx: &Ctx<'_>, f: &mut Flags) {
 /// same LAchildID, CINdetailsID and CPPID). Flags the review's date and the plan's start.
 fn r8841(ctx: &Ctx<'_>, f: &mut Flags) {
     let plans = ctx.t(ChildProtectionPlans);
-    let mut by_plan: HashMap<(&str, &str, &str), Vec<usize>> = HashMap::new();
+    let mut by_plan: Map<(&str, &str, &str), Vec<usize>> = Map::default();
     for row in 0..plans.len() {
         let key = (
             plans.value(row, "LAchildID").unwrap_or(""),
@@ -310,9 +308,9 @@ fn r8869(ctx: &Ctx<'_>, f: &mut Flags) {
 }
 
 /// The rows of `table` by assessment (LAchildID, CINdetailsID, AssessmentID).
-fn by_assessment<'a>(ctx: &Ctx<'a>, table: CinTable) -> HashMap<(&'a str, &'a str, &'a str), Vec<usize>> {
+fn by_assessment<'a>(ctx: &Ctx<'a>, table: CinTable) -> Map<(&'a str, &'a str, &'a str), Vec<usize>> {
     let t = ctx.t(table);
-    let mut out: HashMap<(&str, &str, &str), Vec<usize>> = HashMap::new();
+    let mut out: Map<(&str, &str, &str), Vec<usize>> = Map::default();
     for row in 0..t.len() {
         out.entry(assessment_key(ctx, table, row)).or_default().push(row);
     }
@@ -382,7 +380,7 @@ fn r8867(ctx: &Ctx<'_>, f: &mut Flags) {
         if is_open(ctx, episode) {
             continue;
         }
-        for &a in of_episode(&assessments, ctx, episode) {
+        for &a in of_episode(assessments, ctx, episode) {
             if completed(ctx, a).is_none() {
                 f.flag(CinDetails, episode, &["CINclosureDate"]);
                 f.flag(Assessments, a, &["AssessmentAuthorisationDate"]);
@@ -402,7 +400,7 @@ fn r8868(ctx: &Ctx<'_>, f: &mut Flags) {
         if is_open(ctx, episode) {
             continue;
         }
-        for &e in of_episode(&enquiries, ctx, episode) {
+        for &e in of_episode(enquiries, ctx, episode) {
             if s47_open(ctx, e) {
                 f.flag(CinDetails, episode, &["CINclosureDate"]);
                 f.flag(Section47, e, &["DateOfInitialCPC", "ICPCnotRequired"]);
@@ -434,7 +432,7 @@ fn r8875(ctx: &Ctx<'_>, f: &mut Flags) {
 }
 
 /// The non-blank factor rows of each assessment.
-fn factors_of<'a>(ctx: &Ctx<'a>) -> HashMap<(&'a str, &'a str, &'a str), Vec<usize>> {
+fn factors_of<'a>(ctx: &Ctx<'a>) -> Map<(&'a str, &'a str, &'a str), Vec<usize>> {
     let mut out = by_assessment(ctx, AssessmentFactorsList);
     for rows in out.values_mut() {
         rows.retain(|&r| ctx.has(AssessmentFactorsList, r, "AssessmentFactor"));
@@ -454,7 +452,7 @@ fn r8873q(ctx: &Ctx<'_>, f: &mut Flags) {
     let factors = factors_of(ctx);
     for episode in 0..ctx.t(CinDetails).len() {
         let Some(reason) = ctx.value(CinDetails, episode, "ReasonForClosure") else { continue };
-        let [only] = of_episode(&assessments, ctx, episode) else { continue };
+        let [only] = of_episode(assessments, ctx, episode) else { continue };
         if is_code(reason, &["RC8", "RC9"]) || completed(ctx, *only).is_none() {
             continue;
         }
@@ -534,7 +532,7 @@ fn r8897q(ctx: &Ctx<'_>, f: &mut Flags) {
 /// than once.
 fn r8898(ctx: &Ctx<'_>, f: &mut Flags) {
     for rows in factors_of(ctx).values() {
-        let mut by_code: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_code: Map<String, Vec<usize>> = Map::default();
         for &r in rows {
             if let Some(code) = ctx.value(AssessmentFactorsList, r, "AssessmentFactor") {
                 by_code.entry(code.to_ascii_uppercase()).or_default().push(r);
