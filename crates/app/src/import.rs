@@ -259,14 +259,8 @@ impl UserHandle {
         for child in &imported.children {
             for n in &child.not_kept {
                 out.not_kept += 1;
-                flags.entry(child.la_child_id.to_string()).or_default().push(Flag {
-                    source: source.clone(),
-                    rule: "not kept".into(),
-                    message: n.why.clone(),
-                    file: Some(n.source.file.clone()),
-                    line: i64::try_from(n.source.line).ok(),
-                    fields: n.field.to_string(),
-                });
+                let flag = not_kept_flag(&source, &n.why, &n.source.file, n.source.line, n.field);
+                flags.entry(child.la_child_id.to_string()).or_default().push(flag);
             }
         }
 
@@ -423,18 +417,41 @@ fn new_entries(
                 why.push_str("; ");
                 why.push_str(note);
             }
-            let reason = Reason::parse(why).map_err(|err| AppError::Import(err.to_string()))?;
             // The same ID each time the same row is imported.
-            let id =
-                EventId::from_random_bytes(stable_bytes(&format!("careful-import event {} {i}", child.la_child_id)));
-            Ok(NewEntry {
-                id,
-                event,
-                effective_date: e.date,
-                recorded_at: now,
-                recorded_by: RecordedBy::System(SystemProcess::Import),
-                reason: Some(reason),
-            })
+            imported_entry(&format!("careful-import event {} {i}", child.la_child_id), event, e.date, now, why)
         })
         .collect()
+}
+
+/// A fact an import records, by the import: the same ID each time the same files are
+/// imported (from `key`), and its reason (`why`: where it came from and what the files did not
+/// say).
+pub(crate) fn imported_entry(
+    key: &str,
+    event: ChildEvent,
+    effective_date: NaiveDate,
+    now: RecordedAt,
+    why: String,
+) -> Result<NewEntry, AppError> {
+    let reason = Reason::parse(why).map_err(|err| AppError::Import(err.to_string()))?;
+    Ok(NewEntry {
+        id: EventId::from_random_bytes(stable_bytes(key)),
+        event,
+        effective_date,
+        recorded_at: now,
+        recorded_by: RecordedBy::System(SystemProcess::Import),
+        reason: Some(reason),
+    })
+}
+
+/// The data-quality flag for a value an import did not keep.
+pub(crate) fn not_kept_flag(source: &str, why: &str, file: &str, line: u64, field: &str) -> Flag {
+    Flag {
+        source: source.to_string(),
+        rule: "not kept".into(),
+        message: why.to_string(),
+        file: Some(file.to_string()),
+        line: i64::try_from(line).ok(),
+        fields: field.to_string(),
+    }
 }

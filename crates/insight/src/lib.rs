@@ -1,6 +1,7 @@
-//! Insight: indicators (rates per 10,000 children, conversions, stocks at 31 March, placement,
-//! legal status and age mixes), and later scrutiny reports, benchmarks and the demand
-//! forecast.
+//! Insight: the indicators councils are judged by, with their definitions, numerators and
+//! denominators ([`indicators`]), and a collection year's headline figures, which the synthetic
+//! council is calibrated to ([`figures`]). Scrutiny reports, benchmarks and the demand forecast
+//! are not built yet.
 //!
 //! Pure: computed from folded records ([`careful_domain::record::ChildRecord`]), one child at a
 //! time, so a council of any size can be measured in one pass.

@@ -17,13 +17,13 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 
 use careful_domain::record::ChildEvent;
-use careful_domain::{ChildId, CollectionYear, EventId, Reason, RecordedAt, RecordedBy, Sequence, SystemProcess};
+use careful_domain::{ChildId, CollectionYear, EventId, RecordedAt, Sequence};
 use careful_returns::cin::{CinTable, read_census, validate};
 use careful_returns::to_record::cin::{CinImportedChild, import_census};
 use careful_returns::to_record::stable_bytes;
 use careful_store::Flag;
 
-use super::{ImportReport, LeftOut, Standards};
+use super::{ImportReport, LeftOut, Standards, imported_entry, not_kept_flag};
 use crate::access::{Action, Resource};
 use crate::audit::{Event, Outcome};
 use crate::record::entries;
@@ -136,14 +136,8 @@ impl UserHandle {
         for child in &imported.children {
             for n in &child.not_kept {
                 out.not_kept += 1;
-                flags.entry(child.la_child_id.to_string()).or_default().push(Flag {
-                    source: source.clone(),
-                    rule: "not kept".into(),
-                    message: n.why.clone(),
-                    file: Some(n.source.file.clone()),
-                    line: i64::try_from(n.source.line).ok(),
-                    fields: n.field.to_string(),
-                });
+                let flag = not_kept_flag(&source, &n.why, &n.source.file, n.source.line, n.field);
+                flags.entry(child.la_child_id.to_string()).or_default().push(flag);
             }
         }
 
@@ -173,10 +167,6 @@ impl UserHandle {
                         existing_entries.iter().find(|e| matches!(e.event, ChildEvent::ChildRegistered { .. })),
                     ) && first < registered.effective_date
                     {
-                        let id = EventId::from_random_bytes(stable_bytes(&format!(
-                            "careful-import cin registration {}",
-                            child.la_child_id
-                        )));
                         let why = format!(
                             "Imported from {file}: the {source} shows the child known to children's services from {first}"
                         );
@@ -190,41 +180,23 @@ impl UserHandle {
                             details.expected_date_of_birth = Some(born);
                             birth = Some((born, ChildEvent::ChildBorn { date_of_birth: born, sex: details.sex }));
                         }
+                        let la = &child.la_child_id;
                         if let Some((born, event)) = birth {
-                            let id = EventId::from_random_bytes(stable_bytes(&format!(
-                                "careful-import cin birth {}",
-                                child.la_child_id
-                            )));
                             let why = format!(
                                 "Imported from {file}: the child was known to children's services before birth"
                             );
                             events.insert(
                                 0,
-                                NewEntry {
-                                    id,
-                                    event,
-                                    effective_date: born,
-                                    recorded_at: now,
-                                    recorded_by: RecordedBy::System(SystemProcess::Import),
-                                    reason: Some(Reason::parse(why).map_err(|e| AppError::Import(e.to_string()))?),
-                                },
+                                imported_entry(&format!("careful-import cin birth {la}"), event, born, now, why)?,
                             );
                         }
-                        events.insert(
-                            0,
-                            NewEntry {
-                                id,
-                                event: ChildEvent::EventCorrected {
-                                    corrects: registered.id,
-                                    replacement: Some(Box::new(replacement)),
-                                    replacement_date: Some(first),
-                                },
-                                effective_date: first,
-                                recorded_at: now,
-                                recorded_by: RecordedBy::System(SystemProcess::Import),
-                                reason: Some(Reason::parse(why).map_err(|e| AppError::Import(e.to_string()))?),
-                            },
-                        );
+                        let corrected = ChildEvent::EventCorrected {
+                            corrects: registered.id,
+                            replacement: Some(Box::new(replacement)),
+                            replacement_date: Some(first),
+                        };
+                        let key = format!("careful-import cin registration {la}");
+                        events.insert(0, imported_entry(&key, corrected, first, now, why)?);
                     }
                     let by_id: HashMap<EventId, &careful_domain::NewEvent> =
                         held.iter().map(|h| (h.event.id, &h.event)).collect();
@@ -269,21 +241,12 @@ impl UserHandle {
                         if &updated != held_details
                             && let Some(last) = last
                         {
-                            let id = EventId::from_random_bytes(stable_bytes(&format!(
-                                "careful-import cin details {}",
-                                child.la_child_id
-                            )));
                             let why = format!(
                                 "Imported from {file}: what the {source} says of the child that the record did not hold"
                             );
-                            events.push(NewEntry {
-                                id,
-                                event: ChildEvent::PersonalDetailsUpdated { details: updated },
-                                effective_date: last,
-                                recorded_at: now,
-                                recorded_by: RecordedBy::System(SystemProcess::Import),
-                                reason: Some(Reason::parse(why).map_err(|e| AppError::Import(e.to_string()))?),
-                            });
+                            let key = format!("careful-import cin details {}", child.la_child_id);
+                            let event = ChildEvent::PersonalDetailsUpdated { details: updated };
+                            events.push(imported_entry(&key, event, last, now, why)?);
                         }
                     }
                     let has_episodes = existing_entries.iter().any(|e| {
@@ -396,20 +359,9 @@ fn new_entries(child: &CinImportedChild, now: RecordedAt, registration: bool) ->
                 why.push_str("; ");
                 why.push_str(note);
             }
-            let reason = Reason::parse(why).map_err(|err| AppError::Import(err.to_string()))?;
             // The same ID each time the same census is imported.
-            let id = EventId::from_random_bytes(stable_bytes(&format!(
-                "careful-import cin event {} {i}",
-                child.la_child_id
-            )));
-            Ok(NewEntry {
-                id,
-                event: e.event.clone(),
-                effective_date: e.date,
-                recorded_at: now,
-                recorded_by: RecordedBy::System(SystemProcess::Import),
-                reason: Some(reason),
-            })
+            let key = format!("careful-import cin event {} {i}", child.la_child_id);
+            imported_entry(&key, e.event.clone(), e.date, now, why)
         })
         .collect()
 }
