@@ -138,8 +138,10 @@ pub fn kept_from(as_of: NaiveDate) -> NaiveDate {
 /// Bumped whenever the projection is computed differently (new columns, new rules): a database
 /// whose projections were written by an older careful is rebuilt when opened. 4: due dates after
 /// the published bank holiday list are counted with computed bank holidays (no longer not
-/// applicable), and their working says so.
-pub(crate) const PROJECTION_VERSION: &str = "5";
+/// applicable), and their working says so. 6: a birth is folded first among its day's events,
+/// a referral closed with no further action is RC7, and earlier child protection plans are
+/// counted from `child_protection_plans_before_record`.
+pub(crate) const PROJECTION_VERSION: &str = "6";
 
 /// The setting recording which [`PROJECTION_VERSION`] wrote the projections.
 const PROJECTION_SETTING: &str = "projection_version";
