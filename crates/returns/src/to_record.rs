@@ -1253,21 +1253,26 @@ impl<'a> ChildImport<'a> {
 /// The entries for checking the planned events with the record's fold (allocations, whose
 /// workers are not known yet, to stand-in workers named by their registration numbers).
 fn entries<'p>(planned: impl IntoIterator<Item = &'p Planned>) -> Vec<Entry> {
-    let at = RecordedAt::new(Utc.with_ymd_and_hms(2000, 1, 1, 0, 0, 0).single().expect("a valid instant"));
     let team = TeamId::from_random_bytes(stable_bytes("check team"));
-    planned
+    check_entries(planned.into_iter().map(|p| match &p.what {
+        Imported::Event(e) => (p.date, e.clone()),
+        Imported::Allocation { sw_id, reason } => (
+            p.date,
+            ChildEvent::WorkerAllocated {
+                worker: WorkerId::from_random_bytes(stable_bytes(&format!("check worker {sw_id}"))),
+                team,
+                reason: *reason,
+            },
+        ),
+    }))
+}
+
+/// Events an importer plans, in order, as entries for checking with the record's fold: the
+/// `i`th has the ID `stable_bytes("check {i}")`, so a fold error names the event by position.
+pub(crate) fn check_entries(events: impl IntoIterator<Item = (NaiveDate, ChildEvent)>) -> Vec<Entry> {
+    let at = RecordedAt::new(Utc.with_ymd_and_hms(2000, 1, 1, 0, 0, 0).single().expect("a valid instant"));
+    events
         .into_iter()
-        .map(|p| match &p.what {
-            Imported::Event(e) => (p.date, e.clone()),
-            Imported::Allocation { sw_id, reason } => (
-                p.date,
-                ChildEvent::WorkerAllocated {
-                    worker: WorkerId::from_random_bytes(stable_bytes(&format!("check worker {sw_id}"))),
-                    team,
-                    reason: *reason,
-                },
-            ),
-        })
         .enumerate()
         .map(|(i, (effective_date, event))| Entry {
             id: EventId::from_random_bytes(stable_bytes(&format!("check {i}"))),

@@ -31,18 +31,18 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::NaiveDate;
 
 use careful_domain::codes::{
     AssessmentFactor, CategoryOfAbuse, Disability, Ethnicity, Need, ReasonForClosure, ReferralSource, Sex, UpnUnknown,
 };
 use careful_domain::identifiers::{LaChildId, Upn};
 use careful_domain::record::{
-    AssessmentOutcome, ChildEvent, Entry, PersonalDetails, ReviewConferenceDecision, Section47Outcome, fold,
+    AssessmentOutcome, ChildEvent, PersonalDetails, ReviewConferenceDecision, Section47Outcome, fold,
 };
-use careful_domain::{CollectionYear, EventId, RecordedAt, RecordedBy, Sequence, SystemProcess, WorkingDayCalendar};
+use careful_domain::{CollectionYear, WorkingDayCalendar};
 
-use super::stable_bytes;
+use super::check_entries;
 use crate::cin::{CinTable, CinTableData, CinTables};
 
 /// Where an imported fact came from: an element of the census file.
@@ -427,22 +427,7 @@ impl ChildBuilder<'_, '_> {
         }
         self.planned.sort_by_key(|p| (p.date, p.order));
         // The record's own checks, as the importer will record the events.
-        let at = RecordedAt::new(Utc.with_ymd_and_hms(2000, 1, 1, 0, 0, 0).single().expect("a valid instant"));
-        let entries: Vec<Entry> = self
-            .planned
-            .iter()
-            .enumerate()
-            .map(|(i, p)| Entry {
-                id: EventId::from_random_bytes(stable_bytes(&format!("check {i}"))),
-                sequence: Sequence::new(i as u64 + 1),
-                effective_date: p.date,
-                recorded_at: at,
-                recorded_by: RecordedBy::System(SystemProcess::Import),
-                reason: None,
-                manager_override: None,
-                event: p.event.clone(),
-            })
-            .collect();
+        let entries = check_entries(self.planned.iter().map(|p| (p.date, p.event.clone())));
         if let Err(e) = fold(&entries) {
             let at = entries.iter().position(|x| x.id == e.event).unwrap_or(0);
             let source = self.planned.get(at).map(|p| p.source.clone()).unwrap_or(source);
