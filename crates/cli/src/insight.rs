@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 
+use careful_app::insight::PartFigures;
 use careful_app::{App, Settings, SystemClock};
 use careful_domain::CollectionYear;
 use careful_insight::{Indicator, Period, Unit};
@@ -29,11 +30,21 @@ pub struct InsightArgs {
     /// 10,000; without it the rates are left out.
     #[arg(long, value_name = "N")]
     population: Option<u64>,
+    /// Each team's or each worker's part of the indicators (what happened while they held a
+    /// child's case), for the teams and workers whose worklists you may see.
+    #[arg(long, value_enum, value_name = "PART")]
+    by: Option<By>,
     /// How to print the indicators.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
     #[command(flatten)]
     signin: crate::signin::SignInArgs,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum By {
+    Team,
+    Worker,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -64,28 +75,16 @@ pub async fn run(args: InsightArgs, today: NaiveDate) -> Result<(), Failure> {
     }
     let app = App::open(&args.database, Settings::command_line(), std::sync::Arc::new(SystemClock)).await?;
     let handle = crate::signin::sign_in(&app, &args.signin).await?;
+    if let Some(by) = args.by {
+        let parts = handle.indicators_by_part(period).await?;
+        return print_parts(if by == By::Team { &parts.teams } else { &parts.workers }, by, args.format, period);
+    }
     let (indicators, overdue) = handle.indicators(period, args.population).await?;
     let shown: Vec<&Indicator> =
         indicators.iter().filter(|i| args.population.is_some() || i.unit != Unit::PerTenThousand).collect();
     match args.format {
         Format::Json => {
-            let rows: Vec<serde_json::Value> = shown
-                .iter()
-                .map(|i| {
-                    serde_json::json!({
-                        "code": i.code,
-                        "name": i.name,
-                        "value": i.value(),
-                        "unit": unit(i.unit),
-                        "numerator": i.numerator,
-                        "denominator": i.denominator,
-                        "polarity": polarity(i),
-                        "definition": i.definition,
-                        "from": period.from,
-                        "to": period.to,
-                    })
-                })
-                .collect();
+            let rows: Vec<serde_json::Value> = shown.iter().map(|i| indicator_json(i, period)).collect();
             let all = serde_json::json!({ "indicators": rows, "overdue_by_rule": overdue });
             say!("{}", serde_json::to_string_pretty(&all).map_err(|e| Failure::new(e.to_string()))?);
         }
@@ -97,10 +96,10 @@ pub async fn run(args: InsightArgs, today: NaiveDate) -> Result<(), Failure> {
                     i.code,
                     csv(i.name),
                     i.value().map(|v| format!("{v:.1}")).unwrap_or_default(),
-                    unit(i.unit),
+                    i.unit.code(),
                     i.numerator,
                     i.denominator,
-                    polarity(i),
+                    i.polarity.code(),
                     csv(i.definition),
                     period.from,
                     period.to
@@ -110,12 +109,7 @@ pub async fn run(args: InsightArgs, today: NaiveDate) -> Result<(), Failure> {
         Format::Table => {
             say!("Indicators from {} to {} (stocks at the end of {}):", period.from, period.to, period.to);
             for i in &shown {
-                let value = match (i.value(), i.unit) {
-                    (Some(v), Unit::Percent) => format!("{v:.1}%"),
-                    (Some(v), Unit::PerTenThousand) => format!("{v:.1} per 10,000"),
-                    (None, _) => "none to count".into(),
-                };
-                say!("  {:<66} {:>16}  ({} of {})", i.name, value, i.numerator, i.denominator);
+                say!("  {:<66} {:>16}  ({} of {})", i.name, i.formatted(), i.numerator, i.denominator);
             }
             if args.population.is_none() {
                 say!("Rates per 10,000 children need --population (children aged 0 to 17 in the area).");
@@ -131,17 +125,82 @@ pub async fn run(args: InsightArgs, today: NaiveDate) -> Result<(), Failure> {
     Ok(())
 }
 
-fn unit(u: Unit) -> &'static str {
-    match u {
-        Unit::PerTenThousand => "per_10000",
-        Unit::Percent => "percent",
-    }
+fn indicator_json(i: &Indicator, period: Period) -> serde_json::Value {
+    serde_json::json!({
+        "code": i.code,
+        "name": i.name,
+        "value": i.value(),
+        "unit": i.unit.code(),
+        "numerator": i.numerator,
+        "denominator": i.denominator,
+        "polarity": i.polarity.code(),
+        "definition": i.definition,
+        "from": period.from,
+        "to": period.to,
+    })
 }
 
-fn polarity(i: &Indicator) -> &'static str {
-    match i.polarity {
-        careful_insight::Polarity::HigherBetter => "higher_better",
-        careful_insight::Polarity::LowerBetter => "lower_better",
-        careful_insight::Polarity::Context => "context",
+/// Prints each team's or worker's part of the indicators.
+fn print_parts(parts: &[PartFigures], by: By, format: Format, period: Period) -> Result<(), Failure> {
+    let what = if by == By::Team { "team" } else { "worker" };
+    match format {
+        Format::Json => {
+            let rows: Vec<serde_json::Value> = parts
+                .iter()
+                .map(|p| {
+                    let indicators: Vec<_> = p.indicators.iter().map(|i| indicator_json(i, period)).collect();
+                    let mut row = serde_json::json!({
+                        "id": p.id,
+                        "name": p.name,
+                        "overdue_duties": p.overdue,
+                        "indicators": indicators,
+                    });
+                    if by == By::Worker {
+                        row["team"] = serde_json::Value::from(p.team.clone());
+                    }
+                    row
+                })
+                .collect();
+            let all = serde_json::json!({ if by == By::Team { "teams" } else { "workers" }: rows });
+            say!("{}", serde_json::to_string_pretty(&all).map_err(|e| Failure::new(e.to_string()))?);
+        }
+        Format::Csv => {
+            say!("{what}_id,{what},team,code,name,value,unit,numerator,denominator,polarity,from,to");
+            for p in parts {
+                for i in &p.indicators {
+                    say!(
+                        "{},{},{},{},{},{},{},{},{},{},{},{}",
+                        p.id,
+                        csv(&p.name),
+                        csv(&p.team),
+                        i.code,
+                        csv(i.name),
+                        i.value().map(|v| format!("{v:.1}")).unwrap_or_default(),
+                        i.unit.code(),
+                        i.numerator,
+                        i.denominator,
+                        i.polarity.code(),
+                        period.from,
+                        period.to
+                    );
+                }
+            }
+        }
+        Format::Table => {
+            say!(
+                "Indicators by {what} from {} to {} (what happened while they held a child's case):",
+                period.from,
+                period.to
+            );
+            for p in parts {
+                let team = if p.team.is_empty() { String::new() } else { format!(" ({})", p.team) };
+                say!("");
+                say!("{}{team}: {} overdue duties now", p.name, p.overdue);
+                for i in &p.indicators {
+                    say!("  {:<66} {:>16}  ({} of {})", i.name, i.formatted(), i.numerator, i.denominator);
+                }
+            }
+        }
     }
+    Ok(())
 }

@@ -13,13 +13,13 @@
 //! [`Indicators`] gathers counts one child at a time, so a council of any size is measured in
 //! one pass over its records.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 
-use careful_domain::WorkingDayCalendar;
 use careful_domain::calendar::{add_months, age_on};
 use careful_domain::record::{CarePeriod, ChildRecord};
+use careful_domain::{TeamId, WorkerId, WorkingDayCalendar};
 use careful_duties::{Duty, DutyStatus};
 
 /// The duties whose timeliness the reviews indicator counts: the first, second and later
@@ -59,6 +59,30 @@ pub enum Unit {
     PerTenThousand,
     /// Numerator as a percentage of the denominator.
     Percent,
+    /// Numerator divided by the denominator (an average, such as children per worker).
+    Average,
+}
+
+impl Unit {
+    /// The unit's code in CSV and JSON.
+    pub fn code(self) -> &'static str {
+        match self {
+            Unit::PerTenThousand => "per_10000",
+            Unit::Percent => "percent",
+            Unit::Average => "average",
+        }
+    }
+}
+
+impl Polarity {
+    /// The polarity's code in CSV and JSON.
+    pub fn code(self) -> &'static str {
+        match self {
+            Polarity::HigherBetter => "higher_better",
+            Polarity::LowerBetter => "lower_better",
+            Polarity::Context => "context",
+        }
+    }
 }
 
 /// One indicator: what it is, how it is counted, and its figure.
@@ -87,7 +111,21 @@ impl Indicator {
         Some(match self.unit {
             Unit::PerTenThousand => n * 10_000.0,
             Unit::Percent => n * 100.0,
+            Unit::Average => n,
         })
+    }
+}
+
+impl Indicator {
+    /// The figure as people read it: "84.5%", "70.1 per 10,000", "16.0", or "none to count"
+    /// when the denominator is 0.
+    pub fn formatted(&self) -> String {
+        match (self.value(), self.unit) {
+            (Some(v), Unit::Percent) => format!("{v:.1}%"),
+            (Some(v), Unit::PerTenThousand) => format!("{v:.1} per 10,000"),
+            (Some(v), Unit::Average) => format!("{v:.1}"),
+            (None, _) => "none to count".into(),
+        }
     }
 }
 
@@ -136,6 +174,12 @@ pub struct Indicators {
     reviews_on_time: u64,
     visits_due: u64,
     visits_on_time: u64,
+    /// Children allocated to a worker at the end of the period.
+    allocated: u64,
+    /// Of those, children who had 3 or more social workers during the period.
+    three_workers: u64,
+    /// The workers holding a child's case at the end of the period.
+    case_holders: BTreeSet<WorkerId>,
     /// Duties overdue at the time they were worked out, by rule.
     overdue: BTreeMap<&'static str, u64>,
 }
@@ -145,11 +189,18 @@ impl Indicators {
     /// period that were met on time, of those met or overdue (met late, or not met by the day
     /// the duties were worked out); and the duties overdue then, by rule.
     pub fn add_duties(&mut self, period: Period, duties: &[Duty]) {
+        self.add_duties_of(period, duties, |_| true, true);
+    }
+
+    /// [`Indicators::add_duties`] for the duties `owns` gives to this part of the council (by
+    /// their due day), counting the overdue ones only when `overdue_here` (they belong to
+    /// whoever holds the child's case when the duties were worked out).
+    fn add_duties_of(&mut self, period: Period, duties: &[Duty], owns: impl Fn(NaiveDate) -> bool, overdue_here: bool) {
         for duty in duties {
             let id = duty.rule.id;
             let settled =
                 matches!(duty.status, DutyStatus::MetOnTime | DutyStatus::MetLate { .. } | DutyStatus::Overdue { .. });
-            if settled && period.contains(duty.due) {
+            if settled && period.contains(duty.due) && owns(duty.due) {
                 let on_time = u64::from(duty.status == DutyStatus::MetOnTime);
                 if REVIEW_RULES.contains(&id) {
                     self.reviews_due += 1;
@@ -159,7 +210,7 @@ impl Indicators {
                     self.visits_on_time += on_time;
                 }
             }
-            if matches!(duty.status, DutyStatus::Overdue { .. }) && duty.ended.is_none() {
+            if overdue_here && matches!(duty.status, DutyStatus::Overdue { .. }) && duty.ended.is_none() {
                 *self.overdue.entry(id).or_default() += 1;
             }
         }
@@ -172,44 +223,64 @@ impl Indicators {
 
     /// Adds one child's record.
     pub fn add(&mut self, period: Period, record: &ChildRecord) {
+        self.add_owned(period, record, |_| true);
+    }
+
+    /// Adds what of one child's record belongs to this part of the council: `owns(day)` says
+    /// whether a count about `day` does. Each percentage's numerator and denominator are owned
+    /// by the same day, so a part's numerator is always within its denominator: a stock by the
+    /// period's last day, an assessment by the day it was authorised, a conference by the day it
+    /// was held, a referral by the day its episode was first allocated, a plan by the day it
+    /// began (repeats) or ended (two years), a care leaver by the day of their contact, a child
+    /// looked after in the period by the last day of the period they were looked after.
+    fn add_owned(&mut self, period: Period, record: &ChildRecord, owns: impl Fn(NaiveDate) -> bool) {
         let calendar = WorkingDayCalendar::england_and_wales();
         let within = |from: NaiveDate, days: u32, done: NaiveDate| {
             calendar.add_working_days(from, days).is_ok_and(|due| done <= due)
         };
+        let at_end = owns(period.to);
 
         // Children in need and child protection.
-        if record.cin_episodes.iter().any(|e| period.open_at_end(e.referral_date, e.end())) {
+        if at_end && record.cin_episodes.iter().any(|e| period.open_at_end(e.referral_date, e.end())) {
             self.in_need += 1;
         }
         let plans: Vec<_> = record.cin_episodes.iter().flat_map(|e| &e.cp_plans).collect();
-        if plans.iter().any(|p| period.open_at_end(p.span.start, p.span.end)) {
+        if at_end && plans.iter().any(|p| period.open_at_end(p.span.start, p.span.end)) {
             self.protection_plans += 1;
         }
         for (i, episode) in record.cin_episodes.iter().enumerate() {
             if period.contains(episode.referral_date) {
-                self.referrals += 1;
-                let earlier = record.cin_episodes[..i].iter().map(|e| e.referral_date);
-                self.re_referrals += u64::from(is_re_referral(episode.referral_date, earlier));
+                // The team that took the referral: the first allocation in the episode.
+                let allocated = record
+                    .allocations
+                    .iter()
+                    .map(|a| a.date)
+                    .find(|d| *d >= episode.referral_date && episode.end().is_none_or(|end| *d <= end));
+                if owns(allocated.unwrap_or(episode.referral_date)) {
+                    self.referrals += 1;
+                    let earlier = record.cin_episodes[..i].iter().map(|e| e.referral_date);
+                    self.re_referrals += u64::from(is_re_referral(episode.referral_date, earlier));
+                }
             }
             for a in &episode.assessments {
-                if let Some(done) = a.authorised.filter(|d| period.contains(*d)) {
+                if let Some(done) = a.authorised.filter(|d| period.contains(*d) && owns(*d)) {
                     self.assessments += 1;
                     self.assessments_in_time += u64::from(within(a.started, 45, done));
                 }
             }
             for s in &episode.section_47s {
-                if let Some((held, _)) = s.initial_conference.filter(|(d, _)| period.contains(*d)) {
+                if let Some((held, _)) = s.initial_conference.filter(|(d, _)| period.contains(*d) && owns(*d)) {
                     self.conferences += 1;
                     self.conferences_in_time += u64::from(within(s.strategy_discussion, 15, held));
                 }
             }
         }
         for (i, plan) in plans.iter().enumerate() {
-            if period.contains(plan.span.start) {
+            if period.contains(plan.span.start) && owns(plan.span.start) {
                 self.plans_started += 1;
                 self.repeat_plans += u64::from(i > 0 || record.cp_plans_before_record > 0);
             }
-            if let Some(end) = plan.span.end.filter(|d| period.contains(*d)) {
+            if let Some(end) = plan.span.end.filter(|d| period.contains(*d) && owns(*d)) {
                 self.plans_ended += 1;
                 self.plans_two_years += u64::from(add_months(plan.span.start, 24).is_ok_and(|two| end >= two));
             }
@@ -217,7 +288,7 @@ impl Indicators {
 
         // Looked after.
         let open = record.care_periods.iter().find(|p| period.open_at_end(p.started, p.end()));
-        if let Some(care) = open {
+        if let Some(care) = open.filter(|_| at_end) {
             self.looked_after += 1;
             if placements_during(&record.care_periods, period) >= 3 {
                 self.three_placements += 1;
@@ -230,7 +301,13 @@ impl Indicators {
                 self.long_term_stable += u64::from(add_months(placed, 24).is_ok_and(|d| d <= period.to));
             }
         }
-        if record.care_periods.iter().any(|p| period.overlaps(p.started, p.end())) {
+        let last_looked_after = record
+            .care_periods
+            .iter()
+            .filter(|p| period.overlaps(p.started, p.end()))
+            .map(|p| p.end().map_or(period.to, |e| e.min(period.to)))
+            .max();
+        if last_looked_after.is_some_and(&owns) {
             self.looked_after_in_period += 1;
             let went_missing = record.missing_episodes.iter().any(|m| {
                 let day = m.started.date();
@@ -249,10 +326,27 @@ impl Indicators {
                 .iter()
                 .rev()
                 .find(|c| period.contains(c.date) && age_on(dob, c.date).is_ok_and(|a| (19..=21).contains(&a)))
+            && owns(contact.date)
         {
             self.care_leavers += 1;
             self.care_leavers_eet += u64::from(contact.activity.is_some_and(|a| !a.code().starts_with('G')));
             self.care_leavers_suitable += u64::from(contact.accommodation_suitable == Some(true));
+        }
+
+        // Caseloads and changes of social worker: children allocated at the end of the period.
+        if let Some(allocation) = record.allocation_on(period.to).filter(|_| at_end) {
+            self.allocated += 1;
+            self.case_holders.insert(allocation.worker);
+            let mut workers: Vec<WorkerId> = (0..record.allocations.len())
+                .filter(|i| {
+                    let a = &record.allocations[*i];
+                    a.date <= period.to && record.allocation_until(*i).is_none_or(|until| until > period.from)
+                })
+                .map(|i| record.allocations[i].worker)
+                .collect();
+            workers.sort();
+            workers.dedup();
+            self.three_workers += u64::from(workers.len() >= 3);
         }
     }
 
@@ -284,8 +378,14 @@ impl Indicators {
             reviews_on_time,
             visits_due,
             visits_on_time,
+            allocated,
+            three_workers,
+            case_holders,
             overdue,
         } = other;
+        self.allocated += allocated;
+        self.three_workers += three_workers;
+        self.case_holders.extend(case_holders.iter().copied());
         self.reviews_due += reviews_due;
         self.reviews_on_time += reviews_on_time;
         self.visits_due += visits_due;
@@ -474,7 +574,76 @@ impl Indicators {
                 self.care_leavers_suitable,
                 self.care_leavers,
             ),
+            ind(
+                "caseload",
+                "Average caseload",
+                "Children allocated to a social worker at the end of the period, per worker holding at least one child's case then (a headcount: careful does not hold full-time equivalents).",
+                Context,
+                Average,
+                self.allocated,
+                self.case_holders.len() as u64,
+            ),
+            ind(
+                "social_worker_changes",
+                "Children with 3 or more social workers",
+                "Children allocated to a social worker at the end of the period who had 3 or more different social workers allocated during it (two or more changes), of all children allocated then.",
+                LowerBetter,
+                Percent,
+                self.three_workers,
+                self.allocated,
+            ),
         ]
+    }
+}
+
+/// A council's indicators, and each team's and worker's part of them.
+///
+/// A team's or worker's part counts what happened while they held the child's case (see
+/// [`Indicators::add_owned`] for which day each count belongs to), and the duties due while
+/// they held it; the duties overdue when worked out belong to whoever holds the case then.
+/// Rates per 10,000 children have no meaning for a team and are the council's only.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Breakdown {
+    pub council: Indicators,
+    pub teams: BTreeMap<TeamId, Indicators>,
+    pub workers: BTreeMap<WorkerId, Indicators>,
+}
+
+impl Breakdown {
+    /// Adds one child's record and their duties as worked out on `as_of`.
+    pub fn add(&mut self, period: Period, record: &ChildRecord, duties: &[Duty], as_of: NaiveDate) {
+        self.council.add(period, record);
+        self.council.add_duties(period, duties);
+        let current = record.allocation_on(as_of);
+        let mut teams: Vec<TeamId> = record.allocations.iter().map(|a| a.team).collect();
+        teams.sort();
+        teams.dedup();
+        for team in teams {
+            let owns = |day| record.allocation_on(day).is_some_and(|a| a.team == team);
+            let part = self.teams.entry(team).or_default();
+            part.add_owned(period, record, owns);
+            part.add_duties_of(period, duties, owns, current.is_some_and(|a| a.team == team));
+        }
+        let mut workers: Vec<WorkerId> = record.allocations.iter().map(|a| a.worker).collect();
+        workers.sort();
+        workers.dedup();
+        for worker in workers {
+            let owns = |day| record.allocation_on(day).is_some_and(|a| a.worker == worker);
+            let part = self.workers.entry(worker).or_default();
+            part.add_owned(period, record, owns);
+            part.add_duties_of(period, duties, owns, current.is_some_and(|a| a.worker == worker));
+        }
+    }
+
+    /// Adds the counts of another share of the council's children (counted in parallel).
+    pub fn merge(&mut self, other: &Breakdown) {
+        self.council.merge(&other.council);
+        for (team, counts) in &other.teams {
+            self.teams.entry(*team).or_default().merge(counts);
+        }
+        for (worker, counts) in &other.workers {
+            self.workers.entry(*worker).or_default().merge(counts);
+        }
     }
 }
 

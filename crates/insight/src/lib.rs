@@ -12,4 +12,4 @@ pub mod figures;
 pub mod indicators;
 
 pub use figures::{Figure, YearFigures};
-pub use indicators::{Indicator, Indicators, Period, Polarity, Unit};
+pub use indicators::{Breakdown, Indicator, Indicators, Period, Polarity, Unit};

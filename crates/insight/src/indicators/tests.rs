@@ -325,3 +325,113 @@ fn care_leavers_at_19_to_21_by_their_latest_contact() {
     assert_eq!(figure(&records, "care_leavers_eet"), (2, 3));
     assert_eq!(figure(&records, "care_leavers_suitable_accommodation"), (2, 3));
 }
+
+fn worker(n: u8) -> careful_domain::WorkerId {
+    careful_domain::WorkerId::from_random_bytes([n; 16])
+}
+
+fn team(n: u8) -> careful_domain::TeamId {
+    careful_domain::TeamId::from_random_bytes([n; 16])
+}
+
+fn allocated(w: u8, t: u8) -> ChildEvent {
+    ChildEvent::WorkerAllocated { worker: worker(w), team: team(t), reason: None }
+}
+
+#[test]
+fn caseloads_and_children_with_three_social_workers() {
+    // Child 1: worker 1 since January 2025. Child 2: workers 1 (until 1 June 2025), 2 and 3
+    // in the year 2025-26: three social workers. Child 3: worker 1 until 1 April 2025 (the
+    // year's first day: worker 1 held the case to 31 March, outside it), then 2 and 3: two.
+    let mut one = Child::born("2015-01-01", "2025-01-01");
+    one.at("2025-01-01", referral()).at("2025-01-01", allocated(1, 1));
+    let mut two = Child::born("2015-01-01", "2025-01-01");
+    two.at("2025-01-01", referral())
+        .at("2025-01-01", allocated(1, 1))
+        .at("2025-06-01", allocated(2, 1))
+        .at("2026-01-01", allocated(3, 1));
+    let mut three = Child::born("2015-01-01", "2025-01-01");
+    three
+        .at("2025-01-01", referral())
+        .at("2025-01-01", allocated(1, 1))
+        .at("2025-04-01", allocated(2, 1))
+        .at("2025-05-01", allocated(3, 1));
+    let records = [one.record(), two.record(), three.record()];
+    // At 31 March 2026: worker 1 holds child 1, worker 3 children 2 and 3: 3 children, 2 workers.
+    assert_eq!(figure(&records, "caseload"), (3, 2));
+    assert_eq!(figure(&records, "social_worker_changes"), (1, 3));
+    // A child whose case closed is on nobody's caseload.
+    let mut closed_case = Child::born("2015-01-01", "2025-01-01");
+    closed_case.at("2025-01-01", referral()).at("2025-01-01", allocated(1, 1)).at("2026-03-31", closed());
+    assert_eq!(figure(&[closed_case.record()], "caseload"), (0, 0));
+}
+
+fn breakdown(records: &[ChildRecord], as_of: &str) -> Breakdown {
+    let mut all = Breakdown::default();
+    for r in records {
+        let duties = careful_duties::duties_of(
+            r,
+            careful_domain::WorkingDayCalendar::england_and_wales(),
+            &careful_duties::Policy::default(),
+            d(as_of),
+        );
+        all.add(YEAR, r, &duties, d(as_of));
+    }
+    all
+}
+
+fn part(counts: &Indicators, code: &str) -> (u64, u64) {
+    let i = counts.indicators(0).into_iter().find(|i| i.code == code).unwrap();
+    (i.numerator, i.denominator)
+}
+
+#[test]
+fn a_team_counts_what_happened_while_it_held_the_case() {
+    // Assessment started 1 December 2025 in team 1 (worker 1), transferred to team 2 (worker
+    // 2) on 2 February 2026 and authorised there on Friday 6 February: working day 46, late.
+    // It is team 2's late assessment, not team 1's.
+    let mut c = Child::born("2015-01-01", "2025-11-01");
+    c.at("2025-12-01", referral())
+        .at("2025-12-01", allocated(1, 1))
+        .at("2025-12-01", ChildEvent::AssessmentStarted {})
+        .at("2026-02-02", allocated(2, 2))
+        .at(
+            "2026-02-06",
+            ChildEvent::AssessmentAuthorised {
+                factors: vec![AssessmentFactor::NoFactors],
+                outcome: AssessmentOutcome::NoFurtherAction,
+            },
+        );
+    let all = breakdown(&[c.record()], "2026-03-31");
+    assert_eq!(part(&all.council, "assessments_45_working_days"), (0, 1));
+    assert_eq!(part(&all.teams[&team(2)], "assessments_45_working_days"), (0, 1));
+    assert_eq!(part(&all.teams[&team(1)], "assessments_45_working_days"), (0, 0));
+    assert_eq!(part(&all.workers[&worker(2)], "assessments_45_working_days"), (0, 1));
+    // The referral belongs to the team that first took the case.
+    assert_eq!(part(&all.teams[&team(1)], "re_referrals_12_months"), (0, 1));
+    assert_eq!(part(&all.teams[&team(2)], "re_referrals_12_months"), (0, 0));
+    // At the end of the year the case is team 2's and worker 2's.
+    assert_eq!(part(&all.teams[&team(2)], "caseload"), (1, 1));
+    assert_eq!(part(&all.teams[&team(1)], "caseload"), (0, 0));
+    // Rates per 10,000 have no meaning for a team.
+    assert_eq!(part(&all.teams[&team(2)], "in_need_rate"), (1, 0));
+}
+
+#[test]
+fn visits_due_while_a_worker_held_the_case_are_theirs_and_overdue_duties_the_current_holders() {
+    // Looked after from Monday 2 March 2026 with worker 1; the first visit is due within a week
+    // (CPR 2010 reg 28(2)(a)): by 9 March, while worker 1 held the case; nobody visited. Worker
+    // 2 took over on 16 March. Worked out on 15 April: the visit is worker 1's late visit, and
+    // the duties overdue now are worker 2's to put right.
+    let mut c = Child::born("2015-01-01", "2026-03-01");
+    c.at("2026-03-01", referral())
+        .at("2026-03-01", allocated(1, 1))
+        .at("2026-03-02", looked_after(1))
+        .at("2026-03-16", allocated(2, 1));
+    let all = breakdown(&[c.record()], "2026-04-15");
+    assert_eq!(part(&all.workers[&worker(1)], "visits_on_time"), (0, 1));
+    assert_eq!(part(&all.workers[&worker(2)], "visits_on_time"), (0, 0));
+    assert_eq!(all.workers[&worker(1)].overdue_by_rule().get("visit-first"), None);
+    assert_eq!(all.workers[&worker(2)].overdue_by_rule().get("visit-first"), Some(&1));
+    assert_eq!(all.council.overdue_by_rule().get("visit-first"), Some(&1));
+}
