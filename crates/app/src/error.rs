@@ -143,7 +143,7 @@ impl AppError {
         }
     }
 
-    pub(crate) fn invalid(field: &'static str, message: impl Into<String>) -> AppError {
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> AppError {
         AppError::Invalid(vec![FieldError::new(field, message)])
     }
 }

@@ -3,9 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use careful_domain::record::fold;
+use chrono::NaiveDate;
+
+use careful_domain::record::{ChildRecord, fold};
 use careful_domain::{TeamId, WorkerId, WorkingDayCalendar};
-use careful_insight::{Breakdown, Indicator, Indicators, Period, Unit};
+use careful_duties::Duty;
+use careful_insight::{Breakdown, Indicator, Indicators, Period, Scrutiny, ScrutinyReport, Unit};
 
 use crate::access::{Action, Resource, WorklistScope, authorise};
 use crate::audit::{Event, Outcome};
@@ -15,6 +18,12 @@ use crate::{AppError, UserHandle};
 /// Records folded at a time: the council's records are counted a batch at a time, so memory
 /// stays bounded however many children it holds.
 const BATCH: usize = 500;
+
+/// What the duties rule `id` asks, in the catalogue's words ("Hold the first review ..."), or the
+/// id itself for a rule the catalogue does not hold.
+pub fn rule_duty(id: &str) -> &str {
+    careful_duties::catalogue::rule(id).map_or(id, |r| r.duty)
+}
 
 /// One team's or worker's part of the indicators.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,7 +58,13 @@ impl UserHandle {
         population: Option<u64>,
     ) -> Result<(Vec<Indicator>, BTreeMap<&'static str, u64>), AppError> {
         self.decide(Action::ViewFigures, Resource::Council, None).await?;
-        let (counts, children) = self.count(period).await?;
+        let mut counts = Indicators::default();
+        let children = self
+            .each_record(period, |record, duties, _| {
+                counts.add(period, record);
+                counts.add_duties(period, duties);
+            })
+            .await?;
         self.audit(
             Event::new(
                 Action::ViewFigures.code(),
@@ -62,17 +77,26 @@ impl UserHandle {
             .subject("indicators"),
         )
         .await?;
-        let council = counts.council;
-        Ok((council.indicators(population.unwrap_or(0)), council.overdue_by_rule().clone()))
+        Ok((counts.indicators(population.unwrap_or(0)), counts.overdue_by_rule().clone()))
     }
 
     /// Each team's and worker's part of the indicators for `period`: what happened while they
     /// held a child's case (see [`careful_insight::Breakdown`]). Only the teams and workers whose
     /// worklists the person may see: a worker their own figures, a team's members its figures, a
-    /// team manager their team's workers', a service manager their service's teams, and managers
-    /// and performance analysts as their worklist access allows. Audited.
+    /// team manager their team and its workers, a service manager their service's teams and their
+    /// workers, a performance analyst everyone's. Teams and workers with nothing counted in the
+    /// period are left out. Audited.
     pub async fn indicators_by_part(&self, period: Period) -> Result<FiguresByPart, AppError> {
         self.decide(Action::ViewFigures, Resource::Council, None).await?;
+        if !self.may_see_any_part() {
+            let reason = "there is no team or worker whose figures you may see".to_string();
+            self.audit(
+                Event::new(Action::ViewFigures.code(), Outcome::Denied, reason.clone())
+                    .subject("indicators by team and worker"),
+            )
+            .await?;
+            return Err(AppError::Denied { what: "see teams' and workers' figures", reason });
+        }
         let p = self.principal();
         let store = self.app().store();
         let teams = store.teams().await?;
@@ -84,16 +108,18 @@ impl UserHandle {
                 authorise(p, Action::ViewWorklist(scope), Resource::Council).is_allowed()
             })
         };
+        // Another worker's figures: for those who may see that worker's worklist and their team's.
         let may_see_worker = |id: WorkerId| {
-            let scope = if Some(id) == p.worker() {
-                WorklistScope::Own
-            } else {
-                let team = workers.iter().find(|w| w.id == id).map(|w| w.team);
-                WorklistScope::OtherWorker { same_team: team.is_some() && team == p.team }
-            };
-            authorise(p, Action::ViewWorklist(scope), Resource::Council).is_allowed()
+            if Some(id) == p.worker() {
+                return authorise(p, Action::ViewWorklist(WorklistScope::Own), Resource::Council).is_allowed();
+            }
+            let team = workers.iter().find(|w| w.id == id).map(|w| w.team);
+            let scope = WorklistScope::OtherWorker { same_team: team.is_some() && team == p.team };
+            authorise(p, Action::ViewWorklist(scope), Resource::Council).is_allowed() && team.is_some_and(may_see_team)
         };
-        let (counts, children) = self.count(period).await?;
+        let mut counts = Breakdown::default();
+        let children =
+            self.each_record(period, |record, duties, as_of| counts.add(period, record, duties, as_of)).await?;
         let team_name =
             |id: TeamId| teams.iter().find(|t| t.id == id).map_or_else(|| id.to_string(), |t| t.name.clone());
         let part = |id: String, name: String, team: String, counts: &Indicators| PartFigures {
@@ -103,11 +129,14 @@ impl UserHandle {
             indicators: counts.indicators(0).into_iter().filter(|i| i.unit != Unit::PerTenThousand).collect(),
             overdue: counts.overdue_by_rule().values().sum(),
         };
+        // A part with nothing counted in the period (a case held only before it) is left out.
+        let counted =
+            |c: &Indicators| c.indicators(0).iter().any(|i| i.denominator > 0) || !c.overdue_by_rule().is_empty();
         let mut out = FiguresByPart::default();
-        for (id, c) in counts.teams.iter().filter(|(id, _)| may_see_team(**id)) {
+        for (id, c) in counts.teams.iter().filter(|(id, c)| may_see_team(**id) && counted(c)) {
             out.teams.push(part(id.to_string(), team_name(*id), String::new(), c));
         }
-        for (id, c) in counts.workers.iter().filter(|(id, _)| may_see_worker(**id)) {
+        for (id, c) in counts.workers.iter().filter(|(id, c)| may_see_worker(**id) && counted(c)) {
             let worker = workers.iter().find(|w| w.id == *id);
             let name = worker.map_or_else(|| id.to_string(), |w| w.name.clone());
             let team = worker.map(|w| team_name(w.team)).unwrap_or_default();
@@ -115,15 +144,6 @@ impl UserHandle {
         }
         out.teams.sort_by(|a, b| a.name.cmp(&b.name));
         out.workers.sort_by(|a, b| a.team.cmp(&b.team).then(a.name.cmp(&b.name)));
-        if out.teams.is_empty() && out.workers.is_empty() {
-            let reason = "there is no team or worker whose figures you may see".to_string();
-            self.audit(
-                Event::new(Action::ViewFigures.code(), Outcome::Denied, reason.clone())
-                    .subject("indicators by team and worker"),
-            )
-            .await?;
-            return Err(AppError::Denied { what: "see teams' and workers' figures", reason });
-        }
         self.audit(
             Event::new(
                 Action::ViewFigures.code(),
@@ -142,9 +162,54 @@ impl UserHandle {
         Ok(out)
     }
 
-    /// Counts every child's record, a batch at a time, with their duties worked out today (or
-    /// at the end of the period, if later) with the council's practice standards.
-    async fn count(&self, period: Period) -> Result<(Breakdown, usize), AppError> {
+    /// Whether the person may see some team's or worker's part of the indicators (for a link to
+    /// them; [`UserHandle::indicators_by_part`] decides which).
+    pub fn may_see_any_part(&self) -> bool {
+        let p = self.principal();
+        let own = p.worker().is_some().then_some(WorklistScope::Own);
+        let team = p.team().is_some().then_some(WorklistScope::Team { same_team: true, same_service: true });
+        let any_team = WorklistScope::Team { same_team: false, same_service: p.service().is_some() };
+        [own, team, Some(any_team)]
+            .into_iter()
+            .flatten()
+            .any(|scope| authorise(p, Action::ViewWorklist(scope), Resource::Council).is_allowed())
+    }
+
+    /// The scrutiny report for `period`: the Ombudsman's questions about children in care and
+    /// care leavers, answered from aggregates with small counts suppressed (see
+    /// [`careful_insight::scrutiny`]). For anyone who may see the council's figures, scrutiny
+    /// members included. Audited.
+    pub async fn scrutiny_report(&self, period: Period) -> Result<ScrutinyReport, AppError> {
+        self.decide(Action::ViewFigures, Resource::Council, None).await?;
+        let mut counts = Scrutiny::default();
+        let mut indicators = Indicators::default();
+        let children = self
+            .each_record(period, |record, duties, _| {
+                counts.add(period, record, duties);
+                indicators.add(period, record);
+                indicators.add_duties(period, duties);
+            })
+            .await?;
+        self.audit(
+            Event::new(
+                Action::ViewFigures.code(),
+                Outcome::Allowed,
+                format!("Produced the scrutiny report from {} to {} over {children} records", period.from, period.to),
+            )
+            .subject("scrutiny report"),
+        )
+        .await?;
+        Ok(counts.report(period, &indicators))
+    }
+
+    /// Every child's record and their duties, worked out today (or at the end of the period, if
+    /// later) with the council's practice standards, given to `add` with that day; a batch at a
+    /// time, so memory stays bounded. Returns how many records there were.
+    async fn each_record(
+        &self,
+        period: Period,
+        mut add: impl FnMut(&ChildRecord, &[Duty], NaiveDate),
+    ) -> Result<usize, AppError> {
         if period.from > period.to {
             return Err(AppError::invalid("from", "the period starts after it ends"));
         }
@@ -153,13 +218,12 @@ impl UserHandle {
         let as_of = self.app().today().max(period.to);
         let calendar = WorkingDayCalendar::england_and_wales();
         let ids = store.child_ids().await?;
-        let mut counts = Breakdown::default();
         for chunk in ids.chunks(BATCH) {
             for events in store.read_streams(chunk).await? {
                 let record = fold(&entries(&events)?)?;
-                counts.add(period, &record, &careful_duties::duties_of(&record, calendar, &policy, as_of), as_of);
+                add(&record, &careful_duties::duties_of(&record, calendar, &policy, as_of), as_of);
             }
         }
-        Ok((counts, ids.len()))
+        Ok(ids.len())
     }
 }

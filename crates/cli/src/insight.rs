@@ -6,7 +6,7 @@ use clap::{Args, ValueEnum};
 use careful_app::insight::PartFigures;
 use careful_app::{App, Settings, SystemClock};
 use careful_domain::CollectionYear;
-use careful_insight::{Indicator, Period, Unit};
+use careful_insight::{Indicator, Period, ScrutinyReport, Unit};
 
 use crate::failure::Failure;
 use crate::output::{csv, say};
@@ -32,8 +32,12 @@ pub struct InsightArgs {
     population: Option<u64>,
     /// Each team's or each worker's part of the indicators (what happened while they held a
     /// child's case), for the teams and workers whose worklists you may see.
-    #[arg(long, value_enum, value_name = "PART")]
+    #[arg(long, value_enum, value_name = "PART", conflicts_with = "scrutiny")]
     by: Option<By>,
+    /// The scrutiny report instead: the Ombudsman's questions about children in care and care
+    /// leavers, from aggregates, with counts from 1 to 4 shown as c.
+    #[arg(long)]
+    scrutiny: bool,
     /// How to print the indicators.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -75,6 +79,9 @@ pub async fn run(args: InsightArgs, today: NaiveDate) -> Result<(), Failure> {
     }
     let app = App::open(&args.database, Settings::command_line(), std::sync::Arc::new(SystemClock)).await?;
     let handle = crate::signin::sign_in(&app, &args.signin).await?;
+    if args.scrutiny {
+        return print_scrutiny(&handle.scrutiny_report(period).await?, args.format);
+    }
     if let Some(by) = args.by {
         let parts = handle.indicators_by_part(period).await?;
         return print_parts(if by == By::Team { &parts.teams } else { &parts.workers }, by, args.format, period);
@@ -198,6 +205,67 @@ fn print_parts(parts: &[PartFigures], by: By, format: Format, period: Period) ->
                 say!("{}{team}: {} overdue duties now", p.name, p.overdue);
                 for i in &p.indicators {
                     say!("  {:<66} {:>16}  ({} of {})", i.name, i.formatted(), i.numerator, i.denominator);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Prints the scrutiny report.
+fn print_scrutiny(report: &ScrutinyReport, format: Format) -> Result<(), Failure> {
+    let period = report.period;
+    match format {
+        Format::Json => {
+            let sections: Vec<serde_json::Value> = report
+                .sections
+                .iter()
+                .map(|s| {
+                    let lines: Vec<_> = s
+                        .lines
+                        .iter()
+                        .map(|l| {
+                            serde_json::json!({
+                                "measure": l.label,
+                                "count": l.count.text(),
+                                "of": l.of.map(|o| o.text()),
+                                "percent": l.percent(),
+                            })
+                        })
+                        .collect();
+                    serde_json::json!({ "title": s.title, "question": s.question, "lines": lines })
+                })
+                .collect();
+            let all = serde_json::json!({ "from": period.from, "to": period.to, "sections": sections });
+            say!("{}", serde_json::to_string_pretty(&all).map_err(|e| Failure::new(e.to_string()))?);
+        }
+        Format::Csv => {
+            say!("section,measure,count,of,percent,from,to");
+            for s in &report.sections {
+                for l in &s.lines {
+                    say!(
+                        "{},{},{},{},{},{},{}",
+                        csv(s.title),
+                        csv(&l.label),
+                        l.count.text(),
+                        l.of.map(|o| o.text()).unwrap_or_default(),
+                        l.percent().map(|p| format!("{p:.1}")).unwrap_or_default(),
+                        period.from,
+                        period.to
+                    );
+                }
+            }
+        }
+        Format::Table => {
+            say!("Scrutiny report: children in care and care leavers, from {} to {}", period.from, period.to);
+            say!("Counts from 1 to 4 are shown as c (and a second count in a group, so neither can be worked out).");
+            for s in &report.sections {
+                say!("");
+                say!("{}: {}", s.title, s.question);
+                for l in &s.lines {
+                    let of = l.of.map(|o| format!(" of {}", o.text())).unwrap_or_default();
+                    let percent = l.percent().map(|p| format!(" ({p:.1}%)")).unwrap_or_default();
+                    say!("  {:<90} {}{of}{percent}", l.label, l.count.text());
                 }
             }
         }

@@ -37,7 +37,7 @@ pub struct Period {
 }
 
 impl Period {
-    fn contains(&self, date: NaiveDate) -> bool {
+    pub(crate) fn contains(&self, date: NaiveDate) -> bool {
         self.from <= date && date <= self.to
     }
 

@@ -10,6 +10,8 @@
 
 pub mod figures;
 pub mod indicators;
+pub mod scrutiny;
 
 pub use figures::{Figure, YearFigures};
 pub use indicators::{Breakdown, Indicator, Indicators, Period, Polarity, Unit};
+pub use scrutiny::{Published, Scrutiny, ScrutinyReport};

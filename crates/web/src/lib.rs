@@ -14,6 +14,7 @@ mod children;
 mod chronology;
 mod cin;
 mod health;
+mod insight;
 mod origin;
 mod pages;
 mod record;
@@ -131,6 +132,9 @@ fn table(app: &App) -> (Router<App>, Vec<RouteInfo>) {
             "Save a correction or withdrawal",
             record::correct,
         )
+        .get("/insight", Council(Action::ViewFigures), "The council's indicators", insight::figures)
+        .get("/insight/teams", Council(Action::ViewFigures), "Each team's and worker's figures", insight::teams)
+        .get("/insight/scrutiny", Council(Action::ViewFigures), "The scrutiny report", insight::scrutiny)
         .get(ssda903::PATH, Council(Action::CheckReturns), "Check SSDA903 files", ssda903::form)
         .upload(ssda903::PATH, Council(Action::CheckReturns), "Check uploaded SSDA903 files", ssda903::check)
         .get(cin::PATH, Council(Action::CheckReturns), "Check a CIN census", cin::form)

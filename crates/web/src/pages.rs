@@ -58,6 +58,9 @@ impl Layout {
             if handle.may(Action::SearchPeople) {
                 link(crate::search::PATH, "Search");
             }
+            if p.role().is_manager() || matches!(p.role(), Role::PerformanceAnalyst | Role::Scrutiny) {
+                link("/insight", "Figures");
+            }
             if handle.may(Action::CheckReturns) {
                 link(crate::ssda903::PATH, "Check SSDA903 files");
                 link(crate::cin::PATH, "Check a CIN census");
@@ -320,6 +323,12 @@ pub(crate) fn failure(layout: &Layout, error: AppError) -> Response {
         AppError::NotFound(what) => {
             error_page(layout, StatusCode::NOT_FOUND, "Page not found", vec![format!("{}.", capitalise(&what))])
         }
+        AppError::Invalid(errors) => error_page(
+            layout,
+            StatusCode::BAD_REQUEST,
+            "There is a problem",
+            errors.iter().map(|e| format!("{}.", capitalise(&e.message))).collect(),
+        ),
         AppError::TooManyUploads { .. } => error_page(
             layout,
             StatusCode::TOO_MANY_REQUESTS,

@@ -111,6 +111,10 @@ fn council_allows(route: &RouteInfo, action: careful_app::Action, role: &str) ->
             ]
             .contains(&role);
         }
+        // Each team's and worker's figures: for those who may see some team's or worker's
+        // worklist (every practitioner here is linked to a worker), never scrutiny members or
+        // administrators.
+        "/insight/teams" => return !["scrutiny", "administrator"].contains(&role),
         _ => {}
     }
 
@@ -125,6 +129,8 @@ fn council_allows(route: &RouteInfo, action: careful_app::Action, role: &str) ->
         "complaints_officer",
     ];
     match action {
+        // The council's figures and the scrutiny report: aggregates, for everyone signed in.
+        ViewFigures => true,
         ViewCaseload => practitioners.contains(&role),
         // One's own work: everyone who works with children's records (each linked to a worker).
         ViewWorklist(careful_app::access::WorklistScope::Own) => practitioners.contains(&role),

@@ -677,3 +677,99 @@ async fn a_practitioner_records_an_overdue_visit_in_the_browser() {
     other.close().await;
     browser.close().await;
 }
+
+/// Checks that every chart on the page has a title and description for assistive technology
+/// and a data table with a row for each bar; returns how many charts there were.
+async fn charts_have_their_data(browser: &Browser, what: &str) -> u64 {
+    let found = browser
+        .eval(
+            "return Array.from(document.querySelectorAll('figure.app-chart')).map(f => {
+                 const svg = f.querySelector('svg');
+                 const rows = f.querySelectorAll('table.app-chart__data tbody tr').length;
+                 const bars = svg ? svg.querySelectorAll('rect.app-chart__bar').length : 0;
+                 const named = svg ? !!svg.querySelector('title') && !!svg.querySelector('desc')
+                     && svg.getAttribute('role') === 'img' : true;
+                 return { rows, bars, named };
+             });",
+        )
+        .await;
+    let charts = found.as_array().unwrap_or_else(|| panic!("no charts on {what}: {found}"));
+    for chart in charts {
+        assert_eq!(chart["rows"], chart["bars"], "a chart on {what} without a row for each bar: {chart}");
+        assert_eq!(chart["named"], true, "a chart on {what} without a title and description: {chart}");
+    }
+    charts.len() as u64
+}
+
+/// The figures pages in Chromium: the council's indicators with a chart and its data, each
+/// team's and worker's figures for a manager, and the scrutiny report for a councillor; all
+/// pass axe-core, and a councillor is offered no team's or worker's figures.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_figures_pages_and_the_scrutiny_report_are_accessible() {
+    let Some(browser) = Browser::start().await else { return };
+    let dir = TempDir::new();
+    let data_dir = dir.path().to_string_lossy().to_string();
+    let demo = Careful::start(&["demo", "--port", "0", "--data-dir", &data_dir, "--population", "3000"]);
+    let client = browser.client();
+    let sign_in_as = async |username: &str| {
+        client.goto(&demo.url("/")).await.unwrap();
+        if let Ok(button) = client.find(Locator::Css(".app-signed-in__form button")).await {
+            button.click().await.unwrap();
+            wait_for(&browser, "form[action='/sign-in']").await;
+        }
+        client.goto(&demo.url("/sign-in")).await.unwrap();
+        let button = format!("form[action='/sign-in/demo'] input[value='{username}'] + button");
+        client.find(Locator::Css(&button)).await.unwrap().click().await.unwrap();
+        wait_for(&browser, ".app-signed-in").await;
+    };
+
+    sign_in_as("demo.service.manager").await;
+    client
+        .find(Locator::Css("a.govuk-service-navigation__link[href='/insight']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(wait_for(&browser, "h1").await.text().await.unwrap(), "Figures");
+    let table = client.find(Locator::Css("#indicators")).await.unwrap().text().await.unwrap();
+    assert!(
+        table.contains("Assessments completed within 45 working days") && table.contains("Average caseload"),
+        "{table}"
+    );
+    assert!(!table.contains("per 10,000"), "rates shown without a population: {table}");
+    assert_eq!(charts_have_their_data(&browser, "the figures page").await, 1);
+    page_kind(&browser, "figures").await;
+    // With the area's population, the rates.
+    client.find(Locator::Css("#population")).await.unwrap().send_keys("48,500").await.unwrap();
+    client.find(Locator::Css("form[action='/insight'] button")).await.unwrap().click().await.unwrap();
+    wait_for(&browser, "#indicators").await;
+    let table = client.find(Locator::Css("#indicators")).await.unwrap().text().await.unwrap();
+    assert!(table.contains("Children looked after, per 10,000"), "{table}");
+    accessible(&browser, "the figures page with rates").await;
+    // A population that is not a number is refused, naming the field.
+    client.goto(&demo.url("/insight?population=lots")).await.unwrap();
+    let refused = wait_for(&browser, "main").await.text().await.unwrap();
+    assert!(refused.contains("whole number"), "{refused}");
+
+    client.goto(&demo.url("/insight/teams")).await.unwrap();
+    wait_for(&browser, "#teams").await;
+    assert!(client.find(Locator::Css("#workers")).await.is_ok());
+    assert_eq!(charts_have_their_data(&browser, "the figures by team").await, 1);
+    page_kind(&browser, "figures-by-team").await;
+
+    // A councillor: the council's figures and the scrutiny report, no team's or worker's.
+    sign_in_as("demo.scrutiny").await;
+    client.goto(&demo.url("/insight")).await.unwrap();
+    wait_for(&browser, "#indicators").await;
+    assert!(client.find(Locator::Css("a[href='/insight/teams']")).await.is_err());
+    client.find(Locator::Css("a[href='/insight/scrutiny']")).await.unwrap().click().await.unwrap();
+    let heading = wait_for(&browser, "h1").await.text().await.unwrap();
+    assert!(heading.starts_with("Scrutiny report"), "{heading}");
+    let report = client.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
+    assert!(report.contains("IRO concerns and escalations") && report.contains("Advocacy"), "{report}");
+    page_kind(&browser, "scrutiny-report").await;
+    client.goto(&demo.url("/insight/teams")).await.unwrap();
+    assert_eq!(wait_for(&browser, "h1").await.text().await.unwrap(), "You cannot do that");
+    browser.close().await;
+}

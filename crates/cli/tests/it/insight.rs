@@ -184,3 +184,86 @@ async fn each_teams_and_workers_part_for_those_who_may_see_it(engine: Engine) {
     assert!(text(&refused.stderr).contains("no team or worker whose figures you may see"), "{}", text(&refused.stderr));
     accounts.app.close().await;
 }
+
+on_both_engines!(the_scrutiny_report_holds_no_identifying_data);
+
+/// The scrutiny report for a synthetic council, as a councillor fetches it: no child's name,
+/// ID, UPN or date of birth, no link to a record, and no count from 1 to 4 in any cell.
+async fn the_scrutiny_report_holds_no_identifying_data(engine: Engine) {
+    use careful_domain::record::{Entry, fold};
+    let Some(db) = TestDb::new(engine) else { return };
+    let url = db.url_string();
+    let out = run(&[
+        "generate",
+        "--population",
+        "4000",
+        "--years",
+        "2",
+        "--end",
+        "2026-03-31",
+        "--seed",
+        "7",
+        "--database",
+        &url,
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let accounts = crate::support::accounts::Accounts::new(&url).await;
+    let councillor = accounts.token("test.councillor", "scrutiny", None, "", &["read"]).await;
+    accounts.app.close().await;
+    let careful = crate::support::process::Careful::serve(&url);
+    let response = crate::support::process::get_as(&councillor, &careful.url("/insight/scrutiny?year=2025-26")).await;
+    assert_eq!(response.status(), 200);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("IRO concerns and escalations"), "{page}");
+
+    // Every count and "of" cell: empty, c, 0, or 5 and more; percentages end in %.
+    let mut cells = 0;
+    for cell in page.split("govuk-table__cell--numeric\">").skip(1) {
+        let value = cell.split("</td>").next().unwrap().trim();
+        cells += 1;
+        if value.is_empty() || value == "c" || value.ends_with('%') {
+            continue;
+        }
+        let n: u64 = value.parse().unwrap_or_else(|_| panic!("{value:?} is not a count"));
+        assert!(n == 0 || n >= 5, "a count of {n} is published");
+    }
+    assert!(cells > 40, "{cells} cells");
+    assert!(page.contains(">c</td>"), "a synthetic council of 4,000 children has some small counts to hide");
+
+    // Nothing that identifies a child.
+    assert!(!page.contains("/children/"));
+    let store = db.store().await;
+    for child in store.child_ids().await.unwrap() {
+        let events = store.read_stream(child).await.unwrap();
+        let entries: Vec<Entry> = events.iter().map(|e| Entry::from_recorded(e).unwrap()).collect();
+        let record = fold(&entries).unwrap();
+        let d = &record.details;
+        let name = format!("{} {}", d.given_name, d.family_name);
+        assert!(!page.contains(&name), "{name} is in the report");
+        assert!(!page.contains(record.la_child_id.as_str()), "{} is in the report", record.la_child_id.as_str());
+        assert!(!page.contains(&child.to_string()));
+        if let Some(upn) = &d.upn {
+            assert!(!page.contains(upn.as_str()));
+        }
+        if let Some(dob) = record.date_of_birth() {
+            assert!(!page.contains(&dob.to_string()));
+        }
+    }
+    assert!(careful.terminate());
+
+    // The same report on the command line, as CSV: the same suppression.
+    let out =
+        run_as(&councillor, &["insight", "--database", &url, "--year", "2025-26", "--scrutiny", "--format", "csv"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let csv = text(&out.stdout);
+    assert!(csv.starts_with("section,measure,count,of,percent,from,to\n"), "{csv}");
+    for line in csv.lines().skip(1) {
+        let fields: Vec<&str> = line.rsplitn(6, ',').collect();
+        for value in [fields[4], fields[3]] {
+            if let Ok(n) = value.parse::<u64>() {
+                assert!(n == 0 || n >= 5, "{line}");
+            }
+        }
+    }
+    assert!(csv.contains("Looked-after reviews held on time"), "{csv}");
+}

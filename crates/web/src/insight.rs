@@ -1,0 +1,435 @@
+//! The figures pages: the council's indicators (`/insight`), each team's and worker's part of
+//! them (`/insight/teams`), and the scrutiny report (`/insight/scrutiny`). Aggregates only: no
+//! page here names a child. Each reads the record through the app as the signed-in person
+//! ([`careful_app::UserHandle::indicators`], [`careful_app::UserHandle::indicators_by_part`],
+//! [`careful_app::UserHandle::scrutiny_report`]), which authorises and audits.
+//!
+//! Every chart is drawn on the server as SVG ([`Chart`]), with a title and a description for
+//! assistive technology, and its data in a table beside it.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+
+use careful_app::insight::{PartFigures, rule_duty};
+use careful_app::{App, AppError};
+use careful_domain::CollectionYear;
+use careful_insight::scrutiny::{Line, Published, ScrutinyReport};
+use careful_insight::{Indicator, Period, Polarity, Unit};
+
+use crate::pages::{Layout, failure, render};
+use crate::session::Me;
+
+/// The period a figures page shows, as its form asks for it.
+#[derive(Debug, Deserialize, Default)]
+pub(crate) struct PeriodQuery {
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    population: String,
+}
+
+/// The collection years a figures page offers: the one in progress and the five before it.
+fn years(app: &App) -> Vec<CollectionYear> {
+    let mut out = Vec::new();
+    let mut year = CollectionYear::containing(app.today());
+    while let Some(y) = year
+        && out.len() < 6
+    {
+        out.push(y);
+        year = Some(y.previous());
+    }
+    out
+}
+
+/// The year asked for, or the last one ended; an error naming the field for anything else.
+fn chosen_year(app: &App, query: &PeriodQuery) -> Result<CollectionYear, AppError> {
+    let offered = years(app);
+    if query.year.trim().is_empty() {
+        return offered.get(1).or(offered.first()).copied().ok_or_else(|| AppError::invalid("year", "no year to show"));
+    }
+    let year: CollectionYear = query
+        .year
+        .trim()
+        .parse()
+        .map_err(|_| AppError::invalid("year", "choose a collection year, such as 2025-26"))?;
+    if offered.contains(&year) {
+        Ok(year)
+    } else {
+        Err(AppError::invalid("year", "choose one of the collection years offered"))
+    }
+}
+
+/// The form's population: empty, or a whole number of children from 1.
+fn chosen_population(query: &PeriodQuery) -> Result<Option<u64>, AppError> {
+    let text = query.population.trim().replace(',', "");
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match text.parse::<u64>() {
+        Ok(n) if n > 0 => Ok(Some(n)),
+        _ => Err(AppError::invalid(
+            "population",
+            "enter the number of children aged 0 to 17 in the area as a whole number, such as 48,500",
+        )),
+    }
+}
+
+/// The period of a collection year, with the year's label; to date for the year in progress.
+fn period_of(app: &App, year: CollectionYear) -> Period {
+    Period { from: year.first_day(), to: year.last_day().min(app.today().max(year.first_day())) }
+}
+
+/// A bar chart drawn on the server: SVG with a title and description, then its data as a table.
+#[derive(Template)]
+#[template(path = "chart.html")]
+pub(crate) struct Chart {
+    /// Unique on the page, for the SVG's title and description ids.
+    id: &'static str,
+    title: String,
+    /// What the chart shows, for those who cannot see it.
+    description: String,
+    /// The table's column heading for the values ("Percentage", "Children per worker").
+    value_heading: &'static str,
+    bars: Vec<Bar>,
+    height: u32,
+}
+
+/// One bar.
+struct Bar {
+    label: String,
+    /// The value as the table prints it ("84.5%").
+    text: String,
+    /// The numerator and denominator as the table prints them ("169 of 200").
+    counts: String,
+    /// Where the label sits, in SVG units.
+    y: u32,
+    /// The bar's length, in SVG units (0 for no figure).
+    length: u32,
+}
+
+/// The SVG's width, and where bars begin and how long the longest may be.
+const CHART_WIDTH: u32 = 640;
+const BAR_MAX: u32 = 520;
+const ROW: u32 = 48;
+
+impl Chart {
+    /// A chart of `indicators` (all in the same unit), each bar its figure; percentages on a
+    /// scale of 0 to 100, other units on a scale to the largest.
+    fn of(id: &'static str, title: String, indicators: &[(String, &Indicator)]) -> Chart {
+        let percent = indicators.iter().all(|(_, i)| i.unit == Unit::Percent);
+        let max = if percent {
+            100.0
+        } else {
+            indicators.iter().filter_map(|(_, i)| i.value()).fold(0.0_f64, f64::max).max(f64::MIN_POSITIVE)
+        };
+        let bars: Vec<Bar> = indicators
+            .iter()
+            .enumerate()
+            .map(|(n, (label, i))| Bar {
+                label: label.clone(),
+                text: i.formatted(),
+                counts: format!("{} of {}", i.numerator, i.denominator),
+                y: n as u32 * ROW + 16,
+                length: i
+                    .value()
+                    .map_or(0, |v| ((v / max) * f64::from(BAR_MAX)).round().clamp(0.0, f64::from(BAR_MAX)) as u32),
+            })
+            .collect();
+        let with_figures: Vec<&Bar> = bars.iter().filter(|b| b.length > 0 || b.text != "none to count").collect();
+        let description = match with_figures.iter().max_by_key(|b| b.length) {
+            Some(top) if percent => format!(
+                "Horizontal bar chart of {} percentages on a scale of 0 to 100. The highest is {}, {}. The figures are in the table below.",
+                bars.len(),
+                top.label,
+                top.text
+            ),
+            Some(top) => format!(
+                "Horizontal bar chart of {} figures. The highest is {}, {}. The figures are in the table below.",
+                bars.len(),
+                top.label,
+                top.text
+            ),
+            None => "There are no figures to chart for this period.".into(),
+        };
+        let height = bars.len() as u32 * ROW + 8;
+        Chart { id, title, description, value_heading: if percent { "Percentage" } else { "Figure" }, bars, height }
+    }
+
+    fn width(&self) -> u32 {
+        CHART_WIDTH
+    }
+
+    /// Where a bar's value is written: just past its end.
+    fn value_x(&self, bar: &Bar) -> u32 {
+        bar.length + 6
+    }
+}
+
+/// One indicator as the figures table shows it.
+struct IndicatorRow {
+    name: &'static str,
+    definition: &'static str,
+    figure: String,
+    numerator: u64,
+    denominator: u64,
+    better: &'static str,
+}
+
+impl IndicatorRow {
+    fn of(i: &Indicator) -> IndicatorRow {
+        IndicatorRow {
+            name: i.name,
+            definition: i.definition,
+            figure: i.formatted(),
+            numerator: i.numerator,
+            denominator: i.denominator,
+            better: match i.polarity {
+                Polarity::HigherBetter => "Higher is better",
+                Polarity::LowerBetter => "Lower is better",
+                Polarity::Context => "Context",
+            },
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "insight.html")]
+struct FiguresPage {
+    layout: Layout,
+    form: PeriodForm,
+    period: String,
+    timeliness: Chart,
+    rows: Vec<IndicatorRow>,
+    rates_left_out: bool,
+    overdue: Vec<(String, &'static str, u64)>,
+    may_see_parts: bool,
+}
+
+/// The period form, as every figures page shows it.
+struct PeriodForm {
+    action: &'static str,
+    years: Vec<(String, bool)>,
+    population: String,
+    /// Show the population field (the council's page only).
+    with_population: bool,
+}
+
+impl PeriodForm {
+    fn new(app: &App, action: &'static str, chosen: CollectionYear, population: &str, with_population: bool) -> Self {
+        let today = app.today();
+        let years = years(app)
+            .into_iter()
+            .map(|y| {
+                let label = if y.contains(today) { format!("{y} (to date)") } else { y.to_string() };
+                (label, y == chosen)
+            })
+            .collect();
+        PeriodForm { action, years, population: population.to_string(), with_population }
+    }
+
+    /// The year's value in the select (the label without " (to date)").
+    fn value(label: &str) -> &str {
+        label.split(' ').next().unwrap_or(label)
+    }
+}
+
+fn describe(period: Period) -> String {
+    format!(
+        "{} to {}",
+        careful_domain::calendar::long_date(period.from),
+        careful_domain::calendar::long_date(period.to)
+    )
+}
+
+/// `GET /insight`: the council's indicators.
+pub(crate) async fn figures(State(app): State<App>, me: Me, Query(query): Query<PeriodQuery>) -> Response {
+    let layout = Layout::new(&app, &me.visitor, "/insight");
+    let (year, population) = match (chosen_year(&app, &query), chosen_population(&query)) {
+        (Ok(y), Ok(p)) => (y, p),
+        (Err(e), _) | (_, Err(e)) => return failure(&layout, e),
+    };
+    let period = period_of(&app, year);
+    let (indicators, overdue) = match me.handle.indicators(period, population).await {
+        Ok(found) => found,
+        Err(error) => return failure(&layout, error),
+    };
+    let timely: Vec<(String, &Indicator)> = indicators
+        .iter()
+        .filter(|i| i.unit == Unit::Percent && i.polarity == Polarity::HigherBetter)
+        .map(|i| (i.name.to_string(), i))
+        .collect();
+    let rows = indicators
+        .iter()
+        .filter(|i| population.is_some() || i.unit != Unit::PerTenThousand)
+        .map(IndicatorRow::of)
+        .collect();
+    let may_see_parts = me.handle.may_see_any_part();
+    render(
+        StatusCode::OK,
+        FiguresPage {
+            form: PeriodForm::new(&app, "/insight", year, &query.population, true),
+            period: describe(period),
+            timeliness: Chart::of("timeliness", "Timeliness, stability and care leavers".into(), &timely),
+            rows,
+            rates_left_out: population.is_none(),
+            overdue: overdue.into_iter().map(|(id, n)| (id.to_string(), rule_duty(id), n)).collect(),
+            may_see_parts,
+            layout,
+        },
+    )
+}
+
+/// One team's or worker's row in the parts table.
+struct PartRow {
+    name: String,
+    team: String,
+    overdue: u64,
+    /// The figures of [`PART_COLUMNS`], in order.
+    figures: Vec<String>,
+}
+
+/// The indicators the parts tables show, with their column headings.
+const PART_COLUMNS: &[(&str, &str)] = &[
+    ("caseload", "Average caseload"),
+    ("social_worker_changes", "Children with 3 or more social workers"),
+    ("assessments_45_working_days", "Assessments within 45 working days"),
+    ("visits_on_time", "Visits on time"),
+    ("reviews_on_time", "Reviews on time"),
+];
+
+impl PartRow {
+    fn of(p: &PartFigures) -> PartRow {
+        let figures = PART_COLUMNS
+            .iter()
+            .map(|(code, _)| {
+                p.indicators
+                    .iter()
+                    .find(|i| i.code == *code)
+                    .filter(|i| i.denominator > 0)
+                    .map_or("–".into(), |i| i.formatted())
+            })
+            .collect();
+        PartRow { name: p.name.clone(), team: p.team.clone(), overdue: p.overdue, figures }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "insight-teams.html")]
+struct PartsPage {
+    layout: Layout,
+    form: PeriodForm,
+    period: String,
+    columns: Vec<&'static str>,
+    teams: Vec<PartRow>,
+    workers: Vec<PartRow>,
+    visits_chart: Chart,
+}
+
+/// `GET /insight/teams`: each team's and worker's part of the indicators.
+pub(crate) async fn teams(State(app): State<App>, me: Me, Query(query): Query<PeriodQuery>) -> Response {
+    let layout = Layout::new(&app, &me.visitor, "/insight");
+    let year = match chosen_year(&app, &query) {
+        Ok(y) => y,
+        Err(e) => return failure(&layout, e),
+    };
+    let period = period_of(&app, year);
+    let parts = match me.handle.indicators_by_part(period).await {
+        Ok(parts) => parts,
+        Err(error) => return failure(&layout, error),
+    };
+    let visits: Vec<(String, &Indicator)> = parts
+        .teams
+        .iter()
+        .filter_map(|t| t.indicators.iter().find(|i| i.code == "visits_on_time").map(|i| (t.name.clone(), i)))
+        .collect();
+    render(
+        StatusCode::OK,
+        PartsPage {
+            form: PeriodForm::new(&app, "/insight/teams", year, "", false),
+            period: describe(period),
+            columns: PART_COLUMNS.iter().map(|(_, heading)| *heading).collect(),
+            teams: parts.teams.iter().map(PartRow::of).collect(),
+            workers: parts.workers.iter().map(PartRow::of).collect(),
+            visits_chart: Chart::of("visits-by-team", "Statutory visits on time, by team".into(), &visits),
+            layout,
+        },
+    )
+}
+
+/// One line of the scrutiny report as the page prints it.
+struct ReportLine {
+    label: String,
+    count: String,
+    of: String,
+    percent: String,
+}
+
+impl ReportLine {
+    fn of(line: &Line) -> ReportLine {
+        ReportLine {
+            label: line.label.clone(),
+            count: line.count.text(),
+            of: line.of.map(|o| o.text()).unwrap_or_default(),
+            percent: line.percent().map(|p| format!("{p:.1}%")).unwrap_or_default(),
+        }
+    }
+}
+
+struct ReportSection {
+    title: &'static str,
+    question: &'static str,
+    lines: Vec<ReportLine>,
+}
+
+#[derive(Template)]
+#[template(path = "scrutiny.html")]
+struct ScrutinyPage {
+    layout: Layout,
+    form: PeriodForm,
+    period: String,
+    sections: Vec<ReportSection>,
+    suppressed: usize,
+    produced: String,
+}
+
+/// `GET /insight/scrutiny`: the scrutiny report, printable from the browser.
+pub(crate) async fn scrutiny(State(app): State<App>, me: Me, Query(query): Query<PeriodQuery>) -> Response {
+    let layout = Layout::new(&app, &me.visitor, "/insight");
+    let year = match chosen_year(&app, &query) {
+        Ok(y) => y,
+        Err(e) => return failure(&layout, e),
+    };
+    let period = period_of(&app, year);
+    let report: ScrutinyReport = match me.handle.scrutiny_report(period).await {
+        Ok(report) => report,
+        Err(error) => return failure(&layout, error),
+    };
+    let suppressed = report
+        .sections
+        .iter()
+        .flat_map(|s| &s.lines)
+        .filter(|l| l.count == Published::Suppressed || l.of == Some(Published::Suppressed))
+        .count();
+    render(
+        StatusCode::OK,
+        ScrutinyPage {
+            form: PeriodForm::new(&app, "/insight/scrutiny", year, "", false),
+            period: describe(period),
+            sections: report
+                .sections
+                .iter()
+                .map(|s| ReportSection {
+                    title: s.title,
+                    question: s.question,
+                    lines: s.lines.iter().map(ReportLine::of).collect(),
+                })
+                .collect(),
+            suppressed,
+            produced: careful_domain::calendar::long_date(app.today()),
+            layout,
+        },
+    )
+}
