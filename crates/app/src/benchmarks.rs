@@ -9,8 +9,7 @@
 use careful_domain::CollectionYear;
 use careful_insight::Period;
 use careful_insight::benchmarks::{
-    BenchmarkRow, Geography, Published, PublishedFigure, StatisticalNeighbours, Suppressed, compare,
-    measure_for_column, merge, national_figures, read_ees,
+    Geography, Published, PublishedFigure, Suppressed, compare, measure_for_column, merge, national_figures, read_ees,
 };
 use careful_returns::la;
 use careful_store::{BenchmarkFigureRow, Store};
@@ -18,6 +17,9 @@ use careful_store::{BenchmarkFigureRow, Store};
 use crate::access::{Action, Resource};
 use crate::audit::{Event, Outcome};
 use crate::{AppError, UserHandle};
+
+/// What a comparison is made of, for the pages and the command line.
+pub use careful_insight::benchmarks::{BenchmarkRow, Comparator, Published as PublishedValue, StatisticalNeighbours};
 
 /// The setting holding the council's local authority code and its statistical neighbours, as
 /// JSON: `{"council": "E06000009", "neighbours": ["E06000008", ...]}`.
@@ -256,8 +258,8 @@ impl UserHandle {
         let (indicators, _) = self.indicators(period, population).await?;
         let year = published_year(period).ok_or_else(|| AppError::invalid("to", "outside the years careful knows"))?;
         let store = self.app().store();
-        let shipped = national_figures()
-            .map_err(|e| AppError::Import(format!("careful's own national figures cannot be read: {}", e[0])))?;
+        // careful's own figures are tested to parse; were they not, each problem is named.
+        let shipped = national_figures().map_err(AppError::BenchmarkFile)?;
         let imported: Vec<PublishedFigure> = store.benchmark_figures().await?.iter().filter_map(figure_of).collect();
         let figures = merge(shipped, imported);
         let council = stored_neighbours(store).await?;

@@ -386,7 +386,7 @@ pub fn read_ees(file: &str, bytes: &[u8], default_source: &str) -> Result<Publis
     }
 
     let mut figures = Vec::new();
-    let mut first_seen: BTreeMap<(&'static str, CollectionYear, Geography), usize> = BTreeMap::new();
+    let mut first_seen: BTreeMap<FigureKey, usize> = BTreeMap::new();
     for record in data {
         if errors.len() >= MOST_ERRORS {
             break;
@@ -477,7 +477,7 @@ pub fn read_ees(file: &str, bytes: &[u8], default_source: &str) -> Result<Publis
                     }
                 },
             };
-            let key = (measure, period, geography.clone());
+            let key = figure_key(measure, period, &geography);
             if let Some(first) = first_seen.get(&key) {
                 errors.push(err(
                     row,
@@ -510,6 +510,14 @@ pub fn read_ees(file: &str, bytes: &[u8], default_source: &str) -> Result<Publis
     })
 }
 
+/// What makes a figure one: its measure, year, level and place (an authority by its code alone,
+/// whatever name a file gives it).
+type FigureKey = (&'static str, CollectionYear, &'static str, String);
+
+fn figure_key(measure: &'static str, period: CollectionYear, geography: &Geography) -> FigureKey {
+    (measure, period, geography.level(), geography.key().to_string())
+}
+
 /// England's figures shipped with careful, each with its source.
 pub fn national_figures() -> Result<Vec<PublishedFigure>, Vec<ReadError>> {
     read_ees(NATIONAL_FILE, NATIONAL_CSV.as_bytes(), "careful's national figures").map(|f| f.figures)
@@ -518,10 +526,9 @@ pub fn national_figures() -> Result<Vec<PublishedFigure>, Vec<ReadError>> {
 /// The shipped figures, with those imported: an imported figure for the same measure, year and
 /// place replaces the shipped one.
 pub fn merge(shipped: Vec<PublishedFigure>, imported: Vec<PublishedFigure>) -> Vec<PublishedFigure> {
-    let keys: BTreeSet<(&str, CollectionYear, Geography)> =
-        imported.iter().map(|f| (f.measure, f.period, f.geography.clone())).collect();
+    let keys: BTreeSet<FigureKey> = imported.iter().map(|f| figure_key(f.measure, f.period, &f.geography)).collect();
     let mut all: Vec<PublishedFigure> =
-        shipped.into_iter().filter(|f| !keys.contains(&(f.measure, f.period, f.geography.clone()))).collect();
+        shipped.into_iter().filter(|f| !keys.contains(&figure_key(f.measure, f.period, &f.geography))).collect();
     all.extend(imported);
     all
 }

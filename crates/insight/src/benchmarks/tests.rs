@@ -114,6 +114,8 @@ fn each_bad_cell_is_named_by_row_column_and_rule() {
         "202425,National,,,,ten,",
         "202425,National,,,,10,68",
         "202425,National,,,,11,",
+        "202425,Local authority,London,Camden,E09000007,10,",
+        "202425,Local authority,London,Camden (London Borough),E09000007,10,",
         "202425,National,,,",
     ]
     .join("\n");
@@ -129,7 +131,8 @@ fn each_bad_cell_is_named_by_row_column_and_rule() {
             (Some(6), Some("geographic_level")),
             (Some(7), Some("three_placements")),
             (Some(9), Some("three_placements")),
-            (Some(10), None),
+            (Some(11), Some("three_placements")),
+            (Some(12), None),
         ],
         "{errors:#?}"
     );
@@ -138,7 +141,8 @@ fn each_bad_cell_is_named_by_row_column_and_rule() {
     assert!(errors[2].rule.contains("not a local authority's code"));
     assert!(errors[5].rule.contains("\"ten\" is not a number"));
     assert!(errors[6].rule.contains("given twice (first on row 8)"), "{}", errors[6]);
-    assert!(errors[7].rule.contains("has 5 cells but the header has 7"));
+    assert!(errors[7].rule.contains("for Camden (London Borough) is given twice (first on row 10)"), "{}", errors[7]);
+    assert!(errors[8].rule.contains("has 5 cells but the header has 7"));
 }
 
 #[test]
