@@ -90,6 +90,19 @@ async fn published_figures_imported_and_compared(engine: Engine) {
     );
     assert!(err.contains("nw-figures-bad.csv, row 4, column new_la_code: a local authority row needs its new_la_code"));
     assert_eq!(store.benchmark_figures().await.unwrap(), stored);
+    // A file with no column careful reads is refused, saying which columns it has.
+    let none = dir.path().join("workforce.csv");
+    std::fs::write(
+        &none,
+        "time_period,geographic_level,region_name,la_name,new_la_code,turnover_rate\n2024,National,,,,15.9\n",
+    )
+    .unwrap();
+    let out = run_as(&analyst, &["benchmarks", "import", &none.to_string_lossy(), "--database", &url]);
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("workforce.csv, row 1: no column names a measure careful computes"), "{err}");
+    assert!(err.contains("columns not read: turnover_rate"), "{err}");
+    assert_eq!(store.benchmark_figures().await.unwrap(), stored);
 
     // The council and its neighbours; a code careful does not know is refused.
     let out =
