@@ -11,7 +11,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use careful_app::{App, Settings, SystemClock};
 use careful_domain::CollectionYear;
 use careful_insight::benchmarks::{BenchmarkRow, Comparator, Published};
-use careful_insight::{Period, Polarity, Unit};
+use careful_insight::{Period, Unit};
 
 use crate::failure::Failure;
 use crate::output::{csv, say};
@@ -207,8 +207,8 @@ async fn show(args: ShowArgs, today: NaiveDate) -> Result<(), Failure> {
                     serde_json::json!({
                         "code": i.code,
                         "name": i.name,
-                        "unit": unit(i.unit),
-                        "polarity": polarity(i.polarity),
+                        "unit": i.unit.code(),
+                        "polarity": i.polarity.code(),
                         "value": i.value(),
                         "numerator": i.numerator,
                         "denominator": i.denominator,
@@ -246,8 +246,8 @@ async fn show(args: ShowArgs, today: NaiveDate) -> Result<(), Failure> {
                     "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
                     i.code,
                     csv(i.name),
-                    unit(i.unit),
-                    polarity(i.polarity),
+                    i.unit.code(),
+                    i.polarity.code(),
                     i.value().map(|v| format!("{v:.1}")).unwrap_or_default(),
                     i.numerator,
                     i.denominator,
@@ -297,7 +297,7 @@ async fn show(args: ShowArgs, today: NaiveDate) -> Result<(), Failure> {
                 let i = &r.indicator;
                 let number = |v: f64| match i.unit {
                     Unit::Percent => format!("{v:.1}%"),
-                    Unit::PerTenThousand => format!("{v:.1}"),
+                    Unit::PerTenThousand | Unit::Average => format!("{v:.1}"),
                 };
                 let published = |c: &Option<Comparator>| match c.as_ref().map(|c| c.value) {
                     Some(Published::Value(v)) => number(v),
@@ -336,19 +336,4 @@ async fn show(args: ShowArgs, today: NaiveDate) -> Result<(), Failure> {
         }
     }
     Ok(())
-}
-
-fn unit(u: Unit) -> &'static str {
-    match u {
-        Unit::PerTenThousand => "per_10000",
-        Unit::Percent => "percent",
-    }
-}
-
-fn polarity(p: Polarity) -> &'static str {
-    match p {
-        Polarity::HigherBetter => "higher_better",
-        Polarity::LowerBetter => "lower_better",
-        Polarity::Context => "context",
-    }
 }

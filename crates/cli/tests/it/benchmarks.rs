@@ -159,7 +159,8 @@ async fn published_figures_imported_and_compared(engine: Engine) {
     assert!(icpc["england"]["source"].as_str().unwrap().contains("C4"), "{icpc}");
     assert_eq!((icpc["rank"].clone(), icpc["of"].as_u64()), (serde_json::Value::Null, Some(0)));
     // Without --population there are no rates.
-    assert!(rows.iter().all(|r| r["unit"] == "percent"));
+    assert!(rows.iter().all(|r| r["unit"] != "per_10000"));
+    assert!(rows.iter().any(|r| r["code"] == "caseload"));
 
     let table = show(&[]);
     assert!(table.contains("beside the published figures for 2024-25"), "{table}");

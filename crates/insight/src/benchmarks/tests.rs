@@ -196,10 +196,18 @@ fn the_national_figures_parse_and_say_where_they_come_from() {
     assert_eq!(find("assessments_45_working_days", "2024-25"), Some(Published::Value(85.7)));
     assert_eq!(find("conferences_15_working_days", "2024-25"), Some(Published::Value(81.4)));
     assert_eq!(find("long_term_stability", "2023-24"), Some(Published::Value(68.0)));
+    assert_eq!(find("caseload", "2023-24"), Some(Published::Value(16.0)));
     // The indicators careful computes with no national figure in analytics.md.
     assert_eq!(
         without_national_figure(&figures),
-        vec!["protection_plans_two_years", "went_missing", "reviews_on_time", "visits_on_time", "care_leavers_eet"]
+        vec![
+            "protection_plans_two_years",
+            "went_missing",
+            "reviews_on_time",
+            "visits_on_time",
+            "care_leavers_eet",
+            "social_worker_changes"
+        ]
     );
 }
 
