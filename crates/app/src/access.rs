@@ -16,8 +16,8 @@
 //!   referral with nobody allocated); a complaints officer, once a complaint has been made; or
 //!   an explicit, time-limited **grant** from a manager.
 //! - What a relationship allows depends on the **role**: practitioners read and record; managers
-//!   also restrict records and grant access; performance analysts work with returns and
-//!   council-wide worklists but not case records; scrutiny members see aggregate figures only,
+//!   also restrict records and grant access; performance analysts work with returns,
+//!   council-wide worklists and published figures to benchmark against, but not case records; scrutiny members see aggregate figures only,
 //!   never a child's identity; administrators manage accounts and read the audit log, and see a
 //!   child's record only through a grant.
 //! - A **restricted** record can be opened only by the accounts named on the restriction.
@@ -175,7 +175,7 @@ pub enum Scope {
     Read,
     /// Record in children's records, restrict them and grant access.
     Record,
-    /// Check, export and import statutory returns.
+    /// Check, export and import statutory returns, and import published figures.
     Returns,
     /// Manage accounts and the organisation, and read the audit log.
     Admin,
@@ -292,6 +292,9 @@ pub enum Action {
     ExportReturns,
     /// Bring a council's returns into the record.
     ImportReturns,
+    /// Import published figures to benchmark against, and set the council's statistical
+    /// neighbours.
+    ManageBenchmarks,
     /// Write a synthetic council into an empty database.
     GenerateSyntheticCouncil,
     /// Accounts, roles, sign-in problems.
@@ -340,6 +343,7 @@ impl Action {
             Action::CheckReturns => "returns.check",
             Action::ExportReturns => "returns.export",
             Action::ImportReturns => "returns.import",
+            Action::ManageBenchmarks => "benchmarks.manage",
             Action::GenerateSyntheticCouncil => "synthetic.generate",
             Action::ManageAccounts => "accounts.manage",
             Action::ManageOrganisation => "organisation.manage",
@@ -362,7 +366,9 @@ impl Action {
             Action::RecordForChild | Action::RestrictChild | Action::GrantAccess | Action::RegisterChild => {
                 Scope::Record
             }
-            Action::CheckReturns | Action::ExportReturns | Action::ImportReturns => Scope::Returns,
+            Action::CheckReturns | Action::ExportReturns | Action::ImportReturns | Action::ManageBenchmarks => {
+                Scope::Returns
+            }
             Action::GenerateSyntheticCouncil
             | Action::ManageAccounts
             | Action::ManageOrganisation
@@ -394,6 +400,7 @@ impl Action {
             Action::CheckReturns => "check statutory returns",
             Action::ExportReturns => "produce statutory returns",
             Action::ImportReturns => "import statutory returns",
+            Action::ManageBenchmarks => "import published figures or set the council's statistical neighbours",
             Action::GenerateSyntheticCouncil => "write a synthetic council",
             Action::ManageAccounts => "manage accounts",
             Action::ManageOrganisation => "change teams, workers or practice standards",
@@ -562,6 +569,7 @@ fn authorise_council(p: &Principal, action: Action) -> Decision {
         ),
         Action::CheckReturns => only(p, action, &[TeamManager, ServiceManager, PerformanceAnalyst]),
         Action::ExportReturns | Action::ImportReturns => only(p, action, &[ServiceManager, PerformanceAnalyst]),
+        Action::ManageBenchmarks => only(p, action, &[PerformanceAnalyst, Administrator]),
         Action::GenerateSyntheticCouncil | Action::ManageAccounts | Action::ManageOrganisation | Action::ViewAudit => {
             only(p, action, &[Administrator])
         }

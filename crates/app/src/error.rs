@@ -99,6 +99,10 @@ pub enum AppError {
     Override(String),
     #[error("the import cannot go ahead: {0}")]
     Import(String),
+    /// A file of published figures that cannot be read: each problem names the file, row,
+    /// column and rule. Nothing was stored.
+    #[error("the file cannot be imported, so nothing was stored:\n{}", .0.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
+    BenchmarkFile(Vec<careful_insight::benchmarks::ReadError>),
     /// Rows careful cannot represent; nothing was imported.
     #[error("{} value(s) cannot be represented in careful's record, so nothing was imported (use --skip-unrepresentable to import every other child):\n{}", .rows.len(), .rows.iter().map(|r| format!("  {r}")).collect::<Vec<_>>().join("\n"))]
     ImportRefused { rows: Vec<String> },

@@ -19,6 +19,7 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod bench;
+pub mod benchmarks;
 pub mod chronology;
 mod clock;
 pub mod demo;

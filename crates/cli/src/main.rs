@@ -5,6 +5,7 @@
 mod admin;
 mod bench;
 mod bench_web;
+mod benchmarks;
 mod data_dir;
 mod duties;
 mod export;
@@ -86,6 +87,15 @@ enum Command {
     /// training and in suitable accommodation. Stocks are counted at the end of the period's
     /// last day. Aggregates only; audited.
     Insight(insight::InsightArgs),
+    /// The council's indicators beside England, its region and its statistical neighbours, with
+    /// its rank and quartile among every local authority, like DfE's LAIT.
+    ///
+    /// England's figures that careful knows ship with it, each with its source and year; other
+    /// councils' figures are imported from DfE's published local-authority tables (`careful
+    /// benchmarks import FILE`), and the council's code and its statistical neighbours set with
+    /// `careful benchmarks neighbours`. careful's own figures for the period are compared with
+    /// the published figures for the collection year it ends in. Aggregates only; audited.
+    Benchmarks(benchmarks::BenchmarksArgs),
     /// Measure careful's speed.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -279,6 +289,9 @@ async fn run(command: Command) -> Result<(), Failure> {
         }
         Command::Insight(args) => {
             insight::run(args, careful_domain::calendar::date_in_england(chrono::Utc::now())).await
+        }
+        Command::Benchmarks(args) => {
+            benchmarks::run(args, careful_domain::calendar::date_in_england(chrono::Utc::now())).await
         }
         Command::Duties(args) => duties::run(args, careful_domain::calendar::date_in_england(chrono::Utc::now())).await,
         Command::Bench(command) => bench::run(command).await,

@@ -1,5 +1,6 @@
 //! careful's storage: the append-only event log, its projections (the search index among them),
-//! accounts and sessions, access grants and the hash-chained audit log, on SQLite or PostgreSQL.
+//! accounts and sessions, access grants, the hash-chained audit log and published figures to
+//! benchmark against, on SQLite or PostgreSQL.
 //!
 //! One API over two engines. Queries are written once in portable SQL and run on whichever pool
 //! is configured ([`Store::Sqlite`] or [`Store::Postgres`]); only the migrations differ, because
@@ -13,6 +14,7 @@ mod access;
 mod accounts;
 pub mod admin;
 mod audit;
+mod benchmarks;
 mod data_quality;
 mod error;
 mod event_log;
@@ -30,6 +32,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 pub use access::{AlertRow, CaseloadQuery, CaseloadRow, ChildAccessRow, GrantRow, RestrictionRow};
 pub use accounts::{AccountRow, NewAccount, RoleRow, SessionRow, TokenRow};
 pub use audit::{AuditFilter, AuditHead, AuditRow};
+pub use benchmarks::{BenchmarkFigureRow, BenchmarkImport};
 pub use data_quality::Flag;
 pub use error::StoreError;
 pub use event_log::{AppendOutcome, LogPosition};

@@ -5,6 +5,7 @@ mod support;
 
 mod access;
 mod audit;
+mod benchmarks;
 mod browser;
 mod cin;
 mod cli;
