@@ -197,6 +197,7 @@ async fn show(args: ShowArgs, today: NaiveDate) -> Result<(), Failure> {
                     "value": c.value.value(),
                     "symbol": match c.value { Published::Suppressed(s) => Some(s.symbol()), Published::Value(_) => None },
                     "source": c.source,
+                    "year": c.year.to_string(),
                 }),
                 None => serde_json::Value::Null,
             };
@@ -237,13 +238,13 @@ async fn show(args: ShowArgs, today: NaiveDate) -> Result<(), Failure> {
         }
         Format::Csv => {
             say!(
-                "code,name,unit,polarity,value,numerator,denominator,period,england,region_name,region,neighbours_average,neighbours_with_figure,neighbours,rank,of,quartile,sources"
+                "code,name,unit,polarity,value,numerator,denominator,period,england,region_name,region,neighbours_average,neighbours_with_figure,neighbours,rank,of,quartile,sources,england_year,region_year"
             );
             for r in &shown {
                 let i = &r.indicator;
                 let published = |c: &Option<Comparator>| c.as_ref().map(|c| c.value.to_string()).unwrap_or_default();
                 say!(
-                    "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                    "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
                     i.code,
                     csv(i.name),
                     i.unit.code(),
@@ -261,13 +262,19 @@ async fn show(args: ShowArgs, today: NaiveDate) -> Result<(), Failure> {
                     r.rank.map(|v| v.to_string()).unwrap_or_default(),
                     r.of,
                     r.quartile.map(|v| v.to_string()).unwrap_or_default(),
-                    csv(&r.sources.join("; "))
+                    csv(&r.sources.join("; ")),
+                    r.england.as_ref().map(|c| c.year.to_string()).unwrap_or_default(),
+                    r.region.as_ref().map(|c| c.year.to_string()).unwrap_or_default()
                 );
             }
         }
         Format::Table => {
             let year = shown.first().map(|r| r.period.to_string()).unwrap_or_default();
-            say!("careful's figures from {} to {}, beside the published figures for {year}.", period.from, period.to);
+            say!(
+                "careful's figures from {} to {}, beside the latest published figures up to {year} (each one's year in --format json or csv).",
+                period.from,
+                period.to
+            );
             match &council {
                 Some(c) => say!(
                     "The council is {}{}; {} statistical neighbours.",

@@ -545,6 +545,9 @@ pub struct StatisticalNeighbours {
 pub struct Comparator {
     pub value: Published,
     pub source: String,
+    /// The year the figure was published for: the year compared with, or the latest before it
+    /// when that year's figures are not published yet.
+    pub year: CollectionYear,
 }
 
 /// One indicator beside the published figures for the same year.
@@ -613,13 +616,19 @@ pub fn quartile(rank: usize, of: usize) -> Option<u8> {
 /// neighbours, and its rank and quartile among every local authority with a figure, with the
 /// council's own figure (computed by careful) in place of any published one. One row for every
 /// indicator, with `None` where there is nothing to compare with.
+///
+/// DfE publishes a year's figures months after it ends, so where `period` has none yet for an
+/// indicator, each comparison uses the latest year before it that has: England's and the
+/// region's figures their own latest year, the local authorities' (neighbours and rank) the
+/// latest year with any authority's figure, so that all are ranked on the same year. Each
+/// comparator says its year.
 pub fn compare(
     indicators: &[Indicator],
     period: CollectionYear,
     figures: &[PublishedFigure],
     council: Option<&StatisticalNeighbours>,
 ) -> Vec<BenchmarkRow> {
-    let in_year: Vec<&PublishedFigure> = figures.iter().filter(|f| f.period == period).collect();
+    let in_year: Vec<&PublishedFigure> = figures.iter().filter(|f| f.period <= period).collect();
     let council_code = council.map(|c| c.council.as_str()).filter(|c| !c.is_empty());
     // The council's region: from its own row this year, else in any year.
     let region_name =
@@ -629,15 +638,31 @@ pub fn compare(
     indicators
         .iter()
         .map(|indicator| {
-            let for_measure: Vec<&PublishedFigure> =
+            let up_to: Vec<&PublishedFigure> =
                 in_year.iter().copied().filter(|f| f.measure == indicator.code).collect();
+            // The latest year up to `period` with a figure for this measure at this level.
+            let latest =
+                |at: &dyn Fn(&Geography) -> bool| up_to.iter().filter(|f| at(&f.geography)).map(|f| f.period).max();
+            let england_year = latest(&|g| *g == Geography::England);
+            let region_year = latest(&|g| matches!(g, Geography::Region(r) if Some(r) == region_name.as_ref()));
+            let la_year = latest(&|g| matches!(g, Geography::LocalAuthority { .. }));
+            let for_measure: Vec<&PublishedFigure> = up_to
+                .iter()
+                .copied()
+                .filter(|f| match f.geography {
+                    Geography::England => Some(f.period) == england_year,
+                    Geography::Region(_) => Some(f.period) == region_year,
+                    Geography::LocalAuthority { .. } => Some(f.period) == la_year,
+                })
+                .collect();
             let mut sources = Vec::new();
             let mut note = |source: &str| {
                 if !sources.iter().any(|s| s == source) {
                     sources.push(source.to_string());
                 }
             };
-            let comparator = |f: &PublishedFigure| Comparator { value: f.value, source: f.source.clone() };
+            let comparator =
+                |f: &PublishedFigure| Comparator { value: f.value, source: f.source.clone(), year: f.period };
             let england = for_measure.iter().find(|f| f.geography == Geography::England).map(|f| comparator(f));
             let region = region_name.as_ref().and_then(|name| {
                 for_measure

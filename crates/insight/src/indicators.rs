@@ -64,6 +64,15 @@ pub enum Unit {
 }
 
 impl Unit {
+    /// A figure in this unit as people read it: "84.5%", "70.1 per 10,000", "16.0".
+    pub fn format(self, value: f64) -> String {
+        match self {
+            Unit::Percent => format!("{value:.1}%"),
+            Unit::PerTenThousand => format!("{value:.1} per 10,000"),
+            Unit::Average => format!("{value:.1}"),
+        }
+    }
+
     /// The unit's code in CSV and JSON.
     pub fn code(self) -> &'static str {
         match self {
@@ -120,12 +129,7 @@ impl Indicator {
     /// The figure as people read it: "84.5%", "70.1 per 10,000", "16.0", or "none to count"
     /// when the denominator is 0.
     pub fn formatted(&self) -> String {
-        match (self.value(), self.unit) {
-            (Some(v), Unit::Percent) => format!("{v:.1}%"),
-            (Some(v), Unit::PerTenThousand) => format!("{v:.1} per 10,000"),
-            (Some(v), Unit::Average) => format!("{v:.1}"),
-            (None, _) => "none to count".into(),
-        }
+        self.value().map_or_else(|| "none to count".into(), |v| self.unit.format(v))
     }
 }
 

@@ -87,12 +87,14 @@ fn period_of(app: &App, year: CollectionYear) -> Period {
 #[template(path = "chart.html")]
 pub(crate) struct Chart {
     /// Unique on the page, for the SVG's title and description ids.
-    id: &'static str,
+    id: String,
     title: String,
     /// What the chart shows, for those who cannot see it.
     description: String,
     /// The table's column heading for the values ("Percentage", "Children per worker").
     value_heading: &'static str,
+    /// The table's column heading for what each figure counts, or where it is from.
+    counts_heading: &'static str,
     bars: Vec<Bar>,
     height: u32,
 }
@@ -115,47 +117,76 @@ const CHART_WIDTH: u32 = 640;
 const BAR_MAX: u32 = 520;
 const ROW: u32 = 48;
 
+/// One bar of a chart, before it is laid out.
+pub(crate) struct Point {
+    label: String,
+    value: Option<f64>,
+    /// The value as the table prints it.
+    text: String,
+    /// What was counted, as the table prints it ("169 of 200"), or where the figure is from.
+    counts: String,
+}
+
+impl Point {
+    fn of(label: String, i: &Indicator) -> Point {
+        Point { label, value: i.value(), text: i.formatted(), counts: format!("{} of {}", i.numerator, i.denominator) }
+    }
+}
+
 impl Chart {
-    /// A chart of `indicators` (all in the same unit), each bar its figure; percentages on a
-    /// scale of 0 to 100, other units on a scale to the largest.
-    fn of(id: &'static str, title: String, indicators: &[(String, &Indicator)]) -> Chart {
+    /// A chart of `indicators` (all in the same unit), each bar its figure.
+    fn of(id: &str, title: String, indicators: &[(String, &Indicator)]) -> Chart {
         let percent = indicators.iter().all(|(_, i)| i.unit == Unit::Percent);
+        let points = indicators.iter().map(|(label, i)| Point::of(label.clone(), i)).collect();
+        Chart::new(id, title, percent, "Counted", points)
+    }
+
+    /// A chart of `points`: percentages on a scale of 0 to 100, other figures on a scale to the
+    /// largest. `counts_heading` heads the table's column of what each figure counts.
+    fn new(id: &str, title: String, percent: bool, counts_heading: &'static str, points: Vec<Point>) -> Chart {
         let max = if percent {
             100.0
         } else {
-            indicators.iter().filter_map(|(_, i)| i.value()).fold(0.0_f64, f64::max).max(f64::MIN_POSITIVE)
+            points.iter().filter_map(|p| p.value).fold(0.0_f64, f64::max).max(f64::MIN_POSITIVE)
         };
-        let bars: Vec<Bar> = indicators
+        let top = points
             .iter()
+            .filter_map(|p| p.value.map(|v| (v, p)))
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, p)| format!("The highest is {}, {}.", p.label, p.text));
+        let description = match top {
+            Some(top) if percent => format!(
+                "Horizontal bar chart of {} percentages on a scale of 0 to 100. {top} The figures are in the table below.",
+                points.len()
+            ),
+            Some(top) => {
+                format!("Horizontal bar chart of {} figures. {top} The figures are in the table below.", points.len())
+            }
+            None => "There are no figures to chart for this period.".into(),
+        };
+        let bars: Vec<Bar> = points
+            .into_iter()
             .enumerate()
-            .map(|(n, (label, i))| Bar {
-                label: label.clone(),
-                text: i.formatted(),
-                counts: format!("{} of {}", i.numerator, i.denominator),
+            .map(|(n, p)| Bar {
+                label: p.label,
+                text: p.text,
+                counts: p.counts,
                 y: n as u32 * ROW + 16,
-                length: i
-                    .value()
+                length: p
+                    .value
                     .map_or(0, |v| ((v / max) * f64::from(BAR_MAX)).round().clamp(0.0, f64::from(BAR_MAX)) as u32),
             })
             .collect();
-        let with_figures: Vec<&Bar> = bars.iter().filter(|b| b.length > 0 || b.text != "none to count").collect();
-        let description = match with_figures.iter().max_by_key(|b| b.length) {
-            Some(top) if percent => format!(
-                "Horizontal bar chart of {} percentages on a scale of 0 to 100. The highest is {}, {}. The figures are in the table below.",
-                bars.len(),
-                top.label,
-                top.text
-            ),
-            Some(top) => format!(
-                "Horizontal bar chart of {} figures. The highest is {}, {}. The figures are in the table below.",
-                bars.len(),
-                top.label,
-                top.text
-            ),
-            None => "There are no figures to chart for this period.".into(),
-        };
         let height = bars.len() as u32 * ROW + 8;
-        Chart { id, title, description, value_heading: if percent { "Percentage" } else { "Figure" }, bars, height }
+        Chart {
+            id: id.to_string(),
+            title,
+            description,
+            value_heading: if percent { "Percentage" } else { "Figure" },
+            counts_heading,
+            bars,
+            height,
+        }
     }
 
     fn width(&self) -> u32 {
@@ -429,6 +460,131 @@ pub(crate) async fn scrutiny(State(app): State<App>, me: Me, Query(query): Query
                 .collect(),
             suppressed,
             produced: careful_domain::calendar::long_date(app.today()),
+            layout,
+        },
+    )
+}
+
+/// One indicator beside the published figures, as the benchmarks table shows it.
+struct BenchmarkLine {
+    name: &'static str,
+    council: String,
+    england: String,
+    region: String,
+    neighbours: String,
+    rank: String,
+    quartile: String,
+}
+
+#[derive(Template)]
+#[template(path = "insight-benchmarks.html")]
+struct BenchmarksPage {
+    layout: Layout,
+    form: PeriodForm,
+    period: String,
+    published_year: String,
+    region_name: String,
+    neighbours: usize,
+    lines: Vec<BenchmarkLine>,
+    charts: Vec<Chart>,
+}
+
+/// A published cell as the page prints it: the figure in the indicator's unit, or the symbol
+/// DfE published and what it means.
+fn published_text(unit: Unit, c: Option<&careful_app::benchmarks::Comparator>) -> String {
+    use careful_app::benchmarks::PublishedValue;
+    match c {
+        Some(c) => match c.value {
+            PublishedValue::Value(v) => format!("{} ({})", unit.format(v), c.year),
+            PublishedValue::Suppressed(s) => format!("{} ({}, {})", s.symbol(), s.describe(), c.year),
+        },
+        None => "–".into(),
+    }
+}
+
+/// `GET /insight/benchmarks`: the council's indicators beside England, its region and its
+/// statistical neighbours.
+pub(crate) async fn benchmarks(State(app): State<App>, me: Me, Query(query): Query<PeriodQuery>) -> Response {
+    let layout = Layout::new(&app, &me.visitor, "/insight");
+    let (year, population) = match (chosen_year(&app, &query), chosen_population(&query)) {
+        (Ok(y), Ok(p)) => (y, p),
+        (Err(e), _) | (_, Err(e)) => return failure(&layout, e),
+    };
+    let period = period_of(&app, year);
+    let rows = match me.handle.benchmarks(period, population).await {
+        Ok(rows) => rows,
+        Err(error) => return failure(&layout, error),
+    };
+    let shown: Vec<_> =
+        rows.iter().filter(|r| population.is_some() || r.indicator.unit != Unit::PerTenThousand).collect();
+    let region_name = shown.iter().find_map(|r| r.region_name.clone()).unwrap_or_default();
+    let neighbours = shown.first().map_or(0, |r| r.neighbours);
+    let lines = shown
+        .iter()
+        .map(|r| {
+            let unit = r.indicator.unit;
+            BenchmarkLine {
+                name: r.indicator.name,
+                council: r.indicator.formatted(),
+                england: published_text(unit, r.england.as_ref()),
+                region: published_text(unit, r.region.as_ref()),
+                neighbours: r.neighbours_average.map_or("–".into(), |v| {
+                    format!("{} ({} of {} with a figure)", unit.format(v), r.neighbours_with_figure, r.neighbours)
+                }),
+                rank: r.rank.map_or("–".into(), |rank| format!("{rank} of {}", r.of)),
+                quartile: r.quartile.map_or("–".into(), |q| q.to_string()),
+            }
+        })
+        .collect();
+    // A chart for each indicator with a published figure to compare with.
+    let charts = shown
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            r.england.as_ref().and_then(|c| c.value.value()).is_some()
+                || r.region.as_ref().and_then(|c| c.value.value()).is_some()
+                || r.neighbours_average.is_some()
+        })
+        .map(|(n, r)| {
+            let unit = r.indicator.unit;
+            let i = &r.indicator;
+            let mut points = vec![Point {
+                label: "This council".into(),
+                value: i.value(),
+                text: i.formatted(),
+                counts: format!("careful's record: {} of {}", i.numerator, i.denominator),
+            }];
+            let published = |label: String, c: Option<&careful_app::benchmarks::Comparator>| Point {
+                label,
+                value: c.and_then(|c| c.value.value()),
+                text: published_text(unit, c),
+                counts: c.map(|c| c.source.clone()).unwrap_or_default(),
+            };
+            points.push(published("England".into(), r.england.as_ref()));
+            if let Some(name) = &r.region_name {
+                points.push(published(name.clone(), r.region.as_ref()));
+            }
+            if r.neighbours > 0 {
+                points.push(Point {
+                    label: "Statistical neighbours (average)".into(),
+                    value: r.neighbours_average,
+                    text: r.neighbours_average.map_or("–".into(), |v| unit.format(v)),
+                    counts: format!("{} of {} neighbours with a figure", r.neighbours_with_figure, r.neighbours),
+                });
+            }
+            Chart::new(&format!("benchmark-{n}"), i.name.to_string(), unit == Unit::Percent, "Source", points)
+        })
+        .collect();
+    render(
+        StatusCode::OK,
+        BenchmarksPage {
+            form: PeriodForm::new(&app, "/insight/benchmarks", year, &query.population, true),
+            period: describe(period),
+            published_year: rows.first().map(|r| r.period.to_string()).unwrap_or_default(),
+            region_name,
+            neighbours,
+            lines,
+            charts,
             layout,
         },
     )

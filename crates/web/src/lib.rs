@@ -135,6 +135,12 @@ fn table(app: &App) -> (Router<App>, Vec<RouteInfo>) {
         .get("/insight", Council(Action::ViewFigures), "The council's indicators", insight::figures)
         .get("/insight/teams", Council(Action::ViewFigures), "Each team's and worker's figures", insight::teams)
         .get("/insight/scrutiny", Council(Action::ViewFigures), "The scrutiny report", insight::scrutiny)
+        .get(
+            "/insight/benchmarks",
+            Council(Action::ViewFigures),
+            "The council beside England and others",
+            insight::benchmarks,
+        )
         .get(ssda903::PATH, Council(Action::CheckReturns), "Check SSDA903 files", ssda903::form)
         .upload(ssda903::PATH, Council(Action::CheckReturns), "Check uploaded SSDA903 files", ssda903::check)
         .get(cin::PATH, Council(Action::CheckReturns), "Check a CIN census", cin::form)

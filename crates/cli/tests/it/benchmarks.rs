@@ -163,7 +163,7 @@ async fn published_figures_imported_and_compared(engine: Engine) {
     assert!(rows.iter().any(|r| r["code"] == "caseload"));
 
     let table = show(&[]);
-    assert!(table.contains("beside the published figures for 2024-25"), "{table}");
+    assert!(table.contains("beside the latest published figures up to 2024-25"), "{table}");
     assert!(table.contains("The council is E06000009, in North West; 3 statistical neighbours."), "{table}");
     assert!(table.contains("Re-referrals within 12 months"), "{table}");
     assert!(table.contains("Made-up national release"), "{table}");

@@ -743,6 +743,11 @@ async fn the_figures_pages_and_the_scrutiny_report_are_accessible() {
     // With the area's population, the rates.
     client.find(Locator::Css("#population")).await.unwrap().send_keys("48,500").await.unwrap();
     client.find(Locator::Css("form[action='/insight'] button")).await.unwrap().click().await.unwrap();
+    let started = Instant::now();
+    while !client.current_url().await.unwrap().as_str().contains("population=48") {
+        assert!(started.elapsed() < Duration::from_secs(30), "the form did not submit");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     wait_for(&browser, "#indicators").await;
     let table = client.find(Locator::Css("#indicators")).await.unwrap().text().await.unwrap();
     assert!(table.contains("Children looked after, per 10,000"), "{table}");
@@ -757,6 +762,13 @@ async fn the_figures_pages_and_the_scrutiny_report_are_accessible() {
     assert!(client.find(Locator::Css("#workers")).await.is_ok());
     assert_eq!(charts_have_their_data(&browser, "the figures by team").await, 1);
     page_kind(&browser, "figures-by-team").await;
+
+    // Benchmarks: England's shipped figures beside the council's, each chart with its data.
+    client.goto(&demo.url("/insight/benchmarks")).await.unwrap();
+    let table = wait_for(&browser, "#benchmarks").await.text().await.unwrap();
+    assert!(table.contains("Re-referrals within 12 months") && table.contains('%'), "{table}");
+    assert!(charts_have_their_data(&browser, "the benchmarks page").await >= 3);
+    page_kind(&browser, "benchmarks").await;
 
     // A councillor: the council's figures and the scrutiny report, no team's or worker's.
     sign_in_as("demo.scrutiny").await;

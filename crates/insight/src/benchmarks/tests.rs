@@ -321,6 +321,19 @@ fn the_comparison_worked_by_hand() {
     let rows = compare(&[indicator(m, Polarity::LowerBetter, 25, 100)], year("2024-25"), &figures, None);
     assert_eq!((rows[0].region_name.as_deref(), rows[0].neighbours_average), (None, None));
     assert_eq!((rows[0].rank, rows[0].of), (Some(3), 5));
+
+    // For 2025-26, not published yet: the latest year before it, for each comparison (England
+    // and the region 2024-25); a later year's figure is never used.
+    figures.push(PublishedFigure { period: year("2026-27"), ..la(m, "E08000010", "North West", Value(50.0)) });
+    let rows = compare(&[indicator(m, Polarity::LowerBetter, 25, 100)], year("2025-26"), &figures, Some(&council));
+    let r = &rows[0];
+    assert_eq!(r.england.as_ref().map(|c| (c.value, c.year)), Some((Value(22.0), year("2024-25"))));
+    assert_eq!(r.region.as_ref().map(|c| c.year), Some(year("2024-25")));
+    assert_eq!(r.neighbours_average, Some(20.0));
+    assert_eq!((r.rank, r.of), (Some(3), 4));
+    // In 2023-24 only one authority had a figure: ranked on that year alone.
+    let rows = compare(&[indicator(m, Polarity::LowerBetter, 25, 100)], year("2023-24"), &figures, Some(&council));
+    assert_eq!((rows[0].rank, rows[0].of, rows[0].england.clone()), (Some(2), 2, None));
 }
 
 #[test]
