@@ -1,7 +1,7 @@
 //! `careful bench`: measurements, never run as tests.
 
 use crate::output::say;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
@@ -23,6 +23,11 @@ pub enum BenchCommand {
     /// How fast every child's duties are worked out: generates a synthetic council and times
     /// the duties engine on each child's folded record, per core.
     Duties(FoldArgs),
+    /// How fast the council's indicators are counted: generates a synthetic council, folds
+    /// each record and works out its duties (in parallel), and times the counting alone of the
+    /// council's indicators, each team's and worker's part, and the scrutiny report over the
+    /// collection year, one record at a time; with the process's peak memory.
+    Insight(FoldArgs),
     /// Worklist and search latency: writes a synthetic council into a scratch database and
     /// times the worklist of a worker, a team, an IRO and the whole council, opening a child's
     /// record, recording an event (each audited, with the projections updated in the same
@@ -107,6 +112,7 @@ pub async fn run(command: BenchCommand) -> Result<(), Failure> {
         BenchCommand::Append(args) => append(args).await,
         BenchCommand::Fold(args) => fold(args),
         BenchCommand::Duties(args) => duties(args),
+        BenchCommand::Insight(args) => insight(args),
         BenchCommand::Worklist(args) => worklist(args).await,
         BenchCommand::Web(args) => crate::bench_web::run(args).await,
     }
@@ -251,6 +257,83 @@ fn duties(args: FoldArgs) -> Result<(), Failure> {
         children as f64 / (fold_seconds + duty_seconds)
     );
     Ok(())
+}
+
+fn insight(args: FoldArgs) -> Result<(), Failure> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    use careful_domain::record::fold;
+    use careful_domain::{CollectionYear, WorkingDayCalendar};
+    use careful_duties::{Policy, duties_of};
+    use careful_insight::{Breakdown, Period, Scrutiny};
+
+    let council = synthetic_council(&args)?;
+    let end = council.options.end;
+    let year = CollectionYear::containing(end).ok_or_else(|| Failure::new("the council's last day has no year"))?;
+    let period = Period { from: year.first_day(), to: year.last_day().min(end) };
+    let policy = Policy::default();
+    let calendar = WorkingDayCalendar::england_and_wales();
+    let failures = AtomicU64::new(0);
+    let (mut breakdown, mut scrutiny) = (Breakdown::default(), Scrutiny::default());
+    let (mut children, mut counting) = (0u64, Duration::ZERO);
+    let started = Instant::now();
+    council.generate_with(
+        |child| {
+            let Ok(record) = fold(&child.entries()) else {
+                failures.fetch_add(1, Ordering::Relaxed);
+                return None;
+            };
+            let duties = duties_of(&record, calendar, &policy, end);
+            Some((record, duties))
+        },
+        |folded| {
+            if let Some((record, duties)) = folded {
+                let begun = Instant::now();
+                breakdown.add(period, &record, &duties, end);
+                scrutiny.add(period, &record, &duties);
+                counting += begun.elapsed();
+                children += 1;
+            }
+        },
+    );
+    let failed = failures.load(Ordering::Relaxed);
+    if failed > 0 {
+        return Err(Failure::new(format!("{failed} records did not fold")));
+    }
+    let report = scrutiny.report(period, &breakdown.council);
+    let indicators = breakdown.council.indicators(args.population);
+    let seconds = counting.as_secs_f64();
+    say!(
+        "Counted the indicators of {children} children's records of a council of {} children, {} to {} ({:.1} s in all, generation, fold and duties included).",
+        args.population,
+        period.from,
+        period.to,
+        started.elapsed().as_secs_f64()
+    );
+    say!(
+        "Counting (council, {} teams, {} workers and the scrutiny report's {} sections): {seconds:.2} s on one core, {:.0} children per second.",
+        breakdown.teams.len(),
+        breakdown.workers.len(),
+        report.sections.len(),
+        children as f64 / seconds
+    );
+    for i in
+        indicators.iter().filter(|i| ["looked_after_rate", "assessments_45_working_days", "caseload"].contains(&i.code))
+    {
+        say!("  {}: {} ({} of {})", i.name, i.formatted(), i.numerator, i.denominator);
+    }
+    match peak_memory() {
+        Some(kb) => say!("Peak memory of the process: {:.0} MB.", kb as f64 / 1024.0),
+        None => say!("Peak memory: not known on this system (no /proc/self/status)."),
+    }
+    Ok(())
+}
+
+/// The process's peak resident memory in kB, from Linux's /proc/self/status (VmHWM).
+fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 async fn worklist(args: WorklistArgs) -> Result<(), Failure> {

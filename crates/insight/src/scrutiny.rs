@@ -90,7 +90,6 @@ pub struct ScrutinyReport {
 /// reviews and visits on time, are the council's [`Indicators`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Scrutiny {
-    looked_after: u64,
     started_care: u64,
     ceased_care: u64,
     care_leavers: u64,
@@ -135,9 +134,6 @@ impl Scrutiny {
         // Children in care and care leavers: those the questions are about on a day.
         let in_care_or_leaver = |day: NaiveDate| looked_after_on(day) || record.care_leaver_status(day).is_some();
 
-        if record.care_periods.iter().any(|p| p.started <= period.to && p.end().is_none_or(|e| e > period.to)) {
-            self.looked_after += 1;
-        }
         self.started_care += record.care_periods.iter().filter(|p| period.contains(p.started)).count() as u64;
         self.ceased_care +=
             record.care_periods.iter().filter(|p| p.end().is_some_and(|e| period.contains(e))).count() as u64;
@@ -238,7 +234,6 @@ impl Scrutiny {
     /// Adds the counts of another share of the council's children.
     pub fn merge(&mut self, other: &Scrutiny) {
         let add = |a: &mut [u64], b: &[u64]| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
-        self.looked_after += other.looked_after;
         self.started_care += other.started_care;
         self.ceased_care += other.ceased_care;
         self.care_leavers += other.care_leavers;
@@ -296,7 +291,7 @@ impl Scrutiny {
             title: "Children in care and care leavers",
             question: "How many children and young people is the council corporate parent to?",
             lines: vec![
-                count("Children looked after at the end of the period", self.looked_after),
+                count("Children looked after at the end of the period", from_indicators("looked_after_rate").0),
                 count("Periods of care that began in the period", self.started_care),
                 count("Periods of care that ended in the period", self.ceased_care),
                 count("Care leavers (relevant and former relevant) at the end of the period", self.care_leavers),
