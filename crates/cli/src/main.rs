@@ -9,6 +9,7 @@ mod data_dir;
 mod duties;
 mod export;
 mod failure;
+mod forecast;
 mod generate;
 mod import;
 mod insight;
@@ -86,6 +87,17 @@ enum Command {
     /// training and in suitable accommodation. Stocks are counted at the end of the period's
     /// last day. Aggregates only; audited.
     Insight(insight::InsightArgs),
+    /// Forecast children looked after and what their placements will cost, with a 95% interval,
+    /// scenarios and a back-test.
+    ///
+    /// A Markov stock-and-flow model by age band and placement type (fostering, kinship,
+    /// residential, supported, other), fitted from every child's record (--database) or from
+    /// SSDA903 files (--ssda903): daily rates are events / child-days at risk over a reference
+    /// window; the interval comes from simulated runs that draw the rates from their
+    /// uncertainty and the flows by chance. Prints the rates it used, the reference window and
+    /// the costs' sources. --backtest forecasts past years and reports how often what happened
+    /// fell inside the interval. Aggregates only; audited.
+    Forecast(forecast::ForecastArgs),
     /// Measure careful's speed.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -280,6 +292,7 @@ async fn run(command: Command) -> Result<(), Failure> {
         Command::Insight(args) => {
             insight::run(args, careful_domain::calendar::date_in_england(chrono::Utc::now())).await
         }
+        Command::Forecast(args) => forecast::run(args).await,
         Command::Duties(args) => duties::run(args, careful_domain::calendar::date_in_england(chrono::Utc::now())).await,
         Command::Bench(command) => bench::run(command).await,
         Command::Validate(command) => validate::run(command),

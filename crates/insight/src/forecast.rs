@@ -1123,22 +1123,22 @@ fn inside(band: &Band, actual: f64) -> bool {
     band.low <= actual && actual <= band.high
 }
 
-/// Back-tests the model: for each `start` (the first day of a held-back year), fits on the
-/// `reference_days` days before it, forecasts `horizon` days with weekly reporting, and
-/// compares each reported day with the stock the spine holds. Each start's forecast must end
-/// by the data's last day.
+/// Back-tests the model: for each held-back period (its first day and its days), fits on the
+/// `reference_days` days before it, forecasts the period with weekly reporting, and compares
+/// each reported day with the stock the spine holds. Each period must end by the data's last
+/// day.
 pub fn backtest(
     spine: &Spine,
     space: &StateSpace,
-    starts: &[NaiveDate],
+    held_back: &[(NaiveDate, u32)],
     reference_days: u32,
-    horizon: u32,
     draws: u32,
     seed: u64,
 ) -> Result<Backtest, ForecastError> {
     let costs = Costs::defaults(space);
     let mut years = Vec::new();
-    for start in starts {
+    for (start, horizon) in held_back {
+        let horizon = (*horizon).max(1);
         let end = *start + Days::new(u64::from(horizon) - 1);
         if end > spine.data_end {
             return Err(ForecastError::Window(format!(

@@ -447,7 +447,7 @@ fn a_back_test_on_a_steady_population_covers_the_stock() {
         .map(|_| ChildCare { date_of_birth: d("2008-01-01"), spells: vec![spell("2019-01-01", None, "U6")] })
         .collect();
     let spine = Spine::build(&children, &space, d("2022-03-31"));
-    let bt = backtest(&spine, &space, &[d("2021-04-01")], 365, 365, 20, 1).unwrap();
+    let bt = backtest(&spine, &space, &[(d("2021-04-01"), 365)], 365, 20, 1).unwrap();
     assert_eq!(bt.years.len(), 1);
     let y = &bt.years[0];
     assert_eq!(y.points, 53);
@@ -456,5 +456,5 @@ fn a_back_test_on_a_steady_population_covers_the_stock() {
     assert!(close(bt.total_coverage(), 1.0));
     assert!(close(bt.total_mae(), 0.0));
     // A back-test needing data past the end is refused.
-    assert!(backtest(&spine, &space, &[d("2021-06-01")], 365, 365, 20, 1).is_err());
+    assert!(backtest(&spine, &space, &[(d("2021-06-01"), 365)], 365, 20, 1).is_err());
 }
