@@ -133,7 +133,9 @@ pub fn backtest_children(
 ) -> Result<BacktestReport, ForecastError> {
     let space = space_of(request.band_starts.as_deref())?;
     if request.years == 0 || request.reference_days == 0 || request.draws == 0 {
-        return Err(ForecastError::Options("the years held back, reference days and draws must each be at least 1".into()));
+        return Err(ForecastError::Options(
+            "the years held back, reference days and draws must each be at least 1".into(),
+        ));
     }
     let mut last = CollectionYear::containing(data_end)
         .ok_or_else(|| ForecastError::Window(format!("{data_end} is outside the collection years careful knows")))?;
@@ -252,7 +254,9 @@ pub fn ssda903_children(files: &[PathBuf]) -> Result<(Vec<ChildCare>, NaiveDate)
     for ((child, spell), (file, line)) in episodes.into_iter().zip(episode_places) {
         let Some(dob) = births.get(&child) else {
             if errors.len() < 100 {
-                errors.push(format!("{file}, line {line}, column CHILD: child {child} has no Header row in any file given"));
+                errors.push(format!(
+                    "{file}, line {line}, column CHILD: child {child} has no Header row in any file given"
+                ));
             }
             continue;
         };
@@ -303,8 +307,8 @@ impl UserHandle {
         let records = self.all_records().await?;
         let yesterday = self.app().today().pred_opt().unwrap_or(self.app().today());
         let (children, data_end) = record_children(&records, yesterday);
-        let report =
-            forecast_children(&children, data_end, request).map_err(|e| AppError::invalid("forecast", e.to_string()))?;
+        let report = forecast_children(&children, data_end, request)
+            .map_err(|e| AppError::invalid("forecast", e.to_string()))?;
         self.audit(
             Event::new(
                 Action::ViewFigures.code(),

@@ -179,7 +179,9 @@ pub async fn run(args: ForecastArgs) -> Result<(), Failure> {
         return Ok(());
     }
     let Some(database) = &args.database else {
-        return Err(Failure::new("give --database URL (or DATABASE_URL) to forecast from the record, or --ssda903 FILE..."));
+        return Err(Failure::new(
+            "give --database URL (or DATABASE_URL) to forecast from the record, or --ssda903 FILE...",
+        ));
     };
     let app = App::open(database, Settings::command_line(), std::sync::Arc::new(SystemClock)).await?;
     let handle = crate::signin::sign_in(&app, &args.signin).await?;
@@ -313,7 +315,13 @@ fn print_forecast(report: &ForecastReport, format: Format, source: &str) {
                 let moves: Vec<String> = report.model.moves[s]
                     .iter()
                     .map(|(to, p)| {
-                        format!("{} {}/{} ({:.5})", destination(*to), fit.events[s].get(to).copied().unwrap_or(0), fit.exposure[s], p)
+                        format!(
+                            "{} {}/{} ({:.5})",
+                            destination(*to),
+                            fit.events[s].get(to).copied().unwrap_or(0),
+                            fit.exposure[s],
+                            p
+                        )
                     })
                     .collect();
                 say!(
@@ -346,7 +354,8 @@ fn print_forecast(report: &ForecastReport, format: Format, source: &str) {
             }
             header.push_str(&format!(" {:>26}", "cost (£)"));
             say!("{header}");
-            let shown: Vec<usize> = (0..f.points.len()).filter(|i| (i + 1) % 13 == 0 || *i + 1 == f.points.len()).collect();
+            let shown: Vec<usize> =
+                (0..f.points.len()).filter(|i| (i + 1) % 13 == 0 || *i + 1 == f.points.len()).collect();
             for i in shown {
                 let p = &f.points[i];
                 let cell = |b: &Band| format!("{:.0} [{:.0}-{:.0}]", b.expected, b.low, b.high);

@@ -4,6 +4,7 @@
 
 mod admin;
 mod bench;
+mod bench_forecast;
 mod bench_web;
 mod data_dir;
 mod duties;

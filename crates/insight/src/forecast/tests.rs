@@ -347,6 +347,7 @@ fn a_bad_costs_file_names_the_line_and_field() {
     assert_eq!(
         err,
         ForecastError::Costs {
+            file: "c.csv".into(),
             line: 3,
             field: "weekly_cost".into(),
             problem: "\"lots\" is not a number of pounds a week".into()
