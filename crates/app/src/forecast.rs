@@ -281,26 +281,31 @@ pub fn ssda903_children(files: &[PathBuf]) -> Result<(Vec<ChildCare>, NaiveDate)
     Ok((children, data_end))
 }
 
-/// The placement episodes of every child in `records`, and the last day the record shows a
-/// change in care (a placement beginning or ending), capped at `yesterday`: the data's end.
+/// The placement episodes of every child in `records`, and the data's last day: the latest day
+/// the record shows something happening (a placement beginning or ending, a visit, a contact or
+/// a referral), capped at `yesterday`. For a council using careful that is yesterday or close to
+/// it; for a record that stopped (a synthetic council, an old copy) it is where the record ends,
+/// so that children are not counted as staying in care after it.
 fn record_children(
     records: &[careful_domain::record::ChildRecord],
     yesterday: NaiveDate,
 ) -> (Vec<ChildCare>, NaiveDate) {
     let children: Vec<ChildCare> = records.iter().filter_map(ChildCare::from_record).collect();
-    let last_change = children
-        .iter()
-        .flat_map(|c| c.spells.iter().flat_map(|s| [Some(s.start), s.end]))
-        .flatten()
-        .filter(|d| *d <= yesterday)
-        .max()
-        .unwrap_or(yesterday);
-    (children, last_change)
+    let placements = children.iter().flat_map(|c| c.spells.iter().flat_map(|s| [Some(s.start), s.end])).flatten();
+    let activity = records.iter().flat_map(|r| {
+        r.visits
+            .iter()
+            .map(|v| v.date)
+            .chain(r.contacts.iter().map(|c| c.date))
+            .chain(r.cin_episodes.iter().map(|e| e.referral_date))
+    });
+    let last = placements.chain(activity).filter(|d| *d <= yesterday).max().unwrap_or(yesterday);
+    (children, last)
 }
 
 impl UserHandle {
     /// The demand and cost forecast from every child's record. The data runs to the last day
-    /// the record shows a placement beginning or ending (at most yesterday). Aggregates only:
+    /// the record shows something happening (at most yesterday). Aggregates only:
     /// no child is named; for anyone who may see the council's figures. Audited.
     pub async fn forecast(&self, request: &ForecastRequest) -> Result<ForecastReport, AppError> {
         self.decide(Action::ViewFigures, Resource::Council, None).await?;

@@ -33,7 +33,8 @@ pub struct ForecastArgs {
     #[arg(long, value_name = "DATE")]
     reference_from: Option<NaiveDate>,
     /// The reference window's last day [default: the data's last day: for a database, the
-    /// last day the record shows a placement beginning or ending, at most yesterday].
+    /// last day the record shows something happening (a placement beginning or ending, a
+    /// visit, a contact, a referral), at most yesterday].
     #[arg(long, value_name = "DATE")]
     reference_to: Option<NaiveDate>,
     /// The first day forecast; the children in care at the end of the day before are the
