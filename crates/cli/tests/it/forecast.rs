@@ -224,3 +224,52 @@ fn every_flag_has_help() {
         assert!(help.contains(flag), "{flag} missing from {help}");
     }
 }
+
+#[test]
+fn a_back_test_from_two_years_of_ssda903_files() {
+    let dir = TempDir::new();
+    let mut files = Vec::new();
+    for year in ["2024-25", "2025-26"] {
+        let out_dir = dir.path().join(year);
+        let o = out_dir.to_string_lossy().to_string();
+        let out = run(&[
+            "generate",
+            "--population",
+            "4000",
+            "--years",
+            "3",
+            "--end",
+            "2026-03-31",
+            "--seed",
+            "3",
+            "--ssda903",
+            &o,
+            "--year",
+            year,
+        ]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        for table in ["Header.csv", "Episodes.csv"] {
+            files.push(out_dir.join(table).to_string_lossy().to_string());
+        }
+    }
+    let mut args = vec!["forecast", "--backtest", "--years", "1", "--draws", "50", "--format", "json", "--ssda903"];
+    args.extend(files.iter().map(String::as_str));
+    let bt = json(&run(&args));
+    assert_eq!(bt["data_end"], "2026-03-31", "{bt}");
+    let years = bt["years"].as_array().unwrap();
+    // 2025-26 held back, fitted on 2024-25 (from the first year's files).
+    assert_eq!((years[0]["start"].as_str(), years[0]["end"].as_str()), (Some("2025-04-01"), Some("2026-03-31")));
+    assert_eq!(
+        (years[0]["reference_from"].as_str(), years[0]["reference_to"].as_str()),
+        (Some("2024-04-01"), Some("2025-03-31"))
+    );
+    assert!(years[0]["actual_total_at_end"].as_u64().unwrap() > 0, "{bt}");
+}
+
+#[test]
+fn the_forecast_benchmark_runs() {
+    let out = run(&["bench", "forecast", "--population", "2000", "--runs", "2", "--draws", "10", "--days", "30"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert!(said.contains("30-day forecast with 10 draws"), "{said}");
+}
