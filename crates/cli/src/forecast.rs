@@ -300,15 +300,16 @@ fn print_forecast(report: &ForecastReport, format: Format, source: &str) {
                 report.data_end
             );
             say!(
-                "Rates from the reference window {} to {}; {} children in care at the start, {}.",
+                "Rates from the reference window {} to {}; the forecast starts on {} from the {} children in care at the end of the day before.",
                 fit.window.from,
                 fit.window.to,
-                f.initial.iter().sum::<u32>(),
-                f.start
+                f.start,
+                f.initial.iter().sum::<u32>()
             );
-            say!("Rates (daily probability = events / child-days at risk; entries a year = entries / days x 365):");
+            say!(
+                "Rates used, with the scenario's changes (daily probability = events / child-days at risk; entries a year = entries / days x 365):"
+            );
             say!("  {:<24} {:>11} {:>9}  moves", "state", "child-days", "entries/yr");
-            let days = fit.window.days() as f64;
             for s in 0..n {
                 if fit.exposure[s] == 0 && fit.entries[s] == 0 && f.initial[s] == 0 {
                     continue;
@@ -332,7 +333,6 @@ fn print_forecast(report: &ForecastReport, format: Format, source: &str) {
                     report.model.entries[s] * 365.0,
                     if moves.is_empty() { "none seen".into() } else { moves.join("; ") }
                 );
-                let _ = days;
             }
             if !f.unestimated_in_use.is_empty() {
                 let names: Vec<String> = f.unestimated_in_use.iter().map(|s| space.state_name(*s)).collect();
