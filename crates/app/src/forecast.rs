@@ -137,6 +137,12 @@ pub fn backtest_children(
             "the years held back, reference days and draws must each be at least 1".into(),
         ));
     }
+    if request.years > 20 || request.reference_days > careful_insight::forecast::MAX_DAYS {
+        return Err(ForecastError::Options(format!(
+            "hold back at most 20 years, with a reference window of at most {} days",
+            careful_insight::forecast::MAX_DAYS
+        )));
+    }
     let mut last = CollectionYear::containing(data_end)
         .ok_or_else(|| ForecastError::Window(format!("{data_end} is outside the collection years careful knows")))?;
     if last.last_day() > data_end {

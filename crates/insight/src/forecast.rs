@@ -769,6 +769,11 @@ pub struct ForecastOptions {
     pub every: u32,
 }
 
+/// The longest forecast, in days (ten years).
+pub const MAX_DAYS: u32 = 3653;
+/// The most draws.
+pub const MAX_DRAWS: u32 = 100_000;
+
 /// The default number of draws: 300 runs put the 2.5% and 97.5% points at the 8th and 293rd,
 /// and keep a two-year daily forecast for a typical council under 50 ms on one core
 /// (`careful bench forecast`; each run costs about 0.1 ms). More draws smooth the interval's
@@ -822,6 +827,11 @@ pub fn forecast(
 ) -> Result<Forecast, ForecastError> {
     if options.days == 0 || options.draws == 0 || options.every == 0 {
         return Err(ForecastError::Options("the days, draws and reporting interval must each be at least 1".into()));
+    }
+    if options.days > MAX_DAYS || options.draws > MAX_DRAWS {
+        return Err(ForecastError::Options(format!(
+            "a forecast runs for at most {MAX_DAYS} days (ten years) with at most {MAX_DRAWS} draws"
+        )));
     }
     scenario.check(space)?;
     let day_before = options.start.pred_opt().unwrap_or(options.start);

@@ -459,3 +459,17 @@ fn a_back_test_on_a_steady_population_covers_the_stock() {
     // A back-test needing data past the end is refused.
     assert!(backtest(&spine, &space, &[(d("2021-06-01"), 365)], 365, 20, 1).is_err());
 }
+
+#[test]
+fn forecasts_longer_than_ten_years_or_with_no_draws_are_refused() {
+    let (space, spine, _) = two_children();
+    let fitted = fit(&spine, Window { from: d("2020-07-01"), to: d("2021-03-31") }).unwrap();
+    let run = |days, draws| {
+        let options = ForecastOptions { start: d("2021-04-01"), days, draws, seed: 1, every: 7 };
+        forecast(&spine, &fitted, &space, &Scenario::default(), &Costs::defaults(&space), &options)
+    };
+    assert!(matches!(run(MAX_DAYS + 1, 10), Err(ForecastError::Options(_))));
+    assert!(matches!(run(u32::MAX, 10), Err(ForecastError::Options(_))));
+    assert!(matches!(run(30, 0), Err(ForecastError::Options(_))));
+    assert!(run(30, 10).is_ok());
+}
