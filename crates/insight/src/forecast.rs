@@ -26,9 +26,11 @@
 //!   the whole stock leaves, shared in proportion to the probabilities (the "drain" case).
 //! - **Uncertainty** ([`forecast`]): each of `draws` runs first draws every rate from its
 //!   posterior given the events and exposure (Gamma(events, exposure), whose mean is the
-//!   estimate), then moves children day by day with random flows (Poisson counts for entries;
-//!   for leavers, Poisson counts from each state's stock, a child leaving at most once a day), so
-//!   the interval holds both the uncertainty in the rates and the chance in the flows. The
+//!   estimate), then moves children day by day with random flows (each day a Poisson count of
+//!   entrants and leavers, with mean the entry rates plus each state's children × their chance
+//!   of leaving; a child leaves at most once a day: for a council's small daily chances this is
+//!   the binomial of each state's stock to well within a percent), so the interval holds both
+//!   the uncertainty in the rates and the chance in the flows. The
 //!   sector's regional engine adds up only the flows' variance, so its band is too narrow for a
 //!   single council, whose rates rest on few events.
 //! - **Costs**: stock × weekly unit cost ÷ 7 per day, by category ([`Costs`]).
