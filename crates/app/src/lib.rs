@@ -26,6 +26,7 @@ pub mod demo;
 pub mod duties;
 mod error;
 pub mod export;
+pub mod forecast;
 mod handle;
 pub mod import;
 pub mod insight;

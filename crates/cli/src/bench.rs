@@ -39,6 +39,10 @@ pub enum BenchCommand {
     /// each page through the whole path (session, authorise, query, render, audit). Reports
     /// throughput and p50/p95/p99 latency of each page, and the database's size.
     Web(WebArgs),
+    /// How long the demand forecast takes: folds a synthetic council in memory, builds the
+    /// episode spine, fits the rates over the last year and times the forecast (730 days with
+    /// the default draws unless told otherwise).
+    Forecast(crate::bench_forecast::ForecastBenchArgs),
 }
 
 #[derive(Args)]
@@ -115,6 +119,7 @@ pub async fn run(command: BenchCommand) -> Result<(), Failure> {
         BenchCommand::Insight(args) => insight(args),
         BenchCommand::Worklist(args) => worklist(args).await,
         BenchCommand::Web(args) => crate::bench_web::run(args).await,
+        BenchCommand::Forecast(args) => crate::bench_forecast::run(args),
     }
 }
 

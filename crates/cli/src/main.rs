@@ -4,12 +4,14 @@
 
 mod admin;
 mod bench;
+mod bench_forecast;
 mod bench_web;
 mod benchmarks;
 mod data_dir;
 mod duties;
 mod export;
 mod failure;
+mod forecast;
 mod generate;
 mod import;
 mod insight;
@@ -96,6 +98,17 @@ enum Command {
     /// `careful benchmarks neighbours`. careful's own figures for the period are compared with
     /// the published figures for the collection year it ends in. Aggregates only; audited.
     Benchmarks(benchmarks::BenchmarksArgs),
+    /// Forecast children looked after and what their placements will cost, with a 95% interval,
+    /// scenarios and a back-test.
+    ///
+    /// A Markov stock-and-flow model by age band and placement type (fostering, kinship,
+    /// residential, supported, other), fitted from every child's record (--database) or from
+    /// SSDA903 files (--ssda903): daily rates are events / child-days at risk over a reference
+    /// window; the interval comes from simulated runs that draw the rates from their
+    /// uncertainty and the flows by chance. Prints the rates it used, the reference window and
+    /// the costs' sources. --backtest forecasts past years and reports how often what happened
+    /// fell inside the interval. Aggregates only; audited.
+    Forecast(forecast::ForecastArgs),
     /// Measure careful's speed.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -293,6 +306,7 @@ async fn run(command: Command) -> Result<(), Failure> {
         Command::Benchmarks(args) => {
             benchmarks::run(args, careful_domain::calendar::date_in_england(chrono::Utc::now())).await
         }
+        Command::Forecast(args) => forecast::run(args).await,
         Command::Duties(args) => duties::run(args, careful_domain::calendar::date_in_england(chrono::Utc::now())).await,
         Command::Bench(command) => bench::run(command).await,
         Command::Validate(command) => validate::run(command),

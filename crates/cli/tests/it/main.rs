@@ -10,6 +10,7 @@ mod browser;
 mod cin;
 mod cli;
 mod duties;
+mod forecast;
 mod generate;
 mod insight;
 mod practice;
