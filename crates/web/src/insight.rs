@@ -589,3 +589,155 @@ pub(crate) async fn benchmarks(State(app): State<App>, me: Me, Query(query): Que
         },
     )
 }
+
+/// The scenario form of the forecast page, as typed.
+#[derive(Debug, Deserialize, Default)]
+pub(crate) struct ForecastQuery {
+    #[serde(default)]
+    entry_rate_change: String,
+    #[serde(default)]
+    step_down: String,
+    #[serde(default)]
+    kinship: String,
+}
+
+/// A percentage field: empty is `None`; otherwise a number, or an error naming the field.
+fn percent_field(field: &'static str, text: &str) -> Result<Option<f64>, AppError> {
+    let text = text.trim().trim_end_matches('%').trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    text.parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .map(Some)
+        .ok_or_else(|| AppError::invalid(field, "enter a percentage as a number, such as 10 or -5"))
+}
+
+/// One category's forecast as the page shows it.
+struct CategoryLine {
+    name: String,
+    /// Pounds a week, or "no figure".
+    weekly: String,
+    now: u32,
+    year_one: String,
+    year_two: String,
+}
+
+#[derive(Template)]
+#[template(path = "insight-forecast.html")]
+struct ForecastPage {
+    layout: Layout,
+    query: ForecastQuery,
+    base: bool,
+    start: String,
+    reference: String,
+    children_now: u32,
+    chart: Chart,
+    categories: Vec<CategoryLine>,
+    cost: String,
+    cost_sources: Vec<String>,
+}
+
+/// "612 (95% interval 580 to 640)".
+fn band_text(b: &careful_insight::forecast::Band) -> String {
+    format!("{:.0} (95% interval {:.0} to {:.0})", b.expected, b.low, b.high)
+}
+
+/// `GET /insight/forecast`: children looked after over the next two years, by placement type,
+/// with their cost, from the record, for the base case or a scenario.
+pub(crate) async fn forecast(State(app): State<App>, me: Me, Query(query): Query<ForecastQuery>) -> Response {
+    use careful_app::forecast::ForecastRequest;
+    use careful_insight::forecast::{DEFAULT_DRAWS, Scenario};
+
+    let layout = Layout::new(&app, &me.visitor, "/insight");
+    let scenario = match (
+        percent_field("entry_rate_change", &query.entry_rate_change),
+        percent_field("step_down", &query.step_down),
+        percent_field("kinship", &query.kinship),
+    ) {
+        (Ok(entry), Ok(step_down), Ok(kinship)) => {
+            Scenario { entry_rate_change: entry.unwrap_or(0.0), step_down: step_down.unwrap_or(0.0), kinship }
+        }
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return failure(&layout, e),
+    };
+    let request = ForecastRequest {
+        reference_from: None,
+        reference_to: None,
+        start: None,
+        days: 730,
+        draws: DEFAULT_DRAWS,
+        seed: 1,
+        every: 91,
+        scenario,
+        costs: None,
+        band_starts: None,
+    };
+    let report = match me.handle.forecast(&request).await {
+        Ok(report) => report,
+        Err(error) => return failure(&layout, error),
+    };
+    let f = &report.forecast;
+    let categories = report.space.categories();
+    let at = |days: i64| f.points.iter().find(|p| (p.date - f.start).num_days() + 1 >= days).or(f.points.last());
+    let (year_one, year_two) = (at(365), at(730));
+    let mut now = vec![0u32; categories.len()];
+    for (state, n) in f.initial.iter().enumerate() {
+        now[report.space.category_of_state(state)] += n;
+    }
+    let category_lines =
+        categories
+            .iter()
+            .enumerate()
+            .map(|(c, category)| CategoryLine {
+                name: category.name.clone(),
+                weekly: report.costs.weekly.get(c).copied().flatten().map_or("no figure".into(), |w| {
+                    format!("£{}", careful_app::validate::thousands(w.round() as usize))
+                }),
+                now: now.get(c).copied().unwrap_or(0),
+                year_one: year_one.and_then(|p| p.categories.get(c)).map(band_text).unwrap_or_default(),
+                year_two: year_two.and_then(|p| p.categories.get(c)).map(band_text).unwrap_or_default(),
+            })
+            .collect();
+    let points = f
+        .points
+        .iter()
+        .map(|p| Point {
+            label: careful_domain::calendar::long_date(p.date),
+            value: Some(p.total.expected),
+            text: format!("{:.0}", p.total.expected),
+            counts: format!("{:.0} to {:.0}", p.total.low, p.total.high),
+        })
+        .collect();
+    render(
+        StatusCode::OK,
+        ForecastPage {
+            base: request.scenario.is_base(),
+            start: careful_domain::calendar::long_date(f.start),
+            reference: describe(Period { from: report.fit.window.from, to: report.fit.window.to }),
+            children_now: f.initial.iter().sum(),
+            chart: Chart::new(
+                "forecast-total",
+                "Children looked after, forecast".into(),
+                false,
+                "95% interval",
+                points,
+            ),
+            categories: category_lines,
+            cost: format!(
+                "£{:.1} million (95% interval £{:.1} million to £{:.1} million)",
+                f.total_cost.expected / 1e6,
+                f.total_cost.low / 1e6,
+                f.total_cost.high / 1e6
+            ),
+            cost_sources: report.costs.sources.iter().fold(Vec::new(), |mut seen, s| {
+                if !s.trim().is_empty() && !seen.contains(s) {
+                    seen.push(s.clone());
+                }
+                seen
+            }),
+            query,
+            layout,
+        },
+    )
+}

@@ -135,6 +135,7 @@ fn table(app: &App) -> (Router<App>, Vec<RouteInfo>) {
         .get("/insight", Council(Action::ViewFigures), "The council's indicators", insight::figures)
         .get("/insight/teams", Council(Action::ViewFigures), "Each team's and worker's figures", insight::teams)
         .get("/insight/scrutiny", Council(Action::ViewFigures), "The scrutiny report", insight::scrutiny)
+        .get("/insight/forecast", Council(Action::ViewFigures), "Children looked after: forecast", insight::forecast)
         .get(
             "/insight/benchmarks",
             Council(Action::ViewFigures),

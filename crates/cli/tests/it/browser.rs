@@ -770,6 +770,20 @@ async fn the_figures_pages_and_the_scrutiny_report_are_accessible() {
     assert!(charts_have_their_data(&browser, "the benchmarks page").await >= 3);
     page_kind(&browser, "benchmarks").await;
 
+    // The forecast: the base case, then a scenario with 20% more children coming into care.
+    client.goto(&demo.url("/insight/forecast")).await.unwrap();
+    let base = wait_for(&browser, "#forecast-cost").await.text().await.unwrap();
+    assert!(base.starts_with('£') && base.contains("95% interval"), "{base}");
+    assert_eq!(charts_have_their_data(&browser, "the forecast").await, 1);
+    page_kind(&browser, "forecast").await;
+    client.goto(&demo.url("/insight/forecast?entry_rate_change=20")).await.unwrap();
+    let more = wait_for(&browser, "#forecast-cost").await.text().await.unwrap();
+    let million = |t: &str| t.trim_start_matches('£').split(' ').next().unwrap().parse::<f64>().unwrap();
+    assert!(million(&more) > million(&base), "{more} against {base}");
+    client.goto(&demo.url("/insight/forecast?step_down=lots")).await.unwrap();
+    let refused = wait_for(&browser, "main").await.text().await.unwrap();
+    assert!(refused.contains("percentage as a number"), "{refused}");
+
     // A councillor: the council's figures and the scrutiny report, no team's or worker's.
     sign_in_as("demo.scrutiny").await;
     client.goto(&demo.url("/insight")).await.unwrap();
