@@ -9,9 +9,8 @@ use chrono::NaiveDate;
 use clap::{Args, Subcommand, ValueEnum};
 
 use careful_app::{App, Settings, SystemClock};
-use careful_domain::CollectionYear;
+use careful_insight::Unit;
 use careful_insight::benchmarks::{BenchmarkRow, Comparator, Published};
-use careful_insight::{Period, Unit};
 
 use crate::failure::Failure;
 use crate::output::{csv, say};
@@ -90,20 +89,10 @@ struct ShowArgs {
     /// The database: sqlite://PATH or postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE.
     #[arg(long, env = "DATABASE_URL", value_name = "URL", hide_env_values = true)]
     database: Option<String>,
-    /// A collection year, such as 2024-25 [default: the last year ended on or before today].
-    #[arg(long, value_name = "YEAR", conflicts_with_all = ["from", "to"])]
-    year: Option<CollectionYear>,
-    /// The period's first day (with --to), for careful's figures over another period; they are
-    /// compared with the published figures for the collection year the period ends in.
-    #[arg(long, value_name = "DATE", requires = "to")]
-    from: Option<NaiveDate>,
-    /// The period's last day; stocks are counted at its end.
-    #[arg(long, value_name = "DATE", requires = "from")]
-    to: Option<NaiveDate>,
-    /// Children aged 0 to 17 in the council's area, for the rates per 10,000; without it the
-    /// rates are left out.
-    #[arg(long, value_name = "N")]
-    population: Option<u64>,
+    // careful's figures for the period are compared with the latest published figures up to the
+    // collection year it ends in.
+    #[command(flatten)]
+    period: crate::insight::PeriodArgs,
     /// How to print the comparison.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -167,29 +156,13 @@ async fn show(args: ShowArgs, today: NaiveDate) -> Result<(), Failure> {
     let Some(database) = args.database.as_deref() else {
         return Err(Failure::new("give the database with --database URL (or DATABASE_URL)"));
     };
-    let period = match (args.year, args.from, args.to) {
-        (Some(year), _, _) => Period { from: year.first_day(), to: year.last_day() },
-        (None, Some(from), Some(to)) => {
-            if from > to {
-                return Err(Failure::new(format!("--from {from} is after --to {to}")));
-            }
-            Period { from, to }
-        }
-        _ => {
-            let ended = CollectionYear::containing(today)
-                .map(CollectionYear::previous)
-                .ok_or_else(|| Failure::new("give the period with --year, or --from and --to"))?;
-            Period { from: ended.first_day(), to: ended.last_day() }
-        }
-    };
-    if args.population == Some(0) {
-        return Err(Failure::new("--population is the number of children aged 0 to 17 in the area: at least 1"));
-    }
+    let period = args.period.period(today)?;
+    let population = args.period.population;
     let handle = open(database, &args.signin).await?;
     let council = handle.statistical_neighbours().await?;
-    let rows = handle.benchmarks(period, args.population).await?;
+    let rows = handle.benchmarks(period, population).await?;
     let shown: Vec<&BenchmarkRow> =
-        rows.iter().filter(|r| args.population.is_some() || r.indicator.unit != Unit::PerTenThousand).collect();
+        rows.iter().filter(|r| population.is_some() || r.indicator.unit != Unit::PerTenThousand).collect();
     match args.format {
         Format::Json => {
             let comparator = |c: &Option<Comparator>| match c {
@@ -331,7 +304,7 @@ async fn show(args: ShowArgs, today: NaiveDate) -> Result<(), Failure> {
                 "Rank 1 is the best figure (for context indicators, the lowest); quartile 1 is the best quarter. \
                  c: suppressed, x: not available, z: not applicable, -: no figure."
             );
-            if args.population.is_none() {
+            if population.is_none() {
                 say!("Rates per 10,000 children need --population (children aged 0 to 17 in the area).");
             }
             if !sources.is_empty() {

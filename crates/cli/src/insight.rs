@@ -16,20 +16,8 @@ pub struct InsightArgs {
     /// The database: sqlite://PATH or postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE.
     #[arg(long, env = "DATABASE_URL", value_name = "URL", hide_env_values = true)]
     database: String,
-    /// A collection year, such as 2025-26 (1 April to 31 March) [default: the last year ended
-    /// on or before today].
-    #[arg(long, value_name = "YEAR", conflicts_with_all = ["from", "to"])]
-    year: Option<CollectionYear>,
-    /// The period's first day (with --to), for a period other than a collection year.
-    #[arg(long, value_name = "DATE", requires = "to")]
-    from: Option<NaiveDate>,
-    /// The period's last day; stocks are counted at its end.
-    #[arg(long, value_name = "DATE", requires = "from")]
-    to: Option<NaiveDate>,
-    /// Children aged 0 to 17 in the council's area (ONS mid-year estimate), for the rates per
-    /// 10,000; without it the rates are left out.
-    #[arg(long, value_name = "N")]
-    population: Option<u64>,
+    #[command(flatten)]
+    period: PeriodArgs,
     /// Each team's or each worker's part of the indicators (what happened while they held a
     /// child's case), for the teams and workers whose worklists you may see.
     #[arg(long, value_enum, value_name = "PART", conflicts_with = "scrutiny")]
@@ -43,6 +31,46 @@ pub struct InsightArgs {
     format: Format,
     #[command(flatten)]
     signin: crate::signin::SignInArgs,
+}
+
+/// The period a figures command covers, and the area's population for its rates.
+#[derive(Args)]
+pub(crate) struct PeriodArgs {
+    /// A collection year, such as 2025-26 (1 April to 31 March) [default: the last year ended
+    /// on or before today].
+    #[arg(long, value_name = "YEAR", conflicts_with_all = ["from", "to"])]
+    year: Option<CollectionYear>,
+    /// The period's first day (with --to), for a period other than a collection year.
+    #[arg(long, value_name = "DATE", requires = "to")]
+    from: Option<NaiveDate>,
+    /// The period's last day; stocks are counted at its end.
+    #[arg(long, value_name = "DATE", requires = "from")]
+    to: Option<NaiveDate>,
+    /// Children aged 0 to 17 in the council's area (ONS mid-year estimate), for the rates per
+    /// 10,000; without it the rates are left out.
+    #[arg(long, value_name = "N")]
+    pub(crate) population: Option<u64>,
+}
+
+impl PeriodArgs {
+    /// The period asked for (the last collection year ended on or before `today` if none), once
+    /// the population, if given, is checked.
+    pub(crate) fn period(&self, today: NaiveDate) -> Result<Period, Failure> {
+        if self.population == Some(0) {
+            return Err(Failure::new("--population is the number of children aged 0 to 17 in the area: at least 1"));
+        }
+        match (self.year, self.from, self.to) {
+            (Some(year), _, _) => Ok(Period { from: year.first_day(), to: year.last_day() }),
+            (None, Some(from), Some(to)) if from > to => Err(Failure::new(format!("--from {from} is after --to {to}"))),
+            (None, Some(from), Some(to)) => Ok(Period { from, to }),
+            _ => {
+                let ended = CollectionYear::containing(today)
+                    .map(CollectionYear::previous)
+                    .ok_or_else(|| Failure::new("give the period with --year, or --from and --to"))?;
+                Ok(Period { from: ended.first_day(), to: ended.last_day() })
+            }
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -59,24 +87,8 @@ enum Format {
 }
 
 pub async fn run(args: InsightArgs, today: NaiveDate) -> Result<(), Failure> {
-    let period = match (args.year, args.from, args.to) {
-        (Some(year), _, _) => Period { from: year.first_day(), to: year.last_day() },
-        (None, Some(from), Some(to)) => {
-            if from > to {
-                return Err(Failure::new(format!("--from {from} is after --to {to}")));
-            }
-            Period { from, to }
-        }
-        _ => {
-            let ended = CollectionYear::containing(today)
-                .map(CollectionYear::previous)
-                .ok_or_else(|| Failure::new("give the period with --year, or --from and --to"))?;
-            Period { from: ended.first_day(), to: ended.last_day() }
-        }
-    };
-    if args.population == Some(0) {
-        return Err(Failure::new("--population is the number of children aged 0 to 17 in the area: at least 1"));
-    }
+    let period = args.period.period(today)?;
+    let population = args.period.population;
     let app = App::open(&args.database, Settings::command_line(), std::sync::Arc::new(SystemClock)).await?;
     let handle = crate::signin::sign_in(&app, &args.signin).await?;
     if args.scrutiny {
@@ -86,9 +98,9 @@ pub async fn run(args: InsightArgs, today: NaiveDate) -> Result<(), Failure> {
         let parts = handle.indicators_by_part(period).await?;
         return print_parts(if by == By::Team { &parts.teams } else { &parts.workers }, by, args.format, period);
     }
-    let (indicators, overdue) = handle.indicators(period, args.population).await?;
+    let (indicators, overdue) = handle.indicators(period, population).await?;
     let shown: Vec<&Indicator> =
-        indicators.iter().filter(|i| args.population.is_some() || i.unit != Unit::PerTenThousand).collect();
+        indicators.iter().filter(|i| population.is_some() || i.unit != Unit::PerTenThousand).collect();
     match args.format {
         Format::Json => {
             let rows: Vec<serde_json::Value> = shown.iter().map(|i| indicator_json(i, period)).collect();
@@ -118,7 +130,7 @@ pub async fn run(args: InsightArgs, today: NaiveDate) -> Result<(), Failure> {
             for i in &shown {
                 say!("  {:<66} {:>16}  ({} of {})", i.name, i.formatted(), i.numerator, i.denominator);
             }
-            if args.population.is_none() {
+            if population.is_none() {
                 say!("Rates per 10,000 children need --population (children aged 0 to 17 in the area).");
             }
             if !overdue.is_empty() {

@@ -96,7 +96,8 @@ enum Command {
     /// councils' figures are imported from DfE's published local-authority tables (`careful
     /// benchmarks import FILE`), and the council's code and its statistical neighbours set with
     /// `careful benchmarks neighbours`. careful's own figures for the period are compared with
-    /// the published figures for the collection year it ends in. Aggregates only; audited.
+    /// the latest published figures up to the collection year it ends in (each with its year).
+    /// Aggregates only; audited.
     Benchmarks(benchmarks::BenchmarksArgs),
     /// Forecast children looked after and what their placements will cost, with a 95% interval,
     /// scenarios and a back-test.

@@ -385,18 +385,7 @@ async fn the_demonstration_in_a_browser_signs_in_with_one_click_and_its_pages_ar
     let data_dir = dir.path().to_string_lossy().to_string();
     let demo = Careful::start(&["demo", "--port", "0", "--data-dir", &data_dir, "--population", "3000"]);
     let client = browser.client();
-    let sign_in_as = async |username: &str| {
-        // Signed in already: sign out first, as a person would.
-        client.goto(&demo.url("/")).await.unwrap();
-        if let Ok(button) = client.find(Locator::Css(".app-signed-in__form button")).await {
-            button.click().await.unwrap();
-            wait_for(&browser, "form[action='/sign-in']").await;
-        }
-        client.goto(&demo.url("/sign-in")).await.unwrap();
-        let button = format!("form[action='/sign-in/demo'] input[value='{username}'] + button");
-        client.find(Locator::Css(&button)).await.unwrap().click().await.unwrap();
-        wait_for(&browser, ".app-signed-in").await;
-    };
+    let sign_in_as = async |username: &str| demo_sign_in(&browser, &demo, username).await;
 
     client.goto(&demo.url("/sign-in")).await.unwrap();
     assert_eq!(wait_for(&browser, "h1").await.text().await.unwrap(), "Sign in to careful");
@@ -475,6 +464,21 @@ async fn the_demonstration_in_a_browser_signs_in_with_one_click_and_its_pages_ar
     assert_eq!(wait_for(&browser, "h1").await.text().await.unwrap(), "You cannot do that");
     accessible(&browser, "a refusal").await;
     browser.close().await;
+}
+
+/// Signs in to the demonstration as `username` with one click (signing out first if someone
+/// is signed in, as a person would).
+async fn demo_sign_in(browser: &Browser, demo: &Careful, username: &str) {
+    let client = browser.client();
+    client.goto(&demo.url("/")).await.unwrap();
+    if let Ok(button) = client.find(Locator::Css(".app-signed-in__form button")).await {
+        button.click().await.unwrap();
+        wait_for(browser, "form[action='/sign-in']").await;
+    }
+    client.goto(&demo.url("/sign-in")).await.unwrap();
+    let button = format!("form[action='/sign-in/demo'] input[value='{username}'] + button");
+    client.find(Locator::Css(&button)).await.unwrap().click().await.unwrap();
+    wait_for(browser, ".app-signed-in").await;
 }
 
 /// Where the browser tests save their screenshots: `$CAREFUL_TEST_OUTPUT/screenshots`, or
@@ -711,17 +715,7 @@ async fn the_figures_pages_and_the_scrutiny_report_are_accessible() {
     let data_dir = dir.path().to_string_lossy().to_string();
     let demo = Careful::start(&["demo", "--port", "0", "--data-dir", &data_dir, "--population", "3000"]);
     let client = browser.client();
-    let sign_in_as = async |username: &str| {
-        client.goto(&demo.url("/")).await.unwrap();
-        if let Ok(button) = client.find(Locator::Css(".app-signed-in__form button")).await {
-            button.click().await.unwrap();
-            wait_for(&browser, "form[action='/sign-in']").await;
-        }
-        client.goto(&demo.url("/sign-in")).await.unwrap();
-        let button = format!("form[action='/sign-in/demo'] input[value='{username}'] + button");
-        client.find(Locator::Css(&button)).await.unwrap().click().await.unwrap();
-        wait_for(&browser, ".app-signed-in").await;
-    };
+    let sign_in_as = async |username: &str| demo_sign_in(&browser, &demo, username).await;
 
     sign_in_as("demo.service.manager").await;
     client
