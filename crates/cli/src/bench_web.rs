@@ -1,8 +1,11 @@
 //! `careful bench web`: pages under load. careful serves HTTP on a local port against a
 //! synthetic council; each of many signed-in social workers, in its own connection, opens
-//! My work and then one of their children's pages, over and over, as a browser would. Every
-//! request takes the whole path a real one does: the session cookie, `authorise`, the queries,
-//! the template and the audit entry.
+//! My work, one of their children's pages and that child's chronology, over and over, and
+//! every third time records a visit to the child through the recording form, as a browser
+//! would. Every request takes the whole path a real one does: the session cookie, `authorise`,
+//! the queries, the template and the audit entry; a recording also the form's token, the
+//! record's sequence (another's entry meanwhile is a conflict), the fold and guardrails, and
+//! the append with its projections in one transaction.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -19,6 +22,18 @@ use crate::output::say;
 struct Measured {
     my_work: Vec<Duration>,
     child: Vec<Duration>,
+    chronology: Vec<Duration>,
+    /// Opening the recording form.
+    form: Vec<Duration>,
+    /// Saving a visit (the POST, until careful answers "saved").
+    record: Vec<Duration>,
+    /// Visits refused while finding the kind that fits the child (each child's first visit
+    /// tries the kinds in turn; a child none fits, such as an unborn child, is not visited
+    /// again); not failures.
+    refused: usize,
+    /// Another session's entry on the child came first (sessions of one team share children):
+    /// careful said so and saved nothing, as it must.
+    conflicts: usize,
     failures: Vec<String>,
 }
 
@@ -91,6 +106,11 @@ async fn measure(council: &WebCouncil, args: &WebArgs) -> Result<(), Failure> {
             Ok(m) => {
                 all.my_work.extend(m.my_work);
                 all.child.extend(m.child);
+                all.chronology.extend(m.chronology);
+                all.form.extend(m.form);
+                all.record.extend(m.record);
+                all.refused += m.refused;
+                all.conflicts += m.conflicts;
                 all.failures.extend(m.failures);
             }
             Err(e) => all.failures.push(format!("a session stopped: {e}")),
@@ -116,8 +136,15 @@ async fn measure(council: &WebCouncil, args: &WebArgs) -> Result<(), Failure> {
         "p99",
         "max"
     );
-    let total = all.my_work.len() + all.child.len();
-    for (label, l) in [("My work", all.my_work), ("a child's page", all.child)] {
+    let total = all.my_work.len() + all.child.len() + all.chronology.len() + all.form.len() + all.record.len();
+    let saved = all.record.len();
+    for (label, l) in [
+        ("My work", all.my_work),
+        ("a child's page", all.child),
+        ("a child's chronology", all.chronology),
+        ("the visit form", all.form),
+        ("recording a visit", all.record),
+    ] {
         let n = l.len();
         let l = Latencies(l);
         let ms = |p: f64| l.percentile(p).as_secs_f64() * 1000.0;
@@ -130,7 +157,12 @@ async fn measure(council: &WebCouncil, args: &WebArgs) -> Result<(), Failure> {
             ms(1.0)
         );
     }
-    say!("{:<28} {total:>9} {:>11.1}", "both", total as f64 / elapsed);
+    say!("{:<28} {total:>9} {:>11.1}", "all", total as f64 / elapsed);
+    say!(
+        "{saved} visits saved; {} refused as not fitting the child (each child's first visit tries the kinds in turn); {} conflicts (another session's entry came first: nothing saved, the form said so).",
+        all.refused,
+        all.conflicts
+    );
     if !all.failures.is_empty() {
         let shown: Vec<&String> = all.failures.iter().take(5).collect();
         return Err(Failure::new(format!(
@@ -154,7 +186,12 @@ async fn session(
     think: Duration,
 ) -> Measured {
     let mut m = Measured::default();
-    let client = match reqwest::Client::builder().pool_max_idle_per_host(1).build() {
+    // Redirects are not followed: saving answers 303 See Other, as it does to a browser.
+    let client = match reqwest::Client::builder()
+        .pool_max_idle_per_host(1)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+    {
         Ok(c) => c,
         Err(e) => {
             m.failures.push(format!("session {index}: no HTTP client: {e}"));
@@ -192,7 +229,11 @@ async fn session(
     if think_ms > 0 {
         tokio::time::sleep(Duration::from_millis(next() % think_ms)).await;
     }
+    // The kind of visit that fits each child, once found.
+    let mut kinds: std::collections::HashMap<String, &'static str> = std::collections::HashMap::new();
+    let mut round = 0u64;
     while Instant::now() < deadline {
+        round += 1;
         let begun = Instant::now();
         match get(&client, &format!("{base}/my-work"), &cookie).await {
             Ok(_) => m.my_work.push(begun.elapsed()),
@@ -206,8 +247,125 @@ async fn session(
             Err(e) => m.failures.push(format!("/children/{child}: {e}")),
         }
         tokio::time::sleep(pause(next())).await;
+        let begun = Instant::now();
+        match get(&client, &format!("{base}/children/{child}/chronology"), &cookie).await {
+            Ok(_) => m.chronology.push(begun.elapsed()),
+            Err(e) => m.failures.push(format!("/children/{child}/chronology: {e}")),
+        }
+        tokio::time::sleep(pause(next())).await;
+        if round.is_multiple_of(3) && kinds.get(child.as_str()) != Some(&"") {
+            record_visit(&client, base, &cookie, child, &mut kinds, &mut m).await;
+            tokio::time::sleep(pause(next())).await;
+        }
     }
     m
+}
+
+/// The kinds of visit a child may have, in the order tried.
+const VISIT_KINDS: [&str; 5] = ["looked_after", "child_protection", "child_in_need", "assessment", "care_leaver"];
+
+/// Records a visit to `child` as a browser does: opens the form (its token, the record's
+/// sequence and today's date), then saves the visit, seen alone. The first visit to a child
+/// tries the kinds in turn until one fits the child (`kinds` remembers it; "" for a child none
+/// fits, who is not visited again).
+async fn record_visit(
+    client: &reqwest::Client,
+    base: &str,
+    cookie: &str,
+    child: &str,
+    kinds: &mut std::collections::HashMap<String, &'static str>,
+    m: &mut Measured,
+) {
+    let trying = !kinds.contains_key(child);
+    let to_try: Vec<&'static str> = match kinds.get(child) {
+        Some(kind) => vec![*kind],
+        None => VISIT_KINDS.to_vec(),
+    };
+    let path = format!("{base}/children/{child}/record/visit");
+    for kind in to_try {
+        let begun = Instant::now();
+        let form = match get(client, &format!("{path}?visit={kind}&seen=yes"), cookie).await {
+            Ok(page) => page,
+            Err(e) => {
+                m.failures.push(format!("the visit form: {e}"));
+                return;
+            }
+        };
+        m.form.push(begun.elapsed());
+        let value = |name: &str| input_value(&form, name).unwrap_or_default();
+        let fields = [
+            ("csrf_token", value("csrf_token")),
+            ("_sequence", value("_sequence")),
+            ("date-day", value("date-day")),
+            ("date-month", value("date-month")),
+            ("date-year", value("date-year")),
+            ("visit", kind.to_string()),
+            ("seen", "yes".to_string()),
+            ("seen_alone.alone", "yes".to_string()),
+            ("wishes_and_feelings", "Happy at school; wants more time with their brother".to_string()),
+            ("_note", String::new()),
+        ];
+        let begun = Instant::now();
+        let answer = client
+            .post(&path)
+            .header("cookie", cookie)
+            .header("sec-fetch-site", "same-origin")
+            .form(&fields)
+            .send()
+            .await;
+        let response = match answer {
+            Ok(r) => r,
+            Err(e) => {
+                m.failures.push(format!("saving a visit: {e}"));
+                return;
+            }
+        };
+        let status = response.status();
+        let body = response.text().await.unwrap_or_default();
+        match status.as_u16() {
+            303 => {
+                m.record.push(begun.elapsed());
+                kinds.insert(child.to_string(), kind);
+                return;
+            }
+            409 if body.contains("Happy at school") => {
+                m.conflicts += 1;
+                return;
+            }
+            409 => {
+                m.failures.push("a conflict's page lost what was typed".into());
+                return;
+            }
+            // Finding the kind that fits: the child may be in no plan a visit is made under, or
+            // not yet born.
+            422 if trying => m.refused += 1,
+            code => {
+                m.failures.push(format!("saving a visit answered {code}: {}", problem_in(&body)));
+                return;
+            }
+        }
+    }
+    kinds.insert(child.to_string(), "");
+}
+
+/// The first problem an error summary on `page` lists, for a failure's message.
+fn problem_in(page: &str) -> String {
+    let Some(at) = page.find("govuk-error-summary__list") else { return "no error summary".into() };
+    let rest = &page[at..];
+    let text: String =
+        rest.split('<').skip(2).map(|part| part.split_once('>').map_or("", |(_, t)| t)).take(6).collect();
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The value of the form input named `name` in `page`.
+fn input_value(page: &str, name: &str) -> Option<String> {
+    let at = page.find(&format!("name=\"{name}\""))?;
+    let tag_start = page[..at].rfind('<')?;
+    let tag_end = at + page[at..].find('>')?;
+    let tag = &page[tag_start..tag_end];
+    let value = tag.find("value=\"")? + "value=\"".len();
+    let end = tag[value..].find('"')? + value;
+    Some(tag[value..end].replace("&#x2B;", "+").replace("&#x2F;", "/").replace("&#x3D;", "=").replace("&amp;", "&"))
 }
 
 async fn get(client: &reqwest::Client, url: &str, cookie: &str) -> Result<String, String> {

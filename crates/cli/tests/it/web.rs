@@ -1010,3 +1010,21 @@ async fn the_cin_census_page_explains_files_it_cannot_check() {
     assert_eq!(error_summary(&response.text().await.unwrap()), ["Select a CIN census file with the form on this page"]);
     assert!(careful.terminate(), "careful did not stop cleanly: it must not have panicked");
 }
+
+/// `careful bench web` on a small council: signed-in social workers open My work, their
+/// children's pages and chronologies and record visits through the form, with no failed
+/// request; the report names each kind of request and how many visits were saved.
+#[test]
+fn bench_web_mixes_pages_chronologies_and_recording() {
+    let out = run(&["bench", "web", "--population", "2000", "--sessions", "4", "--seconds", "4", "--think-ms", "20"]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
+    for page in ["My work", "a child's page", "a child's chronology", "the visit form", "recording a visit"] {
+        assert!(stdout.contains(page), "{page} missing from:\n{stdout}");
+    }
+    let saved: u64 = stdout
+        .lines()
+        .find_map(|l| l.split_once(" visits saved").map(|(n, _)| n.trim().parse().unwrap()))
+        .unwrap_or_else(|| panic!("no visits saved line in:\n{stdout}"));
+    assert!(saved > 0, "{stdout}");
+}
