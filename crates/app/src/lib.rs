@@ -85,6 +85,10 @@ pub struct Security {
     pub lockout_for: Duration,
     /// Uploads (SSDA903 files or a CIN census) one person may check in an hour.
     pub uploads_per_hour: u32,
+    /// A request whose body has not all arrived, or whose answer is not ready, this long after it
+    /// began is answered 408 Request Timeout (nothing half-saved: a recording is one
+    /// transaction), so a slow or stalled client cannot hold the server's resources.
+    pub request_timeout: Duration,
 }
 
 impl Default for Security {
@@ -95,6 +99,7 @@ impl Default for Security {
             lockout_after: 5,
             lockout_for: Duration::from_secs(15 * 60),
             uploads_per_hour: 30,
+            request_timeout: Duration::from_secs(60),
         }
     }
 }

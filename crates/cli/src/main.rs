@@ -210,6 +210,11 @@ struct ServeArgs {
     /// Uploads (SSDA903 files or a CIN census) one person may check in an hour.
     #[arg(long, env = "CAREFUL_UPLOADS_PER_HOUR", default_value_t = 30, value_name = "N")]
     uploads_per_hour: u32,
+    /// A request whose body has not all arrived, or whose answer is not ready, after this many
+    /// seconds is answered 408 Request Timeout, so a slow or stalled client cannot hold the
+    /// server.
+    #[arg(long, env = "CAREFUL_REQUEST_TIMEOUT_SECONDS", default_value_t = 60, value_name = "SECONDS")]
+    request_timeout_seconds: u64,
     #[command(flatten)]
     oidc: OidcArgs,
 }
@@ -407,6 +412,7 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
             session_idle: std::time::Duration::from_secs(args.session_idle_minutes.max(1) * 60),
             session_absolute: std::time::Duration::from_secs(args.session_hours.max(1) * 3600),
             uploads_per_hour: args.uploads_per_hour,
+            request_timeout: std::time::Duration::from_secs(args.request_timeout_seconds.max(1)),
             ..Security::default()
         },
         oidc,

@@ -29,9 +29,10 @@ mod work;
 use std::future::Future;
 use std::net::SocketAddr;
 
-use axum::http::{HeaderName, HeaderValue, header};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::{Extension, Router, middleware};
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use careful_app::access::WorklistScope;
@@ -203,6 +204,7 @@ pub fn router(app: App) -> Router {
         (header::CACHE_CONTROL, "no-store"),
     ];
     let (routes, _) = table(&app);
+    let request_timeout = app.settings().security.request_timeout;
     let mut router = routes
         .fallback(pages::not_found)
         .layer(Extension(ssda903::Checks::new()))
@@ -214,7 +216,11 @@ pub fn router(app: App) -> Router {
     for (name, value) in headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
     }
-    router.layer(TraceLayer::new_for_http())
+    // A request not answered in time (its body still arriving, or its answer not ready) is
+    // answered 408 and dropped, with any transaction it had begun rolled back.
+    router
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, request_timeout))
+        .layer(TraceLayer::new_for_http())
 }
 
 /// Serves the application on `listener` until `shutdown` completes, then finishes the requests

@@ -1028,3 +1028,37 @@ fn bench_web_mixes_pages_chronologies_and_recording() {
         .unwrap_or_else(|| panic!("no visits saved line in:\n{stdout}"));
     assert!(saved > 0, "{stdout}");
 }
+
+/// A client that stops sending its request's body is answered 408 Request Timeout once the
+/// request timeout has passed, and its connection closed; others are served meanwhile.
+#[test]
+fn a_stalled_request_is_answered_408_after_the_timeout() {
+    use std::io::{Read, Write};
+    let db = TempDir::new();
+    let url = format!("sqlite://{}", db.path().join("careful.db").display());
+    let careful = Careful::start(&["serve", "--database", &url, "--port", "0", "--request-timeout-seconds", "2"]);
+    let address = careful.url("").trim_start_matches("http://").to_string();
+    let mut stalled = std::net::TcpStream::connect(&address).unwrap();
+    stalled.set_read_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
+    let head = format!(
+        "POST /sign-in HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nusername=som"
+    );
+    stalled.write_all(head.as_bytes()).unwrap();
+    let began = std::time::Instant::now();
+    // Meanwhile another client is served.
+    let mut other = std::net::TcpStream::connect(&address).unwrap();
+    other
+        .write_all(format!("GET /healthz HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n").as_bytes())
+        .unwrap();
+    let mut served = String::new();
+    other.read_to_string(&mut served).unwrap();
+    assert!(served.starts_with("HTTP/1.1 200"), "{served:?}");
+    assert!(began.elapsed() < std::time::Duration::from_millis(1500), "the other client waited");
+    let mut answer = String::new();
+    let _ = stalled.read_to_string(&mut answer);
+    let waited = began.elapsed();
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer:?}");
+    assert!(waited >= std::time::Duration::from_millis(1500), "answered after {waited:?}");
+    assert!(waited < std::time::Duration::from_secs(15), "answered after {waited:?}");
+    assert!(careful.terminate());
+}
