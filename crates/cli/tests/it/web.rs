@@ -1030,7 +1030,8 @@ fn bench_web_mixes_pages_chronologies_and_recording() {
 }
 
 /// A client that stops sending its request's body is answered 408 Request Timeout once the
-/// request timeout has passed, and its connection closed; others are served meanwhile.
+/// request timeout has passed, and its connection closed; others are served meanwhile; one that
+/// never finishes sending its headers has its connection closed.
 #[test]
 fn a_stalled_request_is_answered_408_after_the_timeout() {
     use std::io::{Read, Write};
@@ -1060,5 +1061,18 @@ fn a_stalled_request_is_answered_408_after_the_timeout() {
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer:?}");
     assert!(waited >= std::time::Duration::from_millis(1500), "answered after {waited:?}");
     assert!(waited < std::time::Duration::from_secs(15), "answered after {waited:?}");
+
+    // A client that sends its headers slowly, never finishing them, is cut off too.
+    let mut slow = std::net::TcpStream::connect(&address).unwrap();
+    slow.set_read_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
+    slow.write_all(format!("GET /healthz HTTP/1.1\r\nHost: {address}\r\nX-Slow: a").as_bytes()).unwrap();
+    let began = std::time::Instant::now();
+    let mut answer = String::new();
+    let read = slow.read_to_string(&mut answer);
+    let waited = began.elapsed();
+    assert!(read.is_ok(), "the connection was not closed: {read:?}");
+    assert!(!answer.contains("200 OK"), "{answer:?}");
+    assert!(waited >= std::time::Duration::from_millis(1500), "closed after {waited:?}");
+    assert!(waited < std::time::Duration::from_secs(15), "closed after {waited:?}");
     assert!(careful.terminate());
 }
