@@ -1,0 +1,577 @@
+//! Backup and restore: the whole record in one file, engine-neutral, so a council can keep
+//! copies, move between SQLite and PostgreSQL, and prove a copy is complete.
+//!
+//! # The file
+//!
+//! JSON lines (UTF-8, one JSON value a line):
+//!
+//! 1. a header: `{"format": "careful-backup", "format_version": 1, "careful_version", "engine",
+//!    "schema_version", "created_at", "tables": [{"name", "columns", "rows"}...], "rebuilt",
+//!    "left_out"}`, the rows counted in the same snapshot as they are read;
+//! 2. every row of every backed-up table, table by table in [`careful_store::backup::TABLES`]'s
+//!    order: `{"t": "events", "r": [value, ...]}`, the values in the header's column order
+//!    (UUIDs as strings, bytes as hex, dates as YYYY-MM-DD, instants in RFC 3339 UTC, JSON
+//!    columns as themselves);
+//! 3. an end line: `{"end": "careful-backup", "rows": N, "sha256": "..."}`, the SHA-256 of every
+//!    byte before it. A file without it was cut short; a file whose bytes do not hash to it was
+//!    altered.
+//!
+//! The event log and the audit log are copied row for row (positions, sequences, hashes), so the
+//! restored audit chain verifies. The projections (children list, duties, search index) are
+//! rebuilt from the log after a restore; sessions and OpenID Connect sign-ins in progress are
+//! left out, so everyone signs in again.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use careful_store::backup::{Class, TABLES};
+use careful_store::{DatabaseUrl, Store};
+
+use crate::access::{Action, Resource};
+use crate::audit::{self, Actor, Event, Outcome};
+use crate::auth::Client;
+use crate::secret::hex;
+use crate::{App, AppError, Clock, Settings, UserHandle};
+
+/// What the first line says the file is.
+pub const FORMAT: &str = "careful-backup";
+/// The version of the file's layout this careful writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+/// Rows read from the database at a time.
+const PAGE: u64 = 5_000;
+/// Rows written to the database at a time.
+const BATCH: usize = 2_000;
+/// The setting recording which careful computed the projections: not restored, so that an
+/// interrupted rebuild is finished the next time careful opens the database.
+const PROJECTION_SETTING: &str = "projection_version";
+
+/// The first line of a backup.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Header {
+    pub format: String,
+    pub format_version: u32,
+    pub careful_version: String,
+    /// The engine backed up: sqlite or postgres.
+    pub engine: String,
+    /// The latest migration the database had.
+    pub schema_version: i64,
+    pub created_at: DateTime<Utc>,
+    pub tables: Vec<TableHeader>,
+    /// Tables rebuilt from the event log on restore.
+    pub rebuilt: Vec<String>,
+    /// Tables not backed up, and why.
+    pub left_out: BTreeMap<String, String>,
+}
+
+/// One backed-up table: its columns and how many rows follow.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct TableHeader {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub rows: u64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct RowLine {
+    t: String,
+    r: Vec<Value>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EndLine {
+    end: String,
+    rows: u64,
+    sha256: String,
+}
+
+/// What a backup or restore held.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub file: PathBuf,
+    /// Rows per table.
+    pub tables: Vec<(String, u64)>,
+    pub bytes: u64,
+}
+
+impl Summary {
+    pub fn rows(&self, table: &str) -> u64 {
+        self.tables.iter().find(|(t, _)| t == table).map_or(0, |(_, n)| *n)
+    }
+
+    pub fn total_rows(&self) -> u64 {
+        self.tables.iter().map(|(_, n)| n).sum()
+    }
+}
+
+/// What a restore did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restored {
+    pub summary: Summary,
+    pub header: Header,
+    /// Children whose projections were rebuilt.
+    pub rebuilt: u64,
+    /// Audit entries after the restore (the backup's, and the one recording the restore).
+    pub audit_entries: u64,
+}
+
+fn bad(path: &Path, what: impl std::fmt::Display) -> AppError {
+    AppError::Backup(format!("{} is not a backup careful can restore: {what}. Nothing was written", path.display()))
+}
+
+fn io(path: &Path, source: std::io::Error) -> AppError {
+    AppError::Io { path: path.to_path_buf(), source }
+}
+
+/// A writer that hashes what passes through it.
+struct Hashing<W: Write> {
+    inner: W,
+    digest: ring::digest::Context,
+    bytes: u64,
+}
+
+impl<W: Write> Hashing<W> {
+    fn line(&mut self, json: &impl Serialize) -> std::io::Result<()> {
+        let mut text = serde_json::to_vec(json).map_err(std::io::Error::other)?;
+        text.push(b'\n');
+        self.digest.update(&text);
+        self.bytes += text.len() as u64;
+        self.inner.write_all(&text)
+    }
+}
+
+fn partial_path(out: &Path) -> PathBuf {
+    let mut name = out.as_os_str().to_owned();
+    name.push(".partial");
+    PathBuf::from(name)
+}
+
+fn latest_migration(store: &Store) -> i64 {
+    Store::known_migrations(store.engine()).iter().map(|(v, _)| *v).max().unwrap_or(0)
+}
+
+fn engine_name(store: &Store) -> &'static str {
+    match store.engine() {
+        careful_store::Engine::Sqlite => "sqlite",
+        careful_store::Engine::Postgres => "postgres",
+    }
+}
+
+fn backed_up() -> impl Iterator<Item = (&'static str, &'static [(&'static str, careful_store::backup::Kind)])> {
+    TABLES.iter().filter_map(|(name, class)| match class {
+        Class::BackedUp { columns, .. } => Some((*name, *columns)),
+        _ => None,
+    })
+}
+
+impl UserHandle {
+    /// Backs up the whole database to `out` (administrators): every backed-up table read in one
+    /// snapshot while careful goes on serving, written to `out.partial`, flushed to disk and
+    /// only then renamed to `out`. Audited.
+    pub async fn back_up(&self, out: &Path) -> Result<Summary, AppError> {
+        self.decide(Action::BackUp, Resource::Council, None).await?;
+        if out.exists() {
+            return Err(AppError::Backup(format!(
+                "{} already exists: careful does not overwrite a file; choose another name",
+                out.display()
+            )));
+        }
+        let store = self.app().store();
+        let partial = partial_path(out);
+        let written = write_backup(store, self.app().now(), &partial).await;
+        let summary = match written {
+            Ok(summary) => summary,
+            Err(e) => {
+                let _ = std::fs::remove_file(&partial);
+                return Err(e);
+            }
+        };
+        std::fs::rename(&partial, out).map_err(|e| io(out, e))?;
+        if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+            // Make the rename itself durable (where the platform allows opening a folder).
+            if let Ok(dir) = File::open(dir) {
+                let _ = dir.sync_all();
+            }
+        }
+        let summary = Summary { file: out.to_path_buf(), ..summary };
+        let detail = format!(
+            "Backed up {} events, {} audit entries, {} accounts and {} rows in all to {}",
+            summary.rows("events"),
+            summary.rows("audit_log"),
+            summary.rows("accounts"),
+            summary.total_rows(),
+            out.display()
+        );
+        if let Err(e) = self
+            .audit(Event::new(Action::BackUp.code(), Outcome::Allowed, detail).subject(out.display().to_string()))
+            .await
+        {
+            // A backup nobody can see was taken must not be left lying about.
+            let _ = std::fs::remove_file(out);
+            return Err(e);
+        }
+        Ok(summary)
+    }
+}
+
+async fn write_backup(store: &Store, now: DateTime<Utc>, partial: &Path) -> Result<Summary, AppError> {
+    let mut snapshot = store.begin_snapshot().await?;
+    snapshot.check_classified().await?;
+    let mut tables = Vec::new();
+    for (name, columns) in backed_up() {
+        let rows = snapshot.count_rows(name).await?;
+        tables.push(TableHeader {
+            name: name.to_string(),
+            columns: columns.iter().map(|(c, _)| c.to_string()).collect(),
+            rows,
+        });
+    }
+    let header = Header {
+        format: FORMAT.to_string(),
+        format_version: FORMAT_VERSION,
+        careful_version: env!("CARGO_PKG_VERSION").to_string(),
+        engine: engine_name(store).to_string(),
+        schema_version: latest_migration(store),
+        created_at: now,
+        tables: tables.clone(),
+        rebuilt: TABLES.iter().filter(|(_, c)| *c == Class::Rebuilt).map(|(n, _)| n.to_string()).collect(),
+        left_out: TABLES
+            .iter()
+            .filter_map(|(n, c)| match c {
+                Class::LeftOut(why) => Some((n.to_string(), why.to_string())),
+                _ => None,
+            })
+            .collect(),
+    };
+    let file = File::create(partial).map_err(|e| io(partial, e))?;
+    let mut w =
+        Hashing { inner: BufWriter::new(file), digest: ring::digest::Context::new(&ring::digest::SHA256), bytes: 0 };
+    w.line(&header).map_err(|e| io(partial, e))?;
+    let mut total = 0;
+    for table in &tables {
+        let mut offset = 0;
+        loop {
+            let rows = snapshot.backup_rows(&table.name, offset, PAGE).await?;
+            for r in &rows {
+                w.line(&serde_json::json!({"t": table.name, "r": r})).map_err(|e| io(partial, e))?;
+            }
+            offset += rows.len() as u64;
+            if (rows.len() as u64) < PAGE {
+                break;
+            }
+        }
+        if offset != table.rows {
+            return Err(AppError::Backup(format!(
+                "{} had {} rows when counted and {offset} when read: the snapshot did not hold; try again",
+                table.name, table.rows
+            )));
+        }
+        total += offset;
+    }
+    snapshot.rollback().await?;
+    let sha256 = hex(w.digest.clone().finish().as_ref());
+    let end = EndLine { end: FORMAT.to_string(), rows: total, sha256 };
+    let mut end_line = serde_json::to_vec(&end).map_err(|e| AppError::Backup(e.to_string()))?;
+    end_line.push(b'\n');
+    w.inner.write_all(&end_line).map_err(|e| io(partial, e))?;
+    let file = w.inner.into_inner().map_err(|e| io(partial, e.into_error()))?;
+    file.sync_all().map_err(|e| io(partial, e))?;
+    Ok(Summary {
+        file: partial.to_path_buf(),
+        tables: tables.iter().map(|t| (t.name.clone(), t.rows)).collect(),
+        bytes: w.bytes + end_line.len() as u64,
+    })
+}
+
+/// Reads a backup file through once: the header, every row's shape and count, the end line and
+/// the checksum. Returns the header and the rows per table; nothing is written anywhere.
+pub fn check_file(path: &Path) -> Result<(Header, Summary), AppError> {
+    let file = File::open(path).map_err(|e| io(path, e))?;
+    let mut reader = BufReader::new(file);
+    let mut digest = ring::digest::Context::new(&ring::digest::SHA256);
+    let mut line = Vec::new();
+    let mut bytes = 0u64;
+    let mut read = |reader: &mut BufReader<File>, line: &mut Vec<u8>| -> Result<bool, AppError> {
+        line.clear();
+        let n = reader.read_until(b'\n', line).map_err(|e| io(path, e))?;
+        bytes += n as u64;
+        Ok(n > 0)
+    };
+    if !read(&mut reader, &mut line)? {
+        return Err(bad(path, "the file is empty"));
+    }
+    let header: Header = serde_json::from_slice(&line)
+        .map_err(|e| bad(path, format!("the first line is not a careful backup header ({e})")))?;
+    if header.format != FORMAT {
+        return Err(bad(path, format!("it says it is {:?}, not {FORMAT}", header.format)));
+    }
+    if header.format_version != FORMAT_VERSION {
+        return Err(bad(
+            path,
+            format!(
+                "it is in format version {}, and this careful reads version {FORMAT_VERSION}",
+                header.format_version
+            ),
+        ));
+    }
+    for table in &header.tables {
+        let known: Vec<String> = match careful_store::backup::class_of(&table.name) {
+            Some(Class::BackedUp { columns, .. }) => columns.iter().map(|(c, _)| c.to_string()).collect(),
+            _ => return Err(bad(path, format!("it holds a table, {}, this careful does not restore", table.name))),
+        };
+        if known != table.columns {
+            return Err(bad(
+                path,
+                format!(
+                    "its table {} has columns {} where this careful has {}",
+                    table.name,
+                    table.columns.join(", "),
+                    known.join(", ")
+                ),
+            ));
+        }
+    }
+    for (name, _) in backed_up() {
+        if !header.tables.iter().any(|t| t.name == name) {
+            return Err(bad(path, format!("it has no table {name}")));
+        }
+    }
+    digest.update(&line);
+    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+    let mut order = 0usize;
+    let mut end: Option<EndLine> = None;
+    let mut line_no = 1u64;
+    while read(&mut reader, &mut line)? {
+        line_no += 1;
+        if end.is_some() {
+            return Err(bad(path, format!("line {line_no} comes after the end line")));
+        }
+        if !line.ends_with(b"\n") {
+            return Err(bad(path, format!("line {line_no} is cut short: the file is truncated")));
+        }
+        if line.starts_with(b"{\"end\"") {
+            let e: EndLine = serde_json::from_slice(&line)
+                .map_err(|e| bad(path, format!("the end line (line {line_no}) cannot be read: {e}")))?;
+            end = Some(e);
+            continue;
+        }
+        digest.update(&line);
+        let row: RowLine = serde_json::from_slice(&line)
+            .map_err(|e| bad(path, format!("line {line_no} is not a row of a table ({e})")))?;
+        let Some(position) = header.tables.iter().position(|t| t.name == row.t) else {
+            return Err(bad(path, format!("line {line_no} is a row of {}, which the header does not list", row.t)));
+        };
+        if position < order {
+            return Err(bad(path, format!("line {line_no} is a row of {} out of order", row.t)));
+        }
+        order = position;
+        let table = &header.tables[position];
+        if row.r.len() != table.columns.len() {
+            return Err(bad(
+                path,
+                format!(
+                    "line {line_no} has {} values where {} has {} columns",
+                    row.r.len(),
+                    table.name,
+                    table.columns.len()
+                ),
+            ));
+        }
+        *counts.entry(row.t).or_default() += 1;
+    }
+    let Some(end) = end else {
+        return Err(bad(
+            path,
+            "it has no end line: the file is truncated (the backup did not finish, or the copy was cut short)",
+        ));
+    };
+    let actual = hex(digest.finish().as_ref());
+    if end.sha256 != actual {
+        return Err(bad(
+            path,
+            format!(
+                "its checksum does not match its contents (the end line says {}, the contents hash to {actual}): the file has been altered or damaged",
+                end.sha256
+            ),
+        ));
+    }
+    for table in &header.tables {
+        let found = counts.get(&table.name).copied().unwrap_or(0);
+        if found != table.rows {
+            return Err(bad(
+                path,
+                format!("the header says {} has {} rows, and the file holds {found}", table.name, table.rows),
+            ));
+        }
+    }
+    let total: u64 = counts.values().sum();
+    if end.end != FORMAT || end.rows != total {
+        return Err(bad(path, format!("the end line says {} rows, and the file holds {total}", end.rows)));
+    }
+    let summary = Summary {
+        file: path.to_path_buf(),
+        tables: header.tables.iter().map(|t| (t.name.clone(), t.rows)).collect(),
+        bytes,
+    };
+    Ok((header, summary))
+}
+
+/// What a database holds that makes it not empty, in words ("1,204 events, 3 accounts").
+async fn contents(store: &Store) -> Result<Vec<String>, AppError> {
+    let mut tx = store.begin_snapshot().await?;
+    let mut found = Vec::new();
+    for (name, _) in TABLES {
+        if *name == "_sqlx_migrations" {
+            continue;
+        }
+        let n = match *name {
+            // The migrations make the head row; it is empty while it names entry 0.
+            "audit_head" => {
+                let head = tx.backup_rows("audit_head", 0, 1).await?;
+                head.first().and_then(|r| r.get(1)).and_then(Value::as_u64).unwrap_or(0)
+            }
+            // careful notes which projections it computed in any database it opens.
+            "settings" => {
+                let all = tx.backup_rows("settings", 0, 1_000_000).await?;
+                all.iter().filter(|r| r.first().and_then(Value::as_str) != Some(PROJECTION_SETTING)).count() as u64
+            }
+            _ => tx.count_rows(name).await?,
+        };
+        if n > 0 {
+            found.push(format!("{n} rows in {name}"));
+        }
+    }
+    tx.rollback().await?;
+    Ok(found)
+}
+
+impl App {
+    /// Restores a backup into an empty database: checks the whole file first (header, versions,
+    /// every row's shape, the checksum), brings the database's schema up to date, refuses it if
+    /// it holds anything, then writes every row in one transaction with an audit entry recording
+    /// the restore, rebuilds the projections from the event log and verifies the audit chain.
+    /// Needs no sign-in: the database is empty, so it has no accounts; the backup's own accounts
+    /// and audit log come with it.
+    pub async fn restore(url: &str, from: &Path, clock: std::sync::Arc<dyn Clock>) -> Result<Restored, AppError> {
+        let (header, summary) = check_file(from)?;
+        let url: DatabaseUrl = url.parse()?;
+        let store = Store::connect(&url).await?;
+        let result = restore_into(store.clone(), &url, from, header, summary, clock).await;
+        store.close().await;
+        result
+    }
+}
+
+async fn restore_into(
+    store: Store,
+    url: &DatabaseUrl,
+    from: &Path,
+    header: Header,
+    summary: Summary,
+    clock: std::sync::Arc<dyn Clock>,
+) -> Result<Restored, AppError> {
+    let latest = latest_migration(&store);
+    if header.schema_version != latest {
+        return Err(AppError::Backup(format!(
+            "{} was made by a careful whose database schema is at migration {}, and this careful's is at {latest}: restore it with the careful version that made it ({}), then upgrade. Nothing was written",
+            from.display(),
+            header.schema_version,
+            header.careful_version
+        )));
+    }
+    store.migrate().await?;
+    let found = contents(&store).await?;
+    if !found.is_empty() {
+        return Err(AppError::Backup(format!(
+            "the database at {url} is not empty: it holds {}. careful restores only into a new, empty database, so nothing was written",
+            found.join(", ")
+        )));
+    }
+    let app = App::from_store(store.clone(), Settings::command_line(), clock);
+    let mut tx = store.begin().await?;
+    let file = File::open(from).map_err(|e| io(from, e))?;
+    let mut lines = BufReader::new(file).lines();
+    // Skip the header: the file was checked whole a moment ago. Rows are checked again as they
+    // are bound, and the checksum is recomputed so a file changed since is caught before commit.
+    let mut digest = ring::digest::Context::new(&ring::digest::SHA256);
+    let first = lines.next().transpose().map_err(|e| io(from, e))?.unwrap_or_default();
+    digest.update(first.as_bytes());
+    digest.update(b"\n");
+    let mut batch: Vec<Vec<Value>> = Vec::new();
+    let mut batch_table = String::new();
+    let mut end_sha = None;
+    for line in lines {
+        let line = line.map_err(|e| io(from, e))?;
+        if line.starts_with("{\"end\"") {
+            let end: EndLine = serde_json::from_str(&line).map_err(|e| bad(from, e))?;
+            end_sha = Some(end.sha256);
+            break;
+        }
+        digest.update(line.as_bytes());
+        digest.update(b"\n");
+        let row: RowLine = serde_json::from_str(&line).map_err(|e| bad(from, e))?;
+        if row.t != batch_table || batch.len() >= BATCH {
+            flush(&mut tx, &batch_table, &mut batch).await?;
+            batch_table = row.t.clone();
+        }
+        if row.t == "settings" && row.r.first().and_then(Value::as_str) == Some(PROJECTION_SETTING) {
+            continue;
+        }
+        batch.push(row.r);
+    }
+    flush(&mut tx, &batch_table, &mut batch).await?;
+    if end_sha.as_deref() != Some(hex(digest.finish().as_ref()).as_str()) {
+        return Err(bad(from, "it changed while it was being restored"));
+    }
+    tx.finish_restore().await?;
+    audit::write(
+        &mut tx,
+        app.now(),
+        &Actor { account: None, name: "careful restore".into() },
+        &Client::command_line(),
+        Event::new(
+            "database.restore",
+            Outcome::Allowed,
+            format!(
+                "Restored {} events, {} audit entries and {} rows in all from {} (a backup of a {} database made {} by careful {})",
+                summary.rows("events"),
+                summary.rows("audit_log"),
+                summary.total_rows(),
+                from.display(),
+                header.engine,
+                header.created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                header.careful_version
+            ),
+        )
+        .subject(from.display().to_string()),
+    )
+    .await?;
+    tx.commit().await?;
+    let rebuilt = app.rebuild_projections().await?;
+    let verification = audit::verify(&store).await?;
+    if !verification.is_intact() {
+        return Err(AppError::Backup(format!(
+            "the restored audit chain does not verify ({} problems; the first: entry {}: {}). The database at {url} holds the restored data: check it with careful audit verify before using it",
+            verification.problems.len(),
+            verification.problems[0].seq,
+            verification.problems[0].what
+        )));
+    }
+    Ok(Restored { summary, header, rebuilt, audit_entries: verification.entries })
+}
+
+async fn flush(tx: &mut careful_store::Transaction, table: &str, batch: &mut Vec<Vec<Value>>) -> Result<(), AppError> {
+    if !batch.is_empty() {
+        tx.restore_rows(table, batch).await?;
+        batch.clear();
+    }
+    Ok(())
+}
