@@ -79,7 +79,14 @@ pub struct TableHeader {
     pub rows: u64,
 }
 
-#[derive(Serialize, Deserialize)]
+/// A row as written: the table first, so a line says what it is at a glance.
+#[derive(Serialize)]
+struct RowOut<'a> {
+    t: &'a str,
+    r: &'a [Value],
+}
+
+#[derive(Deserialize)]
 struct RowLine {
     t: String,
     r: Vec<Value>,
@@ -261,7 +268,7 @@ async fn write_backup(store: &Store, now: DateTime<Utc>, partial: &Path) -> Resu
         loop {
             let rows = snapshot.backup_rows(&table.name, offset, PAGE).await?;
             for r in &rows {
-                w.line(&serde_json::json!({"t": table.name, "r": r})).map_err(|e| io(partial, e))?;
+                w.line(&RowOut { t: &table.name, r }).map_err(|e| io(partial, e))?;
             }
             offset += rows.len() as u64;
             if (rows.len() as u64) < PAGE {
@@ -294,7 +301,7 @@ async fn write_backup(store: &Store, now: DateTime<Utc>, partial: &Path) -> Resu
 /// Reads a backup file through once: the header, every row's shape and count, the end line and
 /// the checksum. Returns the header and the rows per table; nothing is written anywhere.
 pub fn check_file(path: &Path) -> Result<(Header, Summary), AppError> {
-    let file = File::open(path).map_err(|e| io(path, e))?;
+    let file = File::open(path).map_err(|e| AppError::Backup(format!("cannot read {}: {e}", path.display())))?;
     let mut reader = BufReader::new(file);
     let mut digest = ring::digest::Context::new(&ring::digest::SHA256);
     let mut line = Vec::new();
@@ -433,11 +440,8 @@ async fn contents(store: &Store) -> Result<Vec<String>, AppError> {
             continue;
         }
         let n = match *name {
-            // The migrations make the head row; it is empty while it names entry 0.
-            "audit_head" => {
-                let head = tx.backup_rows("audit_head", 0, 1).await?;
-                head.first().and_then(|r| r.get(1)).and_then(Value::as_u64).unwrap_or(0)
-            }
+            // The migrations make the head row; the audit log's own rows are counted.
+            "audit_head" => 0,
             // careful notes which projections it computed in any database it opens.
             "settings" => {
                 let all = tx.backup_rows("settings", 0, 1_000_000).await?;
@@ -446,7 +450,7 @@ async fn contents(store: &Store) -> Result<Vec<String>, AppError> {
             _ => tx.count_rows(name).await?,
         };
         if n > 0 {
-            found.push(format!("{n} rows in {name}"));
+            found.push(format!("{n} {} in {name}", if n == 1 { "row" } else { "rows" }));
         }
     }
     tx.rollback().await?;
