@@ -265,8 +265,9 @@ async fn write_backup(store: &Store, now: DateTime<Utc>, partial: &Path) -> Resu
     let mut total = 0;
     for table in &tables {
         let mut offset = 0;
+        let mut after: Option<Vec<Value>> = None;
         loop {
-            let rows = snapshot.backup_rows(&table.name, offset, PAGE).await?;
+            let rows = snapshot.backup_rows(&table.name, after.as_deref(), PAGE).await?;
             for r in &rows {
                 w.line(&RowOut { t: &table.name, r }).map_err(|e| io(partial, e))?;
             }
@@ -274,6 +275,7 @@ async fn write_backup(store: &Store, now: DateTime<Utc>, partial: &Path) -> Resu
             if (rows.len() as u64) < PAGE {
                 break;
             }
+            after = rows.into_iter().next_back();
         }
         if offset != table.rows {
             return Err(AppError::Backup(format!(
@@ -444,7 +446,7 @@ async fn contents(store: &Store) -> Result<Vec<String>, AppError> {
             "audit_head" => 0,
             // careful notes which projections it computed in any database it opens.
             "settings" => {
-                let all = tx.backup_rows("settings", 0, 1_000_000).await?;
+                let all = tx.backup_rows("settings", None, 1_000_000).await?;
                 all.iter().filter(|r| r.first().and_then(Value::as_str) != Some(PROJECTION_SETTING)).count() as u64
             }
             _ => tx.count_rows(name).await?,

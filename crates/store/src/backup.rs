@@ -310,7 +310,8 @@ fn time_to_json(t: DateTime<Utc>) -> Value {
     Value::String(t.to_rfc3339_opts(SecondsFormat::AutoSi, true))
 }
 
-/// A value as a restore binds it.
+/// A value as a restore (or a page's key) binds it.
+#[derive(Clone)]
 enum Bound {
     Uuid(Option<Uuid>),
     Bytes(Option<Vec<u8>>),
@@ -381,6 +382,24 @@ macro_rules! read_value {
         };
         value
     }};
+}
+
+/// Binds a value, whichever engine's query it is for.
+macro_rules! push_bound {
+    ($builder:expr, $value:expr) => {
+        match $value {
+            Bound::Uuid(v) => $builder.push_bind(v),
+            Bound::Bytes(v) => $builder.push_bind(v),
+            Bound::Text(v) => $builder.push_bind(v),
+            Bound::Int2(v) => $builder.push_bind(v),
+            Bound::Int4(v) => $builder.push_bind(v),
+            Bound::Int8(v) => $builder.push_bind(v),
+            Bound::Real(v) => $builder.push_bind(v),
+            Bound::Date(v) => $builder.push_bind(v),
+            Bound::Time(v) => $builder.push_bind(v),
+            Bound::Json(v) => $builder.push_bind(v),
+        }
+    };
 }
 
 impl Store {
@@ -469,17 +488,44 @@ impl Transaction {
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
-    /// Up to `limit` rows of a backed-up table after the first `offset`, in a fixed order, each
-    /// as one JSON value per column (in the classification's order).
-    pub async fn backup_rows(&mut self, table: &str, offset: u64, limit: u64) -> Result<Vec<Vec<Value>>, StoreError> {
+    /// Up to `limit` rows of a backed-up table in its key order, after the row `after` (the
+    /// last row of the page before; `None` for the first page), each as one JSON value per
+    /// column in the classification's order. Pages follow the key (an index range each), so
+    /// reading a large table page by page costs the same for the last page as the first.
+    pub async fn backup_rows(
+        &mut self,
+        table: &str,
+        after: Option<&[Value]>,
+        limit: u64,
+    ) -> Result<Vec<Vec<Value>>, StoreError> {
         let Some(Class::BackedUp { columns, order_by }) = class_of(table) else {
             return Err(StoreError::Backup(format!("{table} is not a table a backup holds")));
         };
         let names: Vec<&str> = columns.iter().map(|(c, _)| *c).collect();
-        let sql = format!("SELECT {} FROM {table} ORDER BY {order_by} LIMIT {limit} OFFSET {offset}", names.join(", "));
+        let keys: Vec<&str> = order_by.split(',').map(str::trim).collect();
+        let mut key_values = Vec::new();
+        if let Some(after) = after {
+            for key in &keys {
+                let i = names.iter().position(|n| n == key).expect("a table's key columns are among its columns");
+                let value = after.get(i).ok_or_else(|| StoreError::Backup(format!("a row of {table} is short")))?;
+                key_values.push(bind_value(table, key, columns[i].1, value)?);
+            }
+        }
         let mut out = Vec::new();
         on_tx!(self, |conn| {
-            let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *conn).await?;
+            let mut query = QueryBuilder::new(format!("SELECT {} FROM {table}", names.join(", ")));
+            if !key_values.is_empty() {
+                query.push(format!(" WHERE ({order_by}) > ("));
+                for (n, value) in key_values.into_iter().enumerate() {
+                    if n > 0 {
+                        query.push(", ");
+                    }
+                    push_bound!(query, value);
+                }
+                query.push(")");
+            }
+            query.push(format!(" ORDER BY {order_by} LIMIT {limit}"));
+            let rows = query.build().fetch_all(&mut *conn).await?;
             for row in &rows {
                 let mut values = Vec::with_capacity(columns.len());
                 for (i, (_, kind)) in columns.iter().enumerate() {
@@ -538,18 +584,7 @@ impl Transaction {
                 }
                 insert.push_values(chunk.iter(), |mut b, values| {
                     for value in values {
-                        match value {
-                            Bound::Uuid(v) => b.push_bind(*v),
-                            Bound::Bytes(v) => b.push_bind(v.clone()),
-                            Bound::Text(v) => b.push_bind(v.clone()),
-                            Bound::Int2(v) => b.push_bind(*v),
-                            Bound::Int4(v) => b.push_bind(*v),
-                            Bound::Int8(v) => b.push_bind(*v),
-                            Bound::Real(v) => b.push_bind(*v),
-                            Bound::Date(v) => b.push_bind(*v),
-                            Bound::Time(v) => b.push_bind(*v),
-                            Bound::Json(v) => b.push_bind(v.clone()),
-                        };
+                        push_bound!(b, value.clone());
                     }
                 });
                 insert.build().execute(&mut *conn).await.map(|_| ())
