@@ -317,20 +317,22 @@ pub fn check_file(path: &Path) -> Result<(Header, Summary), AppError> {
     if !read(&mut reader, &mut line)? {
         return Err(bad(path, "the file is empty"));
     }
-    let header: Header = serde_json::from_slice(&line)
+    // The format and its version first, so a newer layout is named as such.
+    let value: Value = serde_json::from_slice(&line)
         .map_err(|e| bad(path, format!("the first line is not a careful backup header ({e})")))?;
-    if header.format != FORMAT {
-        return Err(bad(path, format!("it says it is {:?}, not {FORMAT}", header.format)));
+    let format = value.get("format").and_then(Value::as_str).unwrap_or_default();
+    if format != FORMAT {
+        return Err(bad(path, format!("its first line says it is {format:?}, not {FORMAT}")));
     }
-    if header.format_version != FORMAT_VERSION {
+    let version = value.get("format_version").and_then(Value::as_u64).unwrap_or_default();
+    if version != u64::from(FORMAT_VERSION) {
         return Err(bad(
             path,
-            format!(
-                "it is in format version {}, and this careful reads version {FORMAT_VERSION}",
-                header.format_version
-            ),
+            format!("it is in format version {version}, and this careful reads version {FORMAT_VERSION}"),
         ));
     }
+    let header: Header = serde_json::from_value(value)
+        .map_err(|e| bad(path, format!("the first line is not a careful backup header ({e})")))?;
     for table in &header.tables {
         let known: Vec<String> = match careful_store::backup::class_of(&table.name) {
             Some(Class::BackedUp { columns, .. }) => columns.iter().map(|(c, _)| c.to_string()).collect(),
@@ -436,9 +438,10 @@ pub fn check_file(path: &Path) -> Result<(Header, Summary), AppError> {
 /// What a database holds that makes it not empty, in words ("1,204 events, 3 accounts").
 async fn contents(store: &Store) -> Result<Vec<String>, AppError> {
     let mut tx = store.begin_snapshot().await?;
+    let existing: Vec<String> = tx.tables().await?.into_iter().map(|(t, _)| t).collect();
     let mut found = Vec::new();
     for (name, _) in TABLES {
-        if *name == "_sqlx_migrations" {
+        if *name == "_sqlx_migrations" || !existing.iter().any(|t| t == name) {
             continue;
         }
         let n = match *name {
@@ -493,8 +496,13 @@ async fn restore_into(
             header.careful_version
         )));
     }
-    store.migrate().await?;
+    // Refused before the schema is touched if careful's tables hold anything; checked again
+    // once the migrations have run.
     let found = contents(&store).await?;
+    if found.is_empty() {
+        store.migrate().await?;
+    }
+    let found = if found.is_empty() { contents(&store).await? } else { found };
     if !found.is_empty() {
         return Err(AppError::Backup(format!(
             "the database at {url} is not empty: it holds {}. careful restores only into a new, empty database, so nothing was written",
