@@ -589,3 +589,126 @@ async fn flush(tx: &mut careful_store::Transaction, table: &str, batch: &mut Vec
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file with every backed-up table empty but `settings`, which holds `rows`, and an end
+    /// line with the right checksum; `edit` changes the lines before the checksum is taken.
+    fn file(rows: &[Value], edit: impl FnOnce(&mut Vec<String>)) -> (tempdir::Dir, PathBuf) {
+        let tables = backed_up()
+            .map(|(name, columns)| TableHeader {
+                name: name.to_string(),
+                columns: columns.iter().map(|(c, _)| c.to_string()).collect(),
+                rows: if name == "settings" { rows.len() as u64 } else { 0 },
+            })
+            .collect();
+        let header = Header {
+            format: FORMAT.into(),
+            format_version: FORMAT_VERSION,
+            careful_version: "0.1.0".into(),
+            engine: "sqlite".into(),
+            schema_version: 10,
+            created_at: chrono::DateTime::from_timestamp(1_780_000_000, 0).unwrap(),
+            tables,
+            rebuilt: vec![],
+            left_out: BTreeMap::new(),
+        };
+        let mut lines = vec![serde_json::to_string(&header).unwrap()];
+        for r in rows {
+            lines.push(serde_json::to_string(&serde_json::json!({"t": "settings", "r": r})).unwrap());
+        }
+        edit(&mut lines);
+        let body: String = lines.iter().map(|l| format!("{l}\n")).collect();
+        let sha = hex(ring::digest::digest(&ring::digest::SHA256, body.as_bytes()).as_ref());
+        let end = format!("{{\"end\":\"careful-backup\",\"rows\":{},\"sha256\":\"{sha}\"}}\n", rows.len());
+        let dir = tempdir::Dir::new();
+        let path = dir.0.join("test.backup");
+        std::fs::write(&path, format!("{body}{end}")).unwrap();
+        (dir, path)
+    }
+
+    mod tempdir {
+        pub struct Dir(pub std::path::PathBuf);
+        impl Dir {
+            pub fn new() -> Dir {
+                let path = std::env::temp_dir().join(format!("careful-backup-test-{}", uuid::Uuid::now_v7()));
+                std::fs::create_dir_all(&path).unwrap();
+                Dir(path)
+            }
+        }
+        impl Drop for Dir {
+            fn drop(&mut self) {
+                let _ = std::fs::remove_dir_all(&self.0);
+            }
+        }
+    }
+
+    fn refusal(path: &Path) -> String {
+        check_file(path).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_well_formed_file_passes() {
+        let (_dir, path) = file(&[serde_json::json!(["council", "Eastmoor"])], |_| {});
+        let (header, summary) = check_file(&path).unwrap();
+        assert_eq!(header.schema_version, 10);
+        assert_eq!(summary.rows("settings"), 1);
+        assert_eq!(summary.total_rows(), 1);
+    }
+
+    #[test]
+    fn a_newer_format_is_named() {
+        let (_dir, path) =
+            file(&[], |lines| lines[0] = lines[0].replace("\"format_version\":1", "\"format_version\":2"));
+        assert!(refusal(&path).contains("format version 2, and this careful reads version 1"), "{}", refusal(&path));
+    }
+
+    #[test]
+    fn a_row_with_the_wrong_number_of_values_is_refused() {
+        let (_dir, path) = file(&[serde_json::json!(["council"])], |_| {});
+        assert!(refusal(&path).contains("line 2 has 1 values where settings has 2 columns"), "{}", refusal(&path));
+    }
+
+    #[test]
+    fn rows_the_header_does_not_count_are_refused() {
+        let (_dir, path) = file(&[serde_json::json!(["a", "b"])], |lines| {
+            lines.push(r#"{"t":"settings","r":["c","d"]}"#.into());
+        });
+        assert!(
+            refusal(&path).contains("the header says settings has 1 rows, and the file holds 2"),
+            "{}",
+            refusal(&path)
+        );
+    }
+
+    #[test]
+    fn a_table_this_careful_does_not_know_is_refused() {
+        let (_dir, path) = file(&[], |lines| {
+            lines.push(r#"{"t":"secrets","r":["c","d"]}"#.into());
+        });
+        assert!(refusal(&path).contains("a row of secrets, which the header does not list"), "{}", refusal(&path));
+    }
+
+    #[test]
+    fn anything_after_the_end_line_is_refused() {
+        let (_dir, path) = file(&[], |_| {});
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        text.push_str("{\"t\":\"settings\",\"r\":[\"a\",\"b\"]}\n");
+        std::fs::write(&path, text).unwrap();
+        assert!(refusal(&path).contains("comes after the end line"), "{}", refusal(&path));
+    }
+
+    #[test]
+    fn an_empty_file_or_another_kind_of_file_is_refused() {
+        let dir = tempdir::Dir::new();
+        let path = dir.0.join("x");
+        std::fs::write(&path, "").unwrap();
+        assert!(refusal(&path).contains("the file is empty"));
+        std::fs::write(&path, "child,name\n1,Ada\n").unwrap();
+        assert!(refusal(&path).contains("the first line is not a careful backup header"), "{}", refusal(&path));
+        std::fs::write(&path, "{\"format\":\"something-else\"}\n").unwrap();
+        assert!(refusal(&path).contains("not careful-backup"), "{}", refusal(&path));
+    }
+}
