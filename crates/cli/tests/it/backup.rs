@@ -194,6 +194,7 @@ async fn a_damaged_file_or_a_database_that_holds_anything_is_refused(engine: Eng
     // Backing up is administrators' work.
     let denied = run_as(&scrutiny, &["backup", "--database", &source.url_string(), "--out", file.to_str().unwrap()]);
     assert!(!denied.status.success() && !file.exists(), "{}", text(&denied.stderr));
+    assert!(text(&denied.stderr).contains("you cannot back up the database"), "{}", text(&denied.stderr));
     back_up(&source, &token, &file);
     let bytes = std::fs::read(&file).unwrap();
 
