@@ -24,8 +24,8 @@ pub struct BackupArgs {
 
 #[derive(Args)]
 pub struct RestoreArgs {
-    /// The database to restore into: it must be new and empty (its schema is brought up to date
-    /// first). sqlite://PATH or postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE.
+    /// The database to restore into, which must be new and empty (careful makes its tables):
+    /// sqlite://PATH or postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE.
     #[arg(long, env = "DATABASE_URL", value_name = "URL", hide_env_values = true)]
     database: String,
     /// The backup file made by careful backup. It is checked whole (format, versions, row

@@ -146,11 +146,11 @@ enum Command {
     /// duties and search index are rebuilt from the event log on restore. The file is JSON lines
     /// ending with a SHA-256 checksum; it works for either engine. Audited.
     Backup(backup::BackupArgs),
-    /// Restore a backup into a new, empty database (SQLite or PostgreSQL, whichever made it).
+    /// Restore a backup into a new, empty database, on either engine (SQLite or PostgreSQL).
     ///
     /// Checks the whole file first (format, versions, row counts, checksum) and refuses a
-    /// damaged file or a database that holds anything, writing nothing. Then brings the schema
-    /// up to date, writes every row in one transaction, records the restore in the restored
+    /// damaged file or a database that holds anything, writing nothing. A backup of either
+    /// engine restores into either. Then brings the schema up to date, writes every row in one transaction, records the restore in the restored
     /// audit log, rebuilds the projections from the event log and verifies the audit chain.
     /// Needs no sign-in: the empty database has no accounts; the backup's come with it.
     Restore(backup::RestoreArgs),
