@@ -305,6 +305,8 @@ pub enum Action {
     ViewAudit,
     /// Records due for review under the retention schedule.
     ViewRetention,
+    /// Back up the whole database to a file.
+    BackUp,
     // ----------------------------------------------------------------- one child
     /// Open a child's record: summary, chronology, duties, who has looked.
     ViewChild,
@@ -349,6 +351,7 @@ impl Action {
             Action::ManageOrganisation => "organisation.manage",
             Action::ViewAudit => "audit.view",
             Action::ViewRetention => "retention.view",
+            Action::BackUp => "database.backup",
             Action::ViewChild => "child.view",
             Action::RecordForChild => "child.record",
             Action::RestrictChild => "child.restrict",
@@ -373,7 +376,8 @@ impl Action {
             | Action::ManageAccounts
             | Action::ManageOrganisation
             | Action::ViewAudit
-            | Action::ViewRetention => Scope::Admin,
+            | Action::ViewRetention
+            | Action::BackUp => Scope::Admin,
         }
     }
 
@@ -406,6 +410,7 @@ impl Action {
             Action::ManageOrganisation => "change teams, workers or practice standards",
             Action::ViewAudit => "read the audit log",
             Action::ViewRetention => "see records due for review",
+            Action::BackUp => "back up the database",
             Action::ViewChild => "open this child's record",
             Action::RecordForChild => "record in this child's record",
             Action::RestrictChild => "restrict this child's record",
@@ -570,9 +575,11 @@ fn authorise_council(p: &Principal, action: Action) -> Decision {
         Action::CheckReturns => only(p, action, &[TeamManager, ServiceManager, PerformanceAnalyst]),
         Action::ExportReturns | Action::ImportReturns => only(p, action, &[ServiceManager, PerformanceAnalyst]),
         Action::ManageBenchmarks => only(p, action, &[PerformanceAnalyst, Administrator]),
-        Action::GenerateSyntheticCouncil | Action::ManageAccounts | Action::ManageOrganisation | Action::ViewAudit => {
-            only(p, action, &[Administrator])
-        }
+        Action::GenerateSyntheticCouncil
+        | Action::ManageAccounts
+        | Action::ManageOrganisation
+        | Action::ViewAudit
+        | Action::BackUp => only(p, action, &[Administrator]),
         Action::ViewRetention => only(p, action, &[ServiceManager, Administrator]),
         Action::ViewChild
         | Action::RecordForChild

@@ -120,6 +120,10 @@ pub enum AppError {
         #[source]
         source: std::io::Error,
     },
+    /// A backup that cannot be made, or a backup file or database that cannot be restored (and
+    /// why); nothing was written.
+    #[error("{0}")]
+    Backup(String),
     #[error("the SSDA903 files could not be written: {0}")]
     Ssda903Write(#[from] careful_returns::ssda903::WriteError),
     #[error("the CIN census could not be written: {0}")]

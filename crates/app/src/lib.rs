@@ -18,6 +18,7 @@ pub mod access;
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod bench;
 pub mod benchmarks;
 pub mod chronology;

@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 mod admin;
+mod backup;
 mod bench;
 mod bench_forecast;
 mod bench_web;
@@ -150,6 +151,23 @@ enum Command {
     /// front door workers, social workers, managers, IROs, personal advisers and complaints
     /// officers; every search is audited.
     Search(search::SearchArgs),
+    /// Back up the whole database to one file, while careful goes on serving (administrators).
+    ///
+    /// Reads every table that holds the record in one consistent snapshot: the event log, the
+    /// audit log with its hash chain, accounts (with password hashes, second factors and
+    /// personal access tokens), roles, the organisation, settings, restrictions and grants,
+    /// data-quality flags and published figures. Sessions are left out, and the children list,
+    /// duties and search index are rebuilt from the event log on restore. The file is JSON lines
+    /// ending with a SHA-256 checksum; it works for either engine. Audited.
+    Backup(backup::BackupArgs),
+    /// Restore a backup into a new, empty database, on either engine (SQLite or PostgreSQL).
+    ///
+    /// Checks the whole file first (format, versions, row counts, checksum) and refuses a
+    /// damaged file or a database that holds anything, writing nothing. A backup of either
+    /// engine restores into either. Then brings the schema up to date, writes every row in one transaction, records the restore in the restored
+    /// audit log, rebuilds the projections from the event log and verifies the audit chain.
+    /// Needs no sign-in: the empty database has no accounts; the backup's come with it.
+    Restore(backup::RestoreArgs),
 }
 
 #[derive(Args)]
@@ -323,6 +341,8 @@ async fn run(command: Command) -> Result<(), Failure> {
         Command::Audit(command) => admin::audit(command).await,
         Command::Sar(args) => sar::run(args).await,
         Command::Search(args) => search::run(args).await,
+        Command::Backup(args) => backup::backup(args).await,
+        Command::Restore(args) => backup::restore(args).await,
         Command::Retention(args) => {
             retention::run(args, careful_domain::calendar::date_in_england(chrono::Utc::now())).await
         }

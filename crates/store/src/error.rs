@@ -44,6 +44,10 @@ pub enum StoreError {
     #[error("a team or worker could not be saved: {detail}")]
     Organisation { detail: String },
 
+    /// A backup or restore could not read or write a table's rows.
+    #[error("{0}")]
+    Backup(String),
+
     #[error("the database refused the request: {0}")]
     Database(#[from] sqlx::Error),
 }

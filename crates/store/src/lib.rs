@@ -14,6 +14,7 @@ mod access;
 mod accounts;
 pub mod admin;
 mod audit;
+pub mod backup;
 mod benchmarks;
 mod data_quality;
 mod error;

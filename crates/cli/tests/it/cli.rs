@@ -12,6 +12,8 @@ fn every_command_has_help() {
         vec!["migrate", "--help"],
         vec!["bench", "--help"],
         vec!["bench", "append", "--help"],
+        vec!["backup", "--help"],
+        vec!["restore", "--help"],
     ] {
         let out = run(&args);
         assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));

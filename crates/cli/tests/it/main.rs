@@ -5,6 +5,7 @@ mod support;
 
 mod access;
 mod audit;
+mod backup;
 mod benchmarks;
 mod browser;
 mod cin;
