@@ -150,7 +150,18 @@ impl UserHandle {
     /// A child's chronology: one audited read of the record.
     pub async fn chronology(&self, child: ChildId) -> Result<Chronology, AppError> {
         let opened = self.open_child(child, Action::ViewChild, "Read the chronology").await?;
-        let names = self.app().names().await?;
+        // Only the workers the chronology names (who recorded each entry, and managers who
+        // accepted guardrails' findings), not every worker of the council.
+        let mut named = Vec::new();
+        for entry in &opened.entries {
+            if let RecordedBy::Worker(w) = entry.recorded_by {
+                named.push(w);
+            }
+            if let Some(o) = &entry.manager_override {
+                named.push(o.manager);
+            }
+        }
+        let names = self.app().names_of(named).await?;
         let today = self.app().today();
         let may_record = self.may_on(&opened, Action::RecordForChild);
         let record = &opened.record;

@@ -299,11 +299,12 @@ struct Setting {
     staff: Vec<StaffChoice>,
 }
 
-async fn setting(handle: &UserHandle, child: ChildId) -> Result<Setting, AppError> {
+/// With the staff in post only when `with_staff` (a form that offers them, or one not known
+/// yet): on a large council that is thousands of workers, which other forms need not read.
+async fn setting(handle: &UserHandle, child: ChildId, with_staff: bool) -> Result<Setting, AppError> {
     let (record, sequence) = handle.open_to_record(child).await?;
-    let staff = handle
-        .staff()
-        .await?
+    let staff = if with_staff { handle.staff().await? } else { Vec::new() };
+    let staff = staff
         .into_iter()
         .map(|s| StaffChoice {
             id: s.id.to_string(),
@@ -459,7 +460,7 @@ pub(crate) async fn show(
         (Err(e), _) => return failure(&layout, e),
         (_, None) => return failure(&layout, AppError::NotFound(format!("there is no form called {slug}"))),
     };
-    let s = match setting(&me.handle, child).await {
+    let s = match setting(&me.handle, child, form.asks_for_staff()).await {
         Ok(s) => s,
         Err(e) => return crate::children::child_failure(&layout, child, e),
     };
@@ -581,7 +582,7 @@ async fn send(
         Err(error) if error.is_conflict() => {
             // Someone else recorded meanwhile: show what, keep the answers, and expect the record
             // as it is now.
-            let s = match setting(&me.handle, child).await {
+            let s = match setting(&me.handle, child, target.form.asks_for_staff()).await {
                 Ok(s) => s,
                 Err(e) => return failure(&Layout::new(app, &me.visitor, ""), e),
             };
@@ -641,7 +642,7 @@ pub(crate) async fn submit(
         (_, None) => return failure(&layout, AppError::NotFound(format!("there is no form called {slug}"))),
     };
     let answers = Answers(posted);
-    let s = match setting(&me.handle, child).await {
+    let s = match setting(&me.handle, child, form.asks_for_staff()).await {
         Ok(s) => s,
         Err(e) => return crate::children::child_failure(&layout, child, e),
     };
@@ -709,7 +710,7 @@ pub(crate) async fn correct_form(
         Ok(c) => c,
         Err(e) => return failure(&layout, e),
     };
-    let s = match setting(&me.handle, child).await {
+    let s = match setting(&me.handle, child, true).await {
         Ok(s) => s,
         Err(e) => return crate::children::child_failure(&layout, child, e),
     };
@@ -739,7 +740,7 @@ pub(crate) async fn correct(
         Err(e) => return failure(&layout, e),
     };
     let answers = Answers(posted);
-    let s = match setting(&me.handle, child).await {
+    let s = match setting(&me.handle, child, true).await {
         Ok(s) => s,
         Err(e) => return crate::children::child_failure(&layout, child, e),
     };

@@ -256,6 +256,18 @@ pub(crate) fn choices(options: Options, today: NaiveDate, workers: &[StaffChoice
 }
 
 impl Form {
+    /// Whether a question offers the staff in post (so the page needs every worker's name).
+    pub(crate) fn asks_for_staff(&self) -> bool {
+        self.fields.iter().any(|f| {
+            matches!(
+                f.widget,
+                Widget::Radios(Options::Workers(_))
+                    | Widget::Select(Options::Workers(_))
+                    | Widget::Checkboxes(Options::Workers(_))
+            )
+        })
+    }
+
     /// Whether a question is asked, given the answers to the questions it depends on.
     pub(crate) fn asked(&self, field: &Field, answers: &Answers) -> bool {
         match field.when {
