@@ -86,20 +86,7 @@ fn same(a: &[String], b: &[String]) {
 async fn council(engine: Engine) -> Option<(TestDb, String)> {
     let db = TestDb::new(engine)?;
     let url = db.url_string();
-    let out = run(&[
-        "generate",
-        "--population",
-        "2000",
-        "--years",
-        "1",
-        "--end",
-        "2026-03-31",
-        "--seed",
-        "3",
-        "--database",
-        &url,
-    ]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    crate::support::process::generate(&url, 2000, 1, 3);
     let accounts = Accounts::new(&url).await;
     accounts.add("sam.scrutiny", "scrutiny", None, "").await;
     accounts.admin().add_team("Backup test team", "looked_after").await.unwrap();

@@ -166,20 +166,7 @@ on_both_engines!(one_childs_duties_with_the_arithmetic);
 async fn one_childs_duties_with_the_arithmetic(engine: Engine) {
     let Some(db) = TestDb::new(engine) else { return };
     let url = db.url_string();
-    let out = run(&[
-        "generate",
-        "--population",
-        "2000",
-        "--years",
-        "1",
-        "--end",
-        "2026-03-31",
-        "--seed",
-        "3",
-        "--database",
-        &url,
-    ]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    crate::support::process::generate(&url, 2000, 1, 3);
     let (accounts, analyst) = analyst(&url).await;
     let out = run_as(
         &analyst,

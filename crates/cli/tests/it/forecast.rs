@@ -24,20 +24,7 @@ on_both_engines!(a_councils_forecast_and_back_test);
 async fn a_councils_forecast_and_back_test(engine: Engine) {
     let Some(db) = TestDb::new(engine) else { return };
     let url = db.url_string();
-    let out = run(&[
-        "generate",
-        "--population",
-        "8000",
-        "--years",
-        "3",
-        "--end",
-        "2026-03-31",
-        "--seed",
-        "3",
-        "--database",
-        &url,
-    ]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    crate::support::process::generate(&url, 8000, 3, 3);
     let token = crate::returns::analyst(&url).await;
     let forecast = |extra: &[&str]| {
         let mut args = vec!["forecast", "--database", url.as_str(), "--days", "60", "--draws", "100"];

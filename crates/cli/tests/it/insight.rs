@@ -11,20 +11,7 @@ on_both_engines!(a_councils_indicators_for_a_year);
 async fn a_councils_indicators_for_a_year(engine: Engine) {
     let Some(db) = TestDb::new(engine) else { return };
     let url = db.url_string();
-    let out = run(&[
-        "generate",
-        "--population",
-        "8000",
-        "--years",
-        "3",
-        "--end",
-        "2026-03-31",
-        "--seed",
-        "3",
-        "--database",
-        &url,
-    ]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    crate::support::process::generate(&url, 8000, 3, 3);
     let token = crate::returns::analyst(&url).await;
     let insight = |extra: &[&str]| {
         let mut args = vec!["insight", "--database", url.as_str(), "--year", "2025-26"];
@@ -99,20 +86,7 @@ on_both_engines!(each_teams_and_workers_part_for_those_who_may_see_it);
 async fn each_teams_and_workers_part_for_those_who_may_see_it(engine: Engine) {
     let Some(db) = TestDb::new(engine) else { return };
     let url = db.url_string();
-    let out = run(&[
-        "generate",
-        "--population",
-        "4000",
-        "--years",
-        "2",
-        "--end",
-        "2026-03-31",
-        "--seed",
-        "5",
-        "--database",
-        &url,
-    ]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    crate::support::process::generate(&url, 4000, 2, 5);
     let token = crate::returns::analyst(&url).await;
     let json = |token: &str, extra: &[&str]| -> serde_json::Value {
         let mut args = vec!["insight", "--database", url.as_str(), "--year", "2025-26", "--format", "json"];
@@ -193,20 +167,7 @@ async fn the_scrutiny_report_holds_no_identifying_data(engine: Engine) {
     use careful_domain::record::{Entry, fold};
     let Some(db) = TestDb::new(engine) else { return };
     let url = db.url_string();
-    let out = run(&[
-        "generate",
-        "--population",
-        "4000",
-        "--years",
-        "2",
-        "--end",
-        "2026-03-31",
-        "--seed",
-        "7",
-        "--database",
-        &url,
-    ]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    crate::support::process::generate(&url, 4000, 2, 7);
     let accounts = crate::support::accounts::Accounts::new(&url).await;
     let councillor = accounts.token("test.councillor", "scrutiny", None, "", &["read"]).await;
     accounts.app.close().await;

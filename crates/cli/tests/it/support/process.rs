@@ -182,3 +182,25 @@ pub async fn get(url: &str) -> reqwest::Response {
 pub async fn get_as(token: &str, url: &str) -> reqwest::Response {
     http().get(url).bearer_auth(token).send().await.unwrap_or_else(|e| panic!("GET {url}: {e}"))
 }
+
+/// `careful generate`: a synthetic council of `population` children aged 0 to 17 into `url`,
+/// `years` years to 31 March 2026, from `seed`; the test fails with careful's message if it
+/// cannot.
+pub fn generate(url: &str, population: u32, years: u32, seed: u32) {
+    let (population, years, seed) = (population.to_string(), years.to_string(), seed.to_string());
+    let args = [
+        "generate",
+        "--population",
+        &population,
+        "--years",
+        &years,
+        "--end",
+        "2026-03-31",
+        "--seed",
+        &seed,
+        "--database",
+        url,
+    ];
+    let out = run(&args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
