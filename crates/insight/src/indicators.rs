@@ -354,72 +354,6 @@ impl Indicators {
         }
     }
 
-    /// Adds the counts of another part of the council (counted separately, in parallel).
-    pub fn merge(&mut self, other: &Indicators) {
-        let Indicators {
-            looked_after,
-            in_need,
-            protection_plans,
-            referrals,
-            re_referrals,
-            assessments,
-            assessments_in_time,
-            conferences,
-            conferences_in_time,
-            plans_started,
-            repeat_plans,
-            plans_ended,
-            plans_two_years,
-            three_placements,
-            long_term_group,
-            long_term_stable,
-            looked_after_in_period,
-            went_missing,
-            care_leavers,
-            care_leavers_eet,
-            care_leavers_suitable,
-            reviews_due,
-            reviews_on_time,
-            visits_due,
-            visits_on_time,
-            allocated,
-            three_workers,
-            case_holders,
-            overdue,
-        } = other;
-        self.allocated += allocated;
-        self.three_workers += three_workers;
-        self.case_holders.extend(case_holders.iter().copied());
-        self.reviews_due += reviews_due;
-        self.reviews_on_time += reviews_on_time;
-        self.visits_due += visits_due;
-        self.visits_on_time += visits_on_time;
-        for (rule, n) in overdue {
-            *self.overdue.entry(rule).or_default() += n;
-        }
-        self.looked_after += looked_after;
-        self.in_need += in_need;
-        self.protection_plans += protection_plans;
-        self.referrals += referrals;
-        self.re_referrals += re_referrals;
-        self.assessments += assessments;
-        self.assessments_in_time += assessments_in_time;
-        self.conferences += conferences;
-        self.conferences_in_time += conferences_in_time;
-        self.plans_started += plans_started;
-        self.repeat_plans += repeat_plans;
-        self.plans_ended += plans_ended;
-        self.plans_two_years += plans_two_years;
-        self.three_placements += three_placements;
-        self.long_term_group += long_term_group;
-        self.long_term_stable += long_term_stable;
-        self.looked_after_in_period += looked_after_in_period;
-        self.went_missing += went_missing;
-        self.care_leavers += care_leavers;
-        self.care_leavers_eet += care_leavers_eet;
-        self.care_leavers_suitable += care_leavers_suitable;
-    }
-
     /// Every indicator, for an area with `population` children aged 0 to 17.
     pub fn indicators(&self, population: u64) -> Vec<Indicator> {
         use Polarity::*;
@@ -636,17 +570,6 @@ impl Breakdown {
             let part = self.workers.entry(worker).or_default();
             part.add_owned(period, record, owns);
             part.add_duties_of(period, duties, owns, current.is_some_and(|a| a.worker == worker));
-        }
-    }
-
-    /// Adds the counts of another share of the council's children (counted in parallel).
-    pub fn merge(&mut self, other: &Breakdown) {
-        self.council.merge(&other.council);
-        for (team, counts) in &other.teams {
-            self.teams.entry(*team).or_default().merge(counts);
-        }
-        for (worker, counts) in &other.workers {
-            self.workers.entry(*worker).or_default().merge(counts);
         }
     }
 }

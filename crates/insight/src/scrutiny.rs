@@ -231,35 +231,6 @@ impl Scrutiny {
         }
     }
 
-    /// Adds the counts of another share of the council's children.
-    pub fn merge(&mut self, other: &Scrutiny) {
-        let add = |a: &mut [u64], b: &[u64]| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
-        self.started_care += other.started_care;
-        self.ceased_care += other.ceased_care;
-        self.care_leavers += other.care_leavers;
-        self.care_leavers_with_adviser += other.care_leavers_with_adviser;
-        self.care_leavers_pathway_plan += other.care_leavers_pathway_plan;
-        self.significant_changes += other.significant_changes;
-        self.significant_changes_iro_first += other.significant_changes_iro_first;
-        self.visits_seen += other.visits_seen;
-        self.visits_seen_alone += other.visits_seen_alone;
-        self.notices_due += other.notices_due;
-        self.notices_on_time += other.notices_on_time;
-        self.concerns_raised += other.concerns_raised;
-        add(&mut self.concerns_by_stage, &other.concerns_by_stage);
-        self.concerns_ended += other.concerns_ended;
-        add(&mut self.concerns_by_outcome, &other.concerns_by_outcome);
-        self.concerns_open += other.concerns_open;
-        self.complaints += other.complaints;
-        add(&mut self.complaints_by_stage, &other.complaints_by_stage);
-        self.responses += other.responses;
-        add(&mut self.responses_by_finding, &other.responses_by_finding);
-        self.complaint_duties_due += other.complaint_duties_due;
-        self.complaint_duties_on_time += other.complaint_duties_on_time;
-        self.advocacy_offers += other.advocacy_offers;
-        self.advocacy_taken_up += other.advocacy_taken_up;
-    }
-
     /// The report, with the council's `indicators` for the same period (reviews and visits on
     /// time, care leavers in education, employment or training and in suitable accommodation).
     pub fn report(&self, period: Period, indicators: &Indicators) -> ScrutinyReport {
