@@ -529,7 +529,7 @@ pub async fn worklist(server: Option<&str>, population: u64, runs: usize) -> Res
 
 /// Writes a synthetic council of `population` children, its last day `end`, as its synthetic
 /// administrator; returns the generator's report and how long writing took.
-async fn write_council(
+pub(crate) async fn write_council(
     app: &App,
     population: u64,
     end: NaiveDate,
@@ -606,37 +606,7 @@ impl WebCouncil {
                 workers.push((worker, n));
             }
         }
-        if workers.is_empty() {
-            return Err(AppError::Synthetic("the synthetic council has no social worker with a caseload".into()));
-        }
-        let password = "a long benchmark passphrase";
-        let hash = crate::password::hash_blocking(password.to_string()).await?;
-        let client = Client { ip: None, user_agent: Some("careful bench web".into()) };
-        let mut cookies = Vec::with_capacity(sessions);
-        for (i, (worker, n)) in workers.iter().cycle().take(sessions).enumerate() {
-            let username = format!("bench.web.{}", i % workers.len());
-            if store.account_by_username(&username).await?.is_none() {
-                let mut tx = store.begin().await?;
-                tx.insert_account(&NewAccount {
-                    id: *AccountId::new().as_uuid(),
-                    username: username.clone(),
-                    display_name: format!("Bench social worker {i}"),
-                    worker: Some(*worker),
-                    password_hash: Some(hash.clone()),
-                    created_at: self.app.now(),
-                    synthetic: true,
-                    role: Role::SocialWorker.as_str().into(),
-                    service: None,
-                    created_by: None,
-                    reason: Some("made by careful bench web".into()),
-                })
-                .await?;
-                tx.commit().await?;
-            }
-            let session = self.app.sign_in(&username, password, &client).await?;
-            cookies.push((session.token, *n));
-        }
-        Ok(cookies)
+        sign_in_workers(&self.app, &workers, sessions, "bench.web").await
     }
 
     /// The bytes the database takes.
@@ -652,6 +622,50 @@ impl WebCouncil {
             None => Ok(()),
         }
     }
+}
+
+/// Signs in `sessions` sessions of `workers` (cycling through them: more sessions than workers
+/// share workers, as one person in two tabs does), each worker with an account made for the
+/// purpose (`{prefix}.N`) or reused, with a password as anyone would; returns each session's
+/// cookie value and the worker's caseload size.
+pub(crate) async fn sign_in_workers(
+    app: &App,
+    workers: &[(WorkerId, u64)],
+    sessions: usize,
+    prefix: &str,
+) -> Result<Vec<(String, u64)>, AppError> {
+    if workers.is_empty() {
+        return Err(AppError::Synthetic("the synthetic council has no social worker with a caseload".into()));
+    }
+    let store = app.store();
+    let password = "a long benchmark passphrase";
+    let hash = crate::password::hash_blocking(password.to_string()).await?;
+    let client = Client { ip: None, user_agent: Some(format!("careful {}", prefix.replace('.', " "))) };
+    let mut cookies = Vec::with_capacity(sessions);
+    for (i, (worker, n)) in workers.iter().cycle().take(sessions).enumerate() {
+        let username = format!("{prefix}.{}", i % workers.len());
+        if store.account_by_username(&username).await?.is_none() {
+            let mut tx = store.begin().await?;
+            tx.insert_account(&NewAccount {
+                id: *AccountId::new().as_uuid(),
+                username: username.clone(),
+                display_name: format!("Bench social worker {i}"),
+                worker: Some(*worker),
+                password_hash: Some(hash.clone()),
+                created_at: app.now(),
+                synthetic: true,
+                role: Role::SocialWorker.as_str().into(),
+                service: None,
+                created_by: None,
+                reason: Some(format!("made by careful {}", prefix.replace('.', " "))),
+            })
+            .await?;
+            tx.commit().await?;
+        }
+        let session = app.sign_in(&username, password, &client).await?;
+        cookies.push((session.token, *n));
+    }
+    Ok(cookies)
 }
 
 /// The URL of the kept database `name`: on the PostgreSQL server `server` names (created if it

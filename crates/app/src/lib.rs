@@ -23,6 +23,7 @@ pub mod bench;
 pub mod benchmarks;
 pub mod chronology;
 mod clock;
+pub mod crash;
 pub mod demo;
 pub mod duties;
 mod error;

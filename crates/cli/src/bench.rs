@@ -39,6 +39,16 @@ pub enum BenchCommand {
     /// each page through the whole path (session, authorise, query, render, audit). Reports
     /// throughput and p50/p95/p99 latency of each page, and the database's size.
     Web(WebArgs),
+    /// Kill -9 while people record, then check nothing was lost: writes a synthetic council
+    /// into a scratch database, serves it with `careful serve` in a process of its own, has
+    /// many signed-in social workers of one team record visits on the same few children through
+    /// the recording form, and kills the server with SIGKILL at random moments, starting it
+    /// again each time. Then checks that every entry careful acknowledged is in the record once,
+    /// right after the version its form was opened at (no lost updates); that nothing answered
+    /// "not saved" is there; that no record is half-written; that the projections and worklists
+    /// are what a rebuild from the events gives; and that the audit chain verifies. Exits with
+    /// status 1 if anything is wrong.
+    Crash(crate::bench_crash::CrashArgs),
     /// How long the demand forecast takes: folds a synthetic council in memory, builds the
     /// episode spine, fits the rates over the last year and times the forecast (730 days with
     /// the default draws unless told otherwise).
@@ -120,6 +130,7 @@ pub async fn run(command: BenchCommand) -> Result<(), Failure> {
         BenchCommand::Worklist(args) => worklist(args).await,
         BenchCommand::Web(args) => crate::bench_web::run(args).await,
         BenchCommand::Forecast(args) => crate::bench_forecast::run(args),
+        BenchCommand::Crash(args) => crate::bench_crash::run(args).await,
     }
 }
 

@@ -264,10 +264,9 @@ async fn session(
 /// The kinds of visit a child may have, in the order tried.
 const VISIT_KINDS: [&str; 5] = ["looked_after", "child_protection", "child_in_need", "assessment", "care_leaver"];
 
-/// Records a visit to `child` as a browser does: opens the form (its token, the record's
-/// sequence and today's date), then saves the visit, seen alone. The first visit to a child
-/// tries the kinds in turn until one fits the child (`kinds` remembers it; "" for a child none
-/// fits, who is not visited again).
+/// Records a visit to `child` as a browser does (see [`save_visit`]), seen alone. The first
+/// visit to a child tries the kinds in turn until one fits the child (`kinds` remembers it; ""
+/// for a child none fits, who is not visited again).
 async fn record_visit(
     client: &reqwest::Client,
     base: &str,
@@ -281,71 +280,127 @@ async fn record_visit(
         Some(kind) => vec![*kind],
         None => VISIT_KINDS.to_vec(),
     };
-    let path = format!("{base}/children/{child}/record/visit");
     for kind in to_try {
-        let begun = Instant::now();
-        let form = match get(client, &format!("{path}?visit={kind}&seen=yes"), cookie).await {
-            Ok(page) => page,
-            Err(e) => {
-                m.failures.push(format!("the visit form: {e}"));
-                return;
-            }
-        };
-        m.form.push(begun.elapsed());
-        let value = |name: &str| input_value(&form, name).unwrap_or_default();
-        let fields = [
-            ("csrf_token", value("csrf_token")),
-            ("_sequence", value("_sequence")),
-            ("date-day", value("date-day")),
-            ("date-month", value("date-month")),
-            ("date-year", value("date-year")),
-            ("visit", kind.to_string()),
-            ("seen", "yes".to_string()),
-            ("seen_alone.alone", "yes".to_string()),
-            ("wishes_and_feelings", "Happy at school; wants more time with their brother".to_string()),
-            ("_note", String::new()),
-        ];
-        let begun = Instant::now();
-        let answer = client
-            .post(&path)
-            .header("cookie", cookie)
-            .header("sec-fetch-site", "same-origin")
-            .form(&fields)
-            .send()
-            .await;
-        let response = match answer {
-            Ok(r) => r,
-            Err(e) => {
-                m.failures.push(format!("saving a visit: {e}"));
-                return;
-            }
-        };
-        let status = response.status();
-        let body = response.text().await.unwrap_or_default();
-        match status.as_u16() {
-            303 => {
-                m.record.push(begun.elapsed());
+        let visit = save_visit(client, base, cookie, child, kind, WORDS).await;
+        m.form.extend(visit.form_took);
+        match visit.answer {
+            VisitAnswer::Saved { .. } => {
+                m.record.extend(visit.save_took);
                 kinds.insert(child.to_string(), kind);
                 return;
             }
-            409 if body.contains("Happy at school") => {
+            VisitAnswer::Conflict { kept: true } => {
                 m.conflicts += 1;
                 return;
             }
-            409 => {
+            VisitAnswer::Conflict { kept: false } => {
                 m.failures.push("a conflict's page lost what was typed".into());
                 return;
             }
             // Finding the kind that fits: the child may be in no plan a visit is made under, or
             // not yet born.
-            422 if trying => m.refused += 1,
-            code => {
-                m.failures.push(format!("saving a visit answered {code}: {}", problem_in(&body)));
+            VisitAnswer::Refused(_) if trying => m.refused += 1,
+            VisitAnswer::Refused(problem) => {
+                m.failures.push(format!("saving a visit answered 422: {problem}"));
+                return;
+            }
+            VisitAnswer::NoForm(e) => {
+                m.failures.push(format!("the visit form: {e}"));
+                return;
+            }
+            VisitAnswer::Unanswered(e) => {
+                m.failures.push(format!("saving a visit: {e}"));
+                return;
+            }
+            VisitAnswer::Other(code, problem) => {
+                m.failures.push(format!("saving a visit answered {code}: {problem}"));
                 return;
             }
         }
     }
     kinds.insert(child.to_string(), "");
+}
+
+/// What was typed about the child's wishes and feelings on a visit.
+const WORDS: &str = "Happy at school; wants more time with their brother";
+
+/// What saving a visit through the form came to.
+#[derive(Debug)]
+pub(crate) enum VisitAnswer {
+    /// careful answered "saved" (303 See Other); the record's sequence the form was opened at.
+    Saved { opened_at: Option<u64> },
+    /// Another's entry on the child came first: nothing saved (409); whether the page shown
+    /// again kept what was typed.
+    Conflict { kept: bool },
+    /// Refused as not fitting the child (422), with the problem shown.
+    Refused(String),
+    /// The form could not be opened: nothing was sent.
+    NoForm(String),
+    /// The visit was sent but no answer came (the server went away meanwhile).
+    Unanswered(String),
+    /// Any other answer: its status and the problem shown.
+    Other(u16, String),
+}
+
+/// A visit saved (or not) through the form, and how long opening and saving took.
+pub(crate) struct Visit {
+    pub answer: VisitAnswer,
+    pub form_took: Option<Duration>,
+    pub save_took: Option<Duration>,
+}
+
+/// Records a visit of `kind` to `child` as a browser does: opens the form (its token, the
+/// record's sequence and today's date), then saves the visit, seen alone, with `words` as the
+/// child's wishes and feelings.
+pub(crate) async fn save_visit(
+    client: &reqwest::Client,
+    base: &str,
+    cookie: &str,
+    child: &str,
+    kind: &str,
+    words: &str,
+) -> Visit {
+    let path = format!("{base}/children/{child}/record/visit");
+    let begun = Instant::now();
+    let form = match get(client, &format!("{path}?visit={kind}&seen=yes"), cookie).await {
+        Ok(page) => page,
+        Err(e) => return Visit { answer: VisitAnswer::NoForm(e), form_took: None, save_took: None },
+    };
+    let form_took = Some(begun.elapsed());
+    let value = |name: &str| input_value(&form, name).unwrap_or_default();
+    let opened_at = value("_sequence").parse::<u64>().ok();
+    let fields = [
+        ("csrf_token", value("csrf_token")),
+        ("_sequence", value("_sequence")),
+        ("date-day", value("date-day")),
+        ("date-month", value("date-month")),
+        ("date-year", value("date-year")),
+        ("visit", kind.to_string()),
+        ("seen", "yes".to_string()),
+        ("seen_alone.alone", "yes".to_string()),
+        ("wishes_and_feelings", words.to_string()),
+        ("_note", String::new()),
+    ];
+    let begun = Instant::now();
+    let answer =
+        client.post(&path).header("cookie", cookie).header("sec-fetch-site", "same-origin").form(&fields).send().await;
+    let response = match answer {
+        Ok(r) => r,
+        Err(e) => return Visit { answer: VisitAnswer::Unanswered(e.to_string()), form_took, save_took: None },
+    };
+    let status = response.status();
+    let body = match response.text().await {
+        Ok(body) => body,
+        Err(e) => return Visit { answer: VisitAnswer::Unanswered(e.to_string()), form_took, save_took: None },
+    };
+    let save_took = Some(begun.elapsed());
+    let answer = match status.as_u16() {
+        303 => VisitAnswer::Saved { opened_at },
+        409 => VisitAnswer::Conflict { kept: body.contains(words) },
+        422 => VisitAnswer::Refused(problem_in(&body)),
+        code => VisitAnswer::Other(code, problem_in(&body)),
+    };
+    Visit { answer, form_took, save_took }
 }
 
 /// The first problem an error summary on `page` lists, for a failure's message.
@@ -368,7 +423,7 @@ fn input_value(page: &str, name: &str) -> Option<String> {
     Some(tag[value..end].replace("&#x2B;", "+").replace("&#x2F;", "/").replace("&#x3D;", "=").replace("&amp;", "&"))
 }
 
-async fn get(client: &reqwest::Client, url: &str, cookie: &str) -> Result<String, String> {
+pub(crate) async fn get(client: &reqwest::Client, url: &str, cookie: &str) -> Result<String, String> {
     let response = client.get(url).header("cookie", cookie).send().await.map_err(|e| format!("{url}: {e}"))?;
     let status = response.status();
     let body = response.text().await.map_err(|e| format!("{url}: {e}"))?;
@@ -376,7 +431,7 @@ async fn get(client: &reqwest::Client, url: &str, cookie: &str) -> Result<String
 }
 
 /// The children a page links to (`/children/{id}`), each once.
-fn child_links(page: &str) -> Vec<String> {
+pub(crate) fn child_links(page: &str) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
     for (at, _) in page.match_indices("href=\"/children/") {
         let rest = &page[at + "href=\"/children/".len()..];

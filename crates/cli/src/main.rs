@@ -5,6 +5,7 @@
 mod admin;
 mod backup;
 mod bench;
+mod bench_crash;
 mod bench_forecast;
 mod bench_web;
 mod benchmarks;

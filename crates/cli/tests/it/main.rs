@@ -10,6 +10,7 @@ mod benchmarks;
 mod browser;
 mod cin;
 mod cli;
+mod crash;
 mod duties;
 mod forecast;
 mod generate;
