@@ -214,6 +214,12 @@ async fn crash(council: &CrashCouncil, args: &CrashArgs) -> Result<CrashCheck, F
             break;
         }
         server.kill()?;
+        say!(
+            "Killed ({} of {}) with {} entries acknowledged; starting again...",
+            restarts.0.len() + 1,
+            args.kills,
+            acknowledged.load(Ordering::SeqCst)
+        );
         match server.start(&probe).await {
             Ok(took) => restarts.0.push(took),
             Err(e) => {

@@ -624,6 +624,7 @@ impl Store {
     /// Moves a session's last-seen time on (at most once a minute is enough for idle timeouts),
     /// and promotes it to `stage`.
     pub async fn touch_session(&self, id_hash: &[u8], at: DateTime<Utc>) -> Result<(), StoreError> {
+        let _turn = self.turn().await?;
         on_pool!(self, |pool| sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
             .bind(at)
             .bind(id_hash.to_vec())
@@ -635,6 +636,7 @@ impl Store {
 
     /// Notes when a token was last used.
     pub async fn touch_token(&self, id: Uuid, at: DateTime<Utc>) -> Result<(), StoreError> {
+        let _turn = self.turn().await?;
         on_pool!(self, |pool| sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
             .bind(at)
             .bind(id)

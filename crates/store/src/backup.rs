@@ -408,12 +408,12 @@ impl Store {
     /// transaction, which in WAL mode keeps its snapshot and never blocks writers.
     pub async fn begin_snapshot(&self) -> Result<Transaction, StoreError> {
         let inner = match self {
-            Store::Sqlite(pool) => TxInner::Sqlite(pool.begin_with("BEGIN DEFERRED").await?),
+            Store::Sqlite(pool, _) => TxInner::Sqlite(pool.begin_with("BEGIN DEFERRED").await?),
             Store::Postgres(pool) => {
                 TxInner::Postgres(pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?)
             }
         };
-        Ok(Transaction { inner })
+        Ok(Transaction { inner, _turn: None })
     }
 }
 

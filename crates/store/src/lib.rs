@@ -25,6 +25,7 @@ mod search;
 mod settings;
 mod url;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -46,7 +47,7 @@ pub use url::{DatabaseUrl, Engine};
 macro_rules! on_pool {
     ($store:expr, |$pool:ident| $body:expr) => {
         match $store {
-            $crate::Store::Sqlite($pool) => $body,
+            $crate::Store::Sqlite($pool, _) => $body,
             $crate::Store::Postgres($pool) => $body,
         }
     };
@@ -72,7 +73,7 @@ macro_rules! on_tx {
 macro_rules! on_db {
     ($db:expr, |$exec:ident| $body:expr) => {
         match $db {
-            $crate::Db::Pool($crate::Store::Sqlite($exec)) => $body,
+            $crate::Db::Pool($crate::Store::Sqlite($exec, _)) => $body,
             $crate::Db::Pool($crate::Store::Postgres($exec)) => $body,
             $crate::Db::Tx(tx) => match &mut tx.inner {
                 $crate::TxInner::Sqlite(t) => {
@@ -100,9 +101,19 @@ pub(crate) enum Db<'a> {
 /// A connection pool to careful's database.
 #[derive(Clone, Debug)]
 pub enum Store {
-    Sqlite(SqlitePool),
+    /// SQLite, and the turns of this process's writers (see [`Store::begin`]).
+    Sqlite(SqlitePool, WriteTurns),
     Postgres(PgPool),
 }
+
+/// SQLite allows one writer at a time; while one writes, the others poll for the lock, and
+/// under steady load a poller can lose to newcomers again and again until it gives up (found by
+/// `careful bench crash`: 16 people recording at once, one save refused after 10 s). So this
+/// process's write transactions wait for their turn in a queue, first come first served, before
+/// asking SQLite for the lock; another process (a command run beside the server) still waits on
+/// SQLite's own busy timeout.
+#[derive(Clone, Debug, Default)]
+pub struct WriteTurns(Arc<tokio::sync::Mutex<()>>);
 
 /// How long to wait for a PostgreSQL connection, or for SQLite's write lock, before giving up.
 const WAIT: Duration = Duration::from_secs(10);
@@ -137,7 +148,7 @@ impl Store {
                     .connect_with(options)
                     .await
                     .map_err(|e| StoreError::unreachable(url, &e))?;
-                Ok(Store::Sqlite(pool))
+                Ok(Store::Sqlite(pool, WriteTurns::default()))
             }
             Engine::Postgres => {
                 let options: PgConnectOptions = url
@@ -159,7 +170,7 @@ impl Store {
     /// Which engine this store runs on.
     pub fn engine(&self) -> Engine {
         match self {
-            Store::Sqlite(_) => Engine::Sqlite,
+            Store::Sqlite(..) => Engine::Sqlite,
             Store::Postgres(_) => Engine::Postgres,
         }
     }
@@ -168,7 +179,7 @@ impl Store {
     /// skipped, and each one runs in its own transaction.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         let result = match self {
-            Store::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await,
+            Store::Sqlite(pool, _) => sqlx::migrate!("./migrations/sqlite").run(pool).await,
             Store::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await,
         };
         result.map_err(|e| StoreError::Migration { detail: error::describe_migrate_error(&e) })
@@ -189,14 +200,31 @@ impl Store {
         Ok(())
     }
 
-    /// Starts a write transaction. On SQLite it takes the write lock at once (`BEGIN
-    /// IMMEDIATE`), so a transaction that reads before it writes can never fail to upgrade.
+    /// Starts a write transaction. On SQLite it first waits its turn among this process's
+    /// writers ([`WriteTurns`]; giving up after the same wait as for a connection), then takes
+    /// the write lock at once (`BEGIN IMMEDIATE`), so a transaction that reads before it writes
+    /// can never fail to upgrade.
     pub async fn begin(&self) -> Result<Transaction, StoreError> {
-        let inner = match self {
-            Store::Sqlite(pool) => TxInner::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
-            Store::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
-        };
-        Ok(Transaction { inner })
+        Ok(match self {
+            Store::Sqlite(pool, _) => {
+                let turn = self.turn().await?;
+                Transaction { inner: TxInner::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?), _turn: turn }
+            }
+            Store::Postgres(pool) => Transaction { inner: TxInner::Postgres(pool.begin().await?), _turn: None },
+        })
+    }
+
+    /// On SQLite, this process's next writer's turn ([`WriteTurns`]), waited for as long as
+    /// for a connection; on PostgreSQL, which has no such need, none.
+    pub(crate) async fn turn(&self) -> Result<Option<tokio::sync::OwnedMutexGuard<()>>, StoreError> {
+        match self {
+            Store::Sqlite(_, turns) => Ok(Some(
+                tokio::time::timeout(WAIT, turns.0.clone().lock_owned())
+                    .await
+                    .map_err(|_| sqlx::Error::PoolTimedOut)?,
+            )),
+            Store::Postgres(_) => Ok(None),
+        }
     }
 
     /// Closes every connection, waiting for those in use to be returned.
@@ -231,6 +259,8 @@ pub struct Counts {
 /// Dropping it without [`Transaction::commit`] rolls it back.
 pub struct Transaction {
     inner: TxInner,
+    /// An SQLite writer's turn, given up when the transaction ends.
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 pub(crate) enum TxInner {
@@ -270,7 +300,7 @@ impl Store {
     /// The bytes the database takes on disk (PostgreSQL: the database; SQLite: its pages).
     pub async fn database_size(&self) -> Result<u64, StoreError> {
         let bytes: i64 = match self {
-            Store::Sqlite(pool) => {
+            Store::Sqlite(pool, _) => {
                 sqlx::query_scalar("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()")
                     .fetch_one(pool)
                     .await?

@@ -459,7 +459,7 @@ impl Store {
             return Ok(Vec::new());
         }
         Ok(match self {
-            Store::Sqlite(pool) => {
+            Store::Sqlite(pool, _) => {
                 let rows: Vec<(i64, i64, i64, String)> =
                     bind_values!(sqlx::query_as(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}"))), &values)
                         .fetch_all(pool)

@@ -42,7 +42,7 @@ fn details(given: &str, born: &str) -> PersonalDetails {
 /// Runs SQL on either engine.
 async fn execute(store: &Store, sql: &str) -> Result<u64, sqlx::Error> {
     match store {
-        Store::Sqlite(pool) => {
+        Store::Sqlite(pool, _) => {
             sqlx::query(sqlx::AssertSqlSafe(sql.to_string())).execute(pool).await.map(|r| r.rows_affected())
         }
         Store::Postgres(pool) => {
@@ -54,7 +54,7 @@ async fn execute(store: &Store, sql: &str) -> Result<u64, sqlx::Error> {
 /// Lets the test change the audit log, as an attacker with the database would.
 async fn remove_protection(store: &Store) {
     let statements: &[&str] = match store {
-        Store::Sqlite(_) => &["DROP TRIGGER audit_log_is_never_updated", "DROP TRIGGER audit_log_is_never_deleted"],
+        Store::Sqlite(..) => &["DROP TRIGGER audit_log_is_never_updated", "DROP TRIGGER audit_log_is_never_deleted"],
         Store::Postgres(_) => &["DROP TRIGGER audit_log_is_never_updated_or_deleted ON audit_log"],
     };
     for sql in statements {
@@ -387,7 +387,7 @@ async fn migrate_rebuilds_projections_written_by_an_older_careful(engine: Engine
     let store = db.store().await;
     let count = |store: Store| async move {
         match &store {
-            Store::Sqlite(pool) => {
+            Store::Sqlite(pool, _) => {
                 sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM duties").fetch_one(pool).await.unwrap()
             }
             Store::Postgres(pool) => {

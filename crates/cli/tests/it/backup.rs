@@ -42,7 +42,7 @@ async fn paged(store: &Store, name: &str, page: u64) -> Vec<Vec<Value>> {
 /// A projection's rows as text, for comparing two databases on the same engine.
 async fn projection(store: &Store) -> Vec<String> {
     let (children, duties, search) = match store {
-        Store::Sqlite(_) => (
+        Store::Sqlite(..) => (
             "SELECT hex(child_id) || ' ' || la_child_id || ' ' || status || ' ' || coalesce(hex(worker_id), '') || ' ' || front_door FROM children ORDER BY child_id",
             "SELECT hex(child_id) || ' ' || n || ' ' || rule || ' ' || due || ' ' || is_open || ' ' || coalesce(met_on, '') || ' ' || coalesce(hex(worker_id), '') FROM duties ORDER BY child_id, n",
             "SELECT hex(child_id) || ' ' || n || ' ' || family_norm || ' ' || coalesce(family_key, '') FROM search_people ORDER BY child_id, n",
@@ -56,7 +56,7 @@ async fn projection(store: &Store) -> Vec<String> {
     let mut out = Vec::new();
     for sql in [children, duties, search] {
         let rows: Vec<String> = match store {
-            Store::Sqlite(pool) => {
+            Store::Sqlite(pool, _) => {
                 sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string())).fetch_all(pool).await.unwrap()
             }
             Store::Postgres(pool) => {
@@ -323,7 +323,7 @@ async fn a_backup_of_sqlite_restores_into_postgres_and_back() {
             .fetch_one(pool)
             .await
             .unwrap(),
-        Store::Sqlite(_) => unreachable!(),
+        Store::Sqlite(..) => unreachable!(),
     };
     assert_eq!(max, events_last_position(&events_of(&from).await) + 1);
 

@@ -12,6 +12,7 @@ fn every_command_has_help() {
         vec!["migrate", "--help"],
         vec!["bench", "--help"],
         vec!["bench", "append", "--help"],
+        vec!["bench", "crash", "--help"],
         vec!["backup", "--help"],
         vec!["restore", "--help"],
     ] {
@@ -19,6 +20,10 @@ fn every_command_has_help() {
         assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
         let help = text(&out.stdout);
         assert!(help.contains("Usage: careful"), "{args:?}: {help}");
+    }
+    let help = text(&run(&["bench", "crash", "--help"]).stdout);
+    for option in ["--kills", "--recordings", "--clients", "--children", "SIGKILL"] {
+        assert!(help.contains(option), "bench crash --help does not mention {option}:\n{help}");
     }
     let help = text(&run(&["serve", "--help"]).stdout);
     for option in ["--database", "DATABASE_URL", "--port", "--bind", "--council-name"] {

@@ -53,10 +53,12 @@ fn crash_harness(engine: Engine) {
     }
     let acknowledged: u64 = stdout
         .lines()
+        .filter(|l| l.starts_with("Ran "))
         .find_map(|l| l.split_once(" entries acknowledged").and_then(|(a, _)| a.rsplit(' ').next()?.parse().ok()))
         .unwrap_or_else(|| panic!("no acknowledged count in:\n{stdout}"));
     assert!(acknowledged >= 150, "{stdout}");
     assert!(stdout.contains("3 restarts"), "{stdout}");
+    assert!(stdout.contains("Killed (3 of 3)"), "{stdout}");
     assert!(stdout.lines().any(|l| l.contains("audit chain:") && l.ends_with("intact")), "{stdout}");
 }
 

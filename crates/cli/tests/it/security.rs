@@ -37,7 +37,7 @@ fn sha256(token: &str) -> Vec<u8> {
 /// Runs `sql` with `$1` a time and `$2` a hash, as someone with access to the database would.
 async fn tamper(store: &Store, sql: &'static str, at: DateTime<Utc>, hash: Vec<u8>) {
     let changed = match store {
-        Store::Sqlite(pool) => sqlx::query(sql).bind(at).bind(hash).execute(pool).await.unwrap().rows_affected(),
+        Store::Sqlite(pool, _) => sqlx::query(sql).bind(at).bind(hash).execute(pool).await.unwrap().rows_affected(),
         Store::Postgres(pool) => sqlx::query(sql).bind(at).bind(hash).execute(pool).await.unwrap().rows_affected(),
     };
     assert_eq!(changed, 1, "{sql} changed {changed} rows");
@@ -46,7 +46,7 @@ async fn tamper(store: &Store, sql: &'static str, at: DateTime<Utc>, hash: Vec<u
 /// A time from a one-row query with `$1` a hash.
 async fn time_of(store: &Store, sql: &'static str, hash: Vec<u8>) -> Option<DateTime<Utc>> {
     match store {
-        Store::Sqlite(pool) => sqlx::query_scalar(sql).bind(hash).fetch_one(pool).await.unwrap(),
+        Store::Sqlite(pool, _) => sqlx::query_scalar(sql).bind(hash).fetch_one(pool).await.unwrap(),
         Store::Postgres(pool) => sqlx::query_scalar(sql).bind(hash).fetch_one(pool).await.unwrap(),
     }
 }
@@ -55,7 +55,7 @@ async fn time_of(store: &Store, sql: &'static str, hash: Vec<u8>) -> Option<Date
 async fn tokens_named(store: &Store, name: &str) -> i64 {
     let sql = "SELECT COUNT(*) FROM api_tokens WHERE name = $1";
     match store {
-        Store::Sqlite(pool) => sqlx::query_scalar(sql).bind(name).fetch_one(pool).await.unwrap(),
+        Store::Sqlite(pool, _) => sqlx::query_scalar(sql).bind(name).fetch_one(pool).await.unwrap(),
         Store::Postgres(pool) => sqlx::query_scalar(sql).bind(name).fetch_one(pool).await.unwrap(),
     }
 }
@@ -64,7 +64,7 @@ async fn tokens_named(store: &Store, name: &str) -> i64 {
 async fn token_id(store: &Store, token: &str) -> uuid::Uuid {
     let sql = "SELECT id FROM api_tokens WHERE token_hash = $1";
     match store {
-        Store::Sqlite(pool) => sqlx::query_scalar(sql).bind(sha256(token)).fetch_one(pool).await.unwrap(),
+        Store::Sqlite(pool, _) => sqlx::query_scalar(sql).bind(sha256(token)).fetch_one(pool).await.unwrap(),
         Store::Postgres(pool) => sqlx::query_scalar(sql).bind(sha256(token)).fetch_one(pool).await.unwrap(),
     }
 }

@@ -375,7 +375,7 @@ async fn both_engines_have_the_same_schema() {
     let sqlite = TestDb::new(Engine::Sqlite).unwrap();
     let (s, p) = (sqlite.store().await, pg.store().await);
     let mut sqlite_columns: Vec<(String, String)> = match &s {
-        Store::Sqlite(pool) => sqlx::query_as(
+        Store::Sqlite(pool, _) => sqlx::query_as(
             "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p \
              WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%' ORDER BY 1, 2",
         )
