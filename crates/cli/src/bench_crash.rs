@@ -40,9 +40,10 @@ pub struct CrashArgs {
     /// clients than workers share workers, as one person in two tabs does).
     #[arg(long, default_value_t = 16)]
     clients: usize,
-    /// The children every client records on, taken from the team's caseload: few, so that
-    /// clients often record on the same child at the same moment.
-    #[arg(long, default_value_t = 6)]
+    /// The children every client records on, taken from the team's caseload: few enough that
+    /// clients often record on the same child at the same moment (and many enough that each
+    /// record stays the size of a real one: every entry adds to what each save reads and folds).
+    #[arg(long, default_value_t = 40)]
     children: usize,
     /// Times the server is killed with SIGKILL while the clients record.
     #[arg(long, default_value_t = 20)]
@@ -179,7 +180,7 @@ async fn crash(council: &CrashCouncil, args: &CrashArgs) -> Result<CrashCheck, F
     // The children every client records on: the first of the first session's caseload that a
     // visit fits (all the sessions are of one team, so each may record on them).
     let seen = Arc::new(Mutex::new(Seen::default()));
-    let shared = shared_children(&base, &council.sessions[0], args.children, &seen).await?;
+    let shared = shared_children(&base, &council.sessions, args.children, &seen).await?;
     say!(
         "{} clients recording visits on {} children; the server is killed with SIGKILL {} times.",
         council.sessions.len(),
@@ -318,20 +319,30 @@ async fn wait_for(count: &AtomicUsize, wanted: usize, seen: &Mutex<Seen>) -> Res
     }
 }
 
-/// Up to `wanted` children of the session's caseload that a visit fits, each with the kind that
-/// fits (found by recording one, which goes in the ledger like any other).
+/// Up to `wanted` children of the sessions' caseloads (all of one team) that a visit fits, each
+/// with the kind that fits (found by recording one, which goes in the ledger like any other).
 async fn shared_children(
     base: &str,
-    session: &str,
+    sessions: &[String],
     wanted: usize,
     seen: &Mutex<Seen>,
 ) -> Result<Vec<(String, &'static str)>, Failure> {
     let client = http_client()?;
-    let cookie = format!("careful_session={session}");
-    let caseload = get(&client, &format!("{base}/caseload"), &cookie).await.map_err(Failure::new)?;
+    let cookie = format!("careful_session={}", sessions[0]);
+    let mut children: Vec<String> = Vec::new();
+    for session in sessions {
+        let caseload = get(&client, &format!("{base}/caseload"), &format!("careful_session={session}"))
+            .await
+            .map_err(Failure::new)?;
+        for child in child_links(&caseload) {
+            if !children.contains(&child) {
+                children.push(child);
+            }
+        }
+    }
     let mut shared = Vec::new();
     let mut n = 0;
-    for child in child_links(&caseload) {
+    for child in children {
         if shared.len() >= wanted {
             break;
         }
