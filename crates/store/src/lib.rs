@@ -35,7 +35,7 @@ pub use accounts::{AccountRow, NewAccount, RoleRow, SessionRow, TokenRow};
 pub use audit::{AuditFilter, AuditHead, AuditRow};
 pub use benchmarks::{BenchmarkFigureRow, BenchmarkImport};
 pub use data_quality::Flag;
-pub use error::StoreError;
+pub use error::{Fault, StoreError, fault_of, sqlite_fault, sqlstate_fault};
 pub use event_log::{AppendOutcome, LogPosition};
 pub use projection::{ChildRow, DutyRow, Scope, WorklistItem, WorklistQuery};
 pub use search::{Found, FoundPerson, NameTerms, PeopleQuery, SearchEntry};
