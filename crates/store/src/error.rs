@@ -29,6 +29,15 @@ pub enum StoreError {
     )]
     Migration { detail: String },
 
+    /// The database was brought up to date by a newer careful: this one does not know its
+    /// schema, so it touches nothing.
+    #[error(
+        "this database has been used by a newer careful: its schema has migration {version}, \
+         which this careful does not know. Nothing was changed; run the newer careful (or a \
+         newer one still) on it, or restore a backup taken with this version"
+    )]
+    NewerDatabase { version: i64 },
+
     /// A stored row that careful cannot read back; the log is damaged or was written by
     /// something other than careful.
     #[error("stored event {position} (child {child}, event {sequence}) cannot be read: {detail}")]
