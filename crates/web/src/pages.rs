@@ -303,17 +303,18 @@ pub(crate) fn with_retry_after(response: &mut Response) {
         .insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static(RETRY_AFTER_SECONDS));
 }
 
-/// 507 Insufficient Storage: the database's disk is full, so nothing was saved; reading still
-/// works.
+/// 507 Insufficient Storage: the database's disk is full, so nothing was saved. Pages that
+/// careful audits (every record and list of children) cannot be shown either, since the entry
+/// saying who looked cannot be written.
 pub(crate) fn storage_full_page(layout: &Layout) -> Response {
     error_page(
         layout,
         StatusCode::INSUFFICIENT_STORAGE,
         "Sorry, careful cannot save anything at the moment",
         vec![
-            "The record could not be saved because the disk careful keeps its database on is full, so nothing was saved.".into(),
-            "You can still read records. Tell your careful administrator, who needs to free space on that disk, then try again.".into(),
-            "Nothing you had already saved has been lost.".into(),
+            "The disk careful keeps its database on is full, so nothing was saved.".into(),
+            "careful logs every time someone opens a child's record or a list of children, so until space is freed it cannot show those either.".into(),
+            "Tell your careful administrator, who needs to free space on that disk, then try again. Nothing you had already saved has been lost.".into(),
         ],
     )
 }

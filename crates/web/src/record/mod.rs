@@ -420,7 +420,7 @@ fn form_page(
         }),
         Some(Fault::StorageFull) => Some(Unsaved {
             title: "Nothing was saved: the disk is full",
-            what: "The record could not be saved because the disk careful keeps its database on is full, so nothing you entered was saved. Your answers are still in the form below.",
+            what: "The disk careful keeps its database on is full, so nothing you entered was saved. Your answers are still in the form below.",
             next: "Tell your careful administrator, who needs to free space on that disk, then save again.",
         }),
         _ => None,
