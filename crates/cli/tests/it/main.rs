@@ -11,6 +11,7 @@ mod browser;
 mod cin;
 mod cli;
 mod duties;
+mod faults;
 mod forecast;
 mod generate;
 mod insight;
