@@ -362,6 +362,8 @@ async fn a_full_disk_is_507_nothing_half_written_and_the_retry_saves_once() {
     let form = sam.get(&path).await;
     assert_eq!(form.status, 200, "{}", form.body);
     let seq = sequence(&form);
+    // A token not used yet: careful notes its first use, which needs a write.
+    let token = p.accounts.token("disk.analyst", "performance_analyst", None, "", &["read"]).await;
 
     // The disk fills: no file careful writes may grow past 1 KB.
     prlimit(careful.pid(), "1024:unlimited");
@@ -381,6 +383,9 @@ async fn a_full_disk_is_507_nothing_half_written_and_the_retry_saves_once() {
     assert_eq!(work.status, 507, "{}", work.body);
     assert!(work.body.contains("until space is freed it cannot show those either"), "{}", work.body);
     assert!(!work.body.contains("Mia Smith"), "{}", work.body);
+    // A token careful cannot note the use of is answered the same way, not as a wrong token.
+    let response = crate::support::process::get_as(&token, &careful.url("/insight")).await;
+    assert_eq!(response.status(), 507);
 
     // Space is freed: the same careful saves the same form once.
     prlimit(careful.pid(), "unlimited:unlimited");
