@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use careful_domain::record::RecordError;
 use careful_domain::{ChildId, EnvelopeError};
-use careful_store::StoreError;
+use careful_store::{Fault, StoreError};
 
 /// One problem with what someone entered, for the field it concerns (a form shows it beside
 /// the field and in the error summary).
@@ -136,9 +136,24 @@ impl AppError {
         matches!(self, AppError::Store(e) if e.is_conflict())
     }
 
-    /// Whether the database could not be reached or failed (try again later).
+    /// What kind of store failure this is ([`Fault::Other`] for everything that is not the
+    /// store's): the store sorts its drivers' errors in one place, [`StoreError::fault`].
+    pub fn fault(&self) -> Fault {
+        match self {
+            AppError::Store(error) => error.fault(),
+            _ => Fault::Other,
+        }
+    }
+
+    /// Whether the database could not be reached or stayed busy: nothing was saved; try again
+    /// later.
     pub fn is_unavailable(&self) -> bool {
-        matches!(self, AppError::Store(StoreError::Database(_) | StoreError::Unreachable { .. }))
+        self.fault() == Fault::Unavailable
+    }
+
+    /// Whether the database's disk is full: nothing was saved; try again once space is freed.
+    pub fn is_storage_full(&self) -> bool {
+        self.fault() == Fault::StorageFull
     }
 
     /// What the guardrails found, when they stopped a recording: the findings, and whether

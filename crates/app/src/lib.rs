@@ -62,6 +62,7 @@ use careful_store::{DatabaseUrl, Store};
 pub use access::{AccountId, Action, Basis, Decision, Principal, Role, Scope, Via};
 pub use auth::{Client, NewSession, SessionInfo, SessionStage, SignIn};
 pub use careful_duties::DutyStatus;
+pub use careful_store::Fault;
 pub use chronology::{Chronology, ChronologyEntry, Superseded};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use duties::{DutyLine, Whose, WorklistEntry, encoded_rule_ids};

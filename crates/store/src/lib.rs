@@ -36,7 +36,7 @@ pub use accounts::{AccountRow, NewAccount, RoleRow, SessionRow, TokenRow};
 pub use audit::{AuditFilter, AuditHead, AuditRow};
 pub use benchmarks::{BenchmarkFigureRow, BenchmarkImport};
 pub use data_quality::Flag;
-pub use error::StoreError;
+pub use error::{Fault, StoreError, fault_of, sqlite_fault, sqlstate_fault};
 pub use event_log::{AppendOutcome, LogPosition};
 pub use projection::{ChildRow, DutyRow, Scope, WorklistItem, WorklistQuery};
 pub use search::{Found, FoundPerson, NameTerms, PeopleQuery, SearchEntry};
@@ -115,6 +115,16 @@ pub enum Store {
 #[derive(Clone, Debug, Default)]
 pub struct WriteTurns(Arc<tokio::sync::Mutex<()>>);
 
+/// Whether a pooled connection is fit to hand out: the driver believes no transaction is open on
+/// it. When a commit fails (the disk full, the connection cut) the database has already rolled
+/// the transaction back, the driver's own rollback then fails, and the driver goes on counting
+/// the transaction as open, so every later `BEGIN` on that connection would be refused. Such a
+/// connection is closed (its transaction, if the database still had one, rolled back) and a new
+/// one opened in its place.
+fn in_step(conn: &mut impl sqlx::Connection) -> bool {
+    !conn.is_in_transaction()
+}
+
 /// How long to wait for a PostgreSQL connection, or for SQLite's write lock, before giving up.
 const WAIT: Duration = Duration::from_secs(10);
 
@@ -145,6 +155,7 @@ impl Store {
                     .idle_timeout(if in_memory { None } else { Some(Duration::from_secs(600)) })
                     .max_lifetime(if in_memory { None } else { Some(Duration::from_secs(1800)) })
                     .acquire_timeout(WAIT)
+                    .before_acquire(|conn, _| Box::pin(async move { Ok(in_step(conn)) }))
                     .connect_with(options)
                     .await
                     .map_err(|e| StoreError::unreachable(url, &e))?;
@@ -159,6 +170,7 @@ impl Store {
                 let pool = PgPoolOptions::new()
                     .max_connections(16)
                     .acquire_timeout(WAIT)
+                    .before_acquire(|conn, _| Box::pin(async move { Ok(in_step(conn)) }))
                     .connect_with(options)
                     .await
                     .map_err(|e| StoreError::unreachable(url, &e))?;
@@ -182,7 +194,11 @@ impl Store {
             Store::Sqlite(pool, _) => sqlx::migrate!("./migrations/sqlite").run(pool).await,
             Store::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await,
         };
-        result.map_err(|e| StoreError::Migration { detail: error::describe_migrate_error(&e) })
+        result.map_err(|e| match e {
+            // sqlx checks what was applied against what it knows before applying anything.
+            sqlx::migrate::MigrateError::VersionMissing(version) => StoreError::NewerDatabase { version },
+            e => StoreError::Migration { detail: error::describe_migrate_error(&e) },
+        })
     }
 
     /// The migrations this build of careful knows, as (version, description).

@@ -274,17 +274,49 @@ pub(crate) fn problem(app: &App) -> Response {
 
 /// The database cannot be reached: try again.
 pub(crate) fn unavailable(app: &App) -> Response {
+    unavailable_page(&Layout::signed_out(app))
+}
+
+/// How long careful asks a browser or client to wait before trying again when its database
+/// cannot be reached (`Retry-After`, in seconds).
+pub(crate) const RETRY_AFTER_SECONDS: &str = "30";
+
+/// 503 Service Unavailable with `Retry-After`: the database could not be reached or stayed
+/// busy, so nothing was saved.
+pub(crate) fn unavailable_page(layout: &Layout) -> Response {
     let mut response = error_page(
-        &Layout::signed_out(app),
+        layout,
         StatusCode::SERVICE_UNAVAILABLE,
         "Sorry, the service is unavailable",
         vec![
-            "careful cannot reach its database at the moment. Try again in a few minutes.".into(),
-            "Nothing you had already saved has been lost, and nothing half-saved was kept.".into(),
+            "careful could not reach the record just now, so nothing was saved.".into(),
+            "Try again in a few minutes. Nothing you had already saved has been lost.".into(),
         ],
     );
-    response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("30"));
+    with_retry_after(&mut response);
     response
+}
+
+pub(crate) fn with_retry_after(response: &mut Response) {
+    response
+        .headers_mut()
+        .insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static(RETRY_AFTER_SECONDS));
+}
+
+/// 507 Insufficient Storage: the database's disk is full, so nothing was saved. Pages that
+/// careful audits (every record and list of children) cannot be shown either, since the entry
+/// saying who looked cannot be written.
+pub(crate) fn storage_full_page(layout: &Layout) -> Response {
+    error_page(
+        layout,
+        StatusCode::INSUFFICIENT_STORAGE,
+        "Sorry, careful cannot save anything at the moment",
+        vec![
+            "The disk careful keeps its database on is full, so nothing was saved.".into(),
+            "careful logs every time someone opens a child's record or a list of children, so until space is freed it cannot show those either.".into(),
+            "Tell your careful administrator, who needs to free space on that disk, then try again. Nothing you had already saved has been lost.".into(),
+        ],
+    )
 }
 
 /// A page with a heading and a few paragraphs saying what happened and what to do.
@@ -336,17 +368,12 @@ pub(crate) fn failure(layout: &Layout, error: AppError) -> Response {
             vec![format!("{}.", capitalise(&error.to_string()))],
         ),
         error if error.is_unavailable() => {
-            let mut response = error_page(
-                layout,
-                StatusCode::SERVICE_UNAVAILABLE,
-                "Sorry, the service is unavailable",
-                vec![
-                    "careful cannot reach its database at the moment. Try again in a few minutes.".into(),
-                    "Nothing you had already saved has been lost, and nothing half-saved was kept.".into(),
-                ],
-            );
-            response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("30"));
-            response
+            tracing::warn!(%error, "the database could not be reached");
+            unavailable_page(layout)
+        }
+        error if error.is_storage_full() => {
+            tracing::error!(%error, "the database's disk is full");
+            storage_full_page(layout)
         }
         error => {
             tracing::error!(%error, "a use case failed");

@@ -163,6 +163,9 @@ pub(crate) async fn identify(State(app): State<App>, request: Request, next: Nex
                 visitor.signed_in = Some(SignedIn { principal, csrf: String::new(), session_token: None });
             }
             Err(error) if error.is_unavailable() => return pages::unavailable(&app),
+            Err(error) if error.is_storage_full() => {
+                return pages::storage_full_page(&Layout::signed_out(&app));
+            }
             Err(error) => {
                 return (
                     StatusCode::UNAUTHORIZED,
@@ -184,6 +187,9 @@ pub(crate) async fn identify(State(app): State<App>, request: Request, next: Nex
             }
             Ok(None) => clear_session = true,
             Err(error) if error.is_unavailable() => return pages::unavailable(&app),
+            Err(error) if error.is_storage_full() => {
+                return pages::storage_full_page(&Layout::signed_out(&app));
+            }
             Err(error) => {
                 tracing::error!(%error, "the session could not be read");
                 return pages::problem(&app);

@@ -12,6 +12,7 @@ mod cin;
 mod cli;
 mod crash;
 mod duties;
+mod faults;
 mod forecast;
 mod generate;
 mod insight;

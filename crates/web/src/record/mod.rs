@@ -20,7 +20,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 
-use careful_app::{App, AppError, FieldError, GuardrailFinding, UserHandle};
+use careful_app::{App, AppError, Fault, FieldError, GuardrailFinding, UserHandle};
 use careful_domain::Reason;
 use careful_domain::calendar::long_date;
 use careful_domain::record::{ChildEvent, ChildRecord};
@@ -290,6 +290,14 @@ struct FormPage {
     accept: bool,
     correcting: Option<Correcting>,
     submit: &'static str,
+    /// Why nothing was saved, when the database could not be reached or its disk is full.
+    unsaved: Option<Unsaved>,
+}
+
+struct Unsaved {
+    title: &'static str,
+    what: &'static str,
+    next: &'static str,
 }
 
 /// Everything the form page needs about the child and the staff.
@@ -329,6 +337,8 @@ struct Outcome {
     findings: Vec<GuardrailFinding>,
     refused: bool,
     preview: Vec<GuardrailFinding>,
+    /// Nothing was saved because the database could not be reached or its disk is full.
+    unsaved: Option<Fault>,
 }
 
 struct Target<'a> {
@@ -381,7 +391,11 @@ fn form_page(
             "Why, and anything else the chronology should say. It is kept with the entry. If you are accepting what the guardrails found, say why here.",
         ),
     };
-    let status = if errors.is_empty() && outcome.conflict.is_empty() && outcome.findings.is_empty() {
+    let status = if outcome.unsaved == Some(Fault::Unavailable) {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else if outcome.unsaved == Some(Fault::StorageFull) {
+        StatusCode::INSUFFICIENT_STORAGE
+    } else if errors.is_empty() && outcome.conflict.is_empty() && outcome.findings.is_empty() {
         StatusCode::OK
     } else if outcome.conflict.is_empty() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -398,7 +412,20 @@ fn form_page(
         Some(_) => "Save the correction",
         None => "Save",
     };
-    render(
+    let unsaved = match outcome.unsaved {
+        Some(Fault::Unavailable) => Some(Unsaved {
+            title: "Nothing was saved: careful could not reach the record",
+            what: "careful could not reach its database just now, so nothing you entered was saved. Your answers are still in the form below.",
+            next: "Try saving again in a few minutes.",
+        }),
+        Some(Fault::StorageFull) => Some(Unsaved {
+            title: "Nothing was saved: the disk is full",
+            what: "The disk careful keeps its database on is full, so nothing you entered was saved. Your answers are still in the form below.",
+            next: "Tell your careful administrator, who needs to free space on that disk, then save again.",
+        }),
+        _ => None,
+    };
+    let mut response = render(
         status,
         FormPage {
             layout,
@@ -429,8 +456,13 @@ fn form_page(
             accept: answers.get("_accept") == "yes",
             correcting,
             submit,
+            unsaved,
         },
-    )
+    );
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        crate::pages::with_retry_after(&mut response);
+    }
+    response
 }
 
 /// The answers a form starts with: today's date, and what the link asked for.
@@ -608,6 +640,11 @@ async fn send(
                 }
                 AppError::Invalid(problems) => outcome.errors = problems,
                 AppError::Override(message) => outcome.errors.push(FieldError::new("_note", capital(&message))),
+                // Nothing was committed: the form comes back with every answer, to save again.
+                error if error.fault() != Fault::Other => {
+                    tracing::warn!(%error, "a recording could not be saved");
+                    outcome.unsaved = Some(error.fault());
+                }
                 error => return failure(&Layout::new(app, &me.visitor, ""), error),
             }
             form_page(app, me, child, &s, target, &answers, outcome)

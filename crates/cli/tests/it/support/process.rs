@@ -67,7 +67,13 @@ impl Careful {
 
     /// Starts `careful ARGS` and waits (up to two minutes) for it to say where it is serving.
     pub fn start(args: &[&str]) -> Careful {
-        let mut child = Command::new(super::process::BIN)
+        Careful::start_with(BIN, args)
+    }
+
+    /// Starts `PROGRAM ARGS`, which runs careful (a shell that sets limits, then `exec`s it), and
+    /// waits as [`Careful::start`] does.
+    pub fn start_with(program: &str, args: &[&str]) -> Careful {
+        let mut child = Command::new(program)
             .args(args)
             .env("CAREFUL_LOG", "warn")
             .env_remove("DATABASE_URL")
@@ -118,6 +124,15 @@ impl Careful {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
+    }
+
+    /// The process ID (careful's own, when a shell `exec`ed it).
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().expect("running").id()
+    }
+
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().expect("lock").join("\n")
     }
 
     pub fn stdout(&self) -> String {
