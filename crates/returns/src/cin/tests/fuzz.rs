@@ -1,0 +1,88 @@
+//! Fuzz target `cin`: the CIN census reader, given a synthetic census with awkward changes (see
+//! [`crate::fuzz`]), and DfE's CIN rules over every census it reads. `scripts/fuzz cin` runs it
+//! for ten million inputs.
+
+use std::sync::LazyLock;
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::fuzz::{Tally, line_count, mutate, mutations, tag_count};
+use crate::ssda903::ReadErrorKind;
+
+/// Element names of the census, for splicing in tags.
+const TAGS: &[&str] = &[
+    "Message",
+    "Children",
+    "Child",
+    "ChildIdentifiers",
+    "CINdetails",
+    "Assessments",
+    "CINPlanDates",
+    "Section47",
+    "ChildProtectionPlans",
+    "Reviews",
+    "CPPreviewDate",
+    "LAchildID",
+    "CINreferralDate",
+];
+
+/// Two synthetic children, one with every element of the census, one referred with no further
+/// action, as careful writes them (every element on a line of its own).
+pub(crate) static SEED: LazyLock<Vec<u8>> = LazyLock::new(|| write(&[full_child(), minimal_child()]).into_bytes());
+
+/// Checks what the reader made of a census: tables with no more rows than the file has
+/// elements, each schema problem naming a line of the file, an element and what is wrong; or an
+/// error naming the file, what is wrong and, for XML that is not well formed or not UTF-8, the
+/// line.
+pub(crate) fn check_read(file: &str, bytes: &[u8]) -> Result<Option<(CinTables, usize)>, TestCaseError> {
+    let lines = line_count(bytes) as u64;
+    match read_census(file, bytes) {
+        Ok((tables, problems)) => {
+            let rows: usize = CinTable::ALL.iter().map(|t| tables.table(*t).len()).sum();
+            let elements = tag_count(bytes);
+            prop_assert!(rows <= elements, "{rows} rows from {elements} elements");
+            prop_assert!(problems.len() <= elements + 1, "{} problems from {elements} elements", problems.len());
+            for p in &problems {
+                prop_assert!(p.line >= 1 && p.line <= lines, "{p:?}: no such line");
+                prop_assert!(!p.path.is_empty() && !p.problem.trim().is_empty(), "{p:?}");
+            }
+            for t in CinTable::ALL {
+                let data = tables.table(t);
+                for row in 0..data.len() {
+                    prop_assert!(data.line(row).is_some_and(|l| l >= 1 && l <= lines), "{t:?} row {row}: no line");
+                }
+            }
+            Ok(Some((tables, problems.len())))
+        }
+        Err(e) => {
+            prop_assert_eq!(&e.file, file);
+            prop_assert!(!e.problem.trim().is_empty(), "{e:?} says no problem");
+            if matches!(e.kind, ReadErrorKind::Xml | ReadErrorKind::Encoding) {
+                prop_assert!(e.line.is_some_and(|l| l >= 1 && l <= lines), "{e:?} names no line of the file");
+            }
+            Ok(None)
+        }
+    }
+}
+
+static TALLY: Tally = Tally::new("cin", ["refused with an error", "read with schema problems", "read clean"]);
+
+proptest! {
+    #![proptest_config(crate::fuzz::config())]
+
+    #[test]
+    fn fuzz_cin(m in mutations(TAGS, 4)) {
+        let bytes = mutate(SEED.clone(), &m, true);
+        let Some((tables, problems)) = check_read("census.xml", &bytes)? else {
+            TALLY.count(0);
+            return Ok(());
+        };
+        for f in validate::validate(&tables) {
+            let data = tables.table(f.table);
+            prop_assert!(f.row < data.len(), "rule {} names row {} of {}", f.code, f.row, data.len());
+            prop_assert_eq!(f.line, data.line(f.row), "rule {}", f.code);
+        }
+        TALLY.count(if problems == 0 { 2 } else { 1 });
+    }
+}
