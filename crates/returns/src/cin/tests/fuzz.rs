@@ -86,3 +86,23 @@ proptest! {
         TALLY.count(if problems == 0 { 2 } else { 1 });
     }
 }
+
+/// Found by `fuzz_cin` (the seed with its first byte replaced by 0xFF, kept in
+/// `proptest-regressions/cin/tests/fuzz.txt`): a census that is not UTF-8 was refused with no
+/// line, and with advice to save it as CSV.
+#[test]
+fn fuzz_regression_a_census_not_in_utf8_is_refused_naming_the_line() {
+    let mut bytes = SEED.clone();
+    bytes[0] = 0xFF;
+    let e = read_census("census.xml", &bytes).expect_err("refused");
+    assert_eq!((e.kind, e.line), (ReadErrorKind::Encoding, Some(1)));
+    let latin1 = b"<?xml version=\"1.0\"?>\n<Message>\n<Header>Caf\xe9</Header>\n</Message>\n";
+    let e = read_census("census.xml", latin1).expect_err("refused");
+    assert_eq!(e.line, Some(3));
+    assert_eq!(
+        e.to_string(),
+        "census.xml, line 3: the file is not UTF-8 text: byte 0xE9 on this line is not UTF-8 (the file may \
+         have been saved as Latin-1, Windows-1252 or UTF-16). Export or save the XML file again as UTF-8 and \
+         give that file"
+    );
+}
