@@ -134,7 +134,9 @@ fn complete(form: &Form, pick: usize) -> Answers {
                 answers.set(f.path, SAMPLES.iter().find(|s| parse(s).is_ok()).copied().unwrap_or(""));
             }
             Widget::Number => answers.set(f.path, "2"),
-            Widget::YesNo | Widget::Either(..) => answers.set(f.path, if pick.is_multiple_of(2) { "yes" } else { "no" }),
+            Widget::YesNo | Widget::Either(..) => {
+                answers.set(f.path, if pick.is_multiple_of(2) { "yes" } else { "no" })
+            }
             Widget::Radios(o) | Widget::Select(o) | Widget::Checkboxes(o) => {
                 let offered = choices(o, today, &STAFF);
                 if !offered.is_empty() {

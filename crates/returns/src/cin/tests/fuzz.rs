@@ -1,8 +1,10 @@
 //! Fuzz target `cin`: the CIN census reader, given a synthetic census with awkward changes (see
-//! [`crate::fuzz`]), and DfE's CIN rules over every census it reads. `scripts/fuzz cin` runs it
+//! [`crate::fuzz`]), and DfE's CIN rules over every 16th census it reads (the rules take far
+//! longer than reading). `scripts/fuzz cin` runs it
 //! for ten million inputs.
 
 use std::sync::LazyLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use proptest::prelude::*;
 
@@ -66,6 +68,7 @@ pub(crate) fn check_read(file: &str, bytes: &[u8]) -> Result<Option<(CinTables, 
     }
 }
 
+static READ: AtomicU64 = AtomicU64::new(0);
 static TALLY: Tally = Tally::new("cin", ["refused with an error", "read with schema problems", "read clean"]);
 
 proptest! {
@@ -78,7 +81,8 @@ proptest! {
             TALLY.count(0);
             return Ok(());
         };
-        for f in validate::validate(&tables) {
+        let rules = READ.fetch_add(1, Ordering::Relaxed).is_multiple_of(16);
+        for f in if rules { validate::validate(&tables) } else { Vec::new() } {
             let data = tables.table(f.table);
             prop_assert!(f.row < data.len(), "rule {} names row {} of {}", f.code, f.row, data.len());
             prop_assert_eq!(f.line, data.line(f.row), "rule {}", f.code);
