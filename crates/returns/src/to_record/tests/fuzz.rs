@@ -1,8 +1,7 @@
 //! Fuzz target `import`: a council's returns turned into each child's events, from a synthetic
 //! SSDA903 return (CSV) or CIN census with awkward changes that the readers still read (see
 //! [`crate::fuzz`]), and the record's fold over every child imported. `scripts/fuzz import`
-//! runs it for ten million inputs. Writing an import to the database is not fuzzed here (the
-//! store's tests cover it).
+//! runs it for ten million inputs. Writing an import to the database is not fuzzed here.
 
 use proptest::prelude::*;
 
