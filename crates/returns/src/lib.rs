@@ -16,6 +16,8 @@
 
 pub mod cin;
 pub mod from_record;
+#[cfg(test)]
+mod fuzz;
 mod fxhash;
 pub mod la;
 pub mod ssda903;

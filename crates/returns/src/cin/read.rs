@@ -22,8 +22,8 @@
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use crate::ssda903::read::{ReadError, ReadErrorKind, not_utf8_problem};
-use crate::ssda903::xml::{Lines, is_blank, name_of, push_text};
+use crate::ssda903::read::{ReadError, ReadErrorKind};
+use crate::ssda903::xml::{Lines, is_blank, name_of, not_utf8_error, push_text};
 
 /// The tables of a CIN census, as DfE's rules name them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -498,8 +498,8 @@ struct CensusReader<'a> {
 
 /// Reads a CIN census. `file` names it in messages.
 pub fn read_census(file: &str, bytes: &[u8]) -> Result<(CinTables, Vec<SchemaProblem>), ReadError> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| ReadError::new(file, ReadErrorKind::Encoding, not_utf8_problem(bytes, e)))?;
+    // Found by the fuzz target `cin`: this error named no line (and advised saving as CSV).
+    let text = std::str::from_utf8(bytes).map_err(|e| not_utf8_error(file, bytes, e))?;
     if is_blank(text) {
         return Err(ReadError::new(file, ReadErrorKind::Empty, "the file is empty"));
     }

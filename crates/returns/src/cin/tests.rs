@@ -4,6 +4,8 @@ use quick_xml::events::Event;
 
 use super::*;
 
+mod fuzz;
+
 fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }

@@ -38,7 +38,7 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 
 use super::model::{Format, Return, TableData};
-use super::read::{ReadError, ReadErrorKind, not_utf8_problem};
+use super::read::{ReadError, ReadErrorKind};
 use super::{Table, XML_HEADER_UASC};
 
 const ROOT: &str = "EXPSSDA903";
@@ -129,10 +129,7 @@ fn xml_columns(table: Table) -> &'static [&'static str] {
 /// Reads a whole return from an `EXPSSDA903` file (held in memory whole: XML is not read in
 /// pieces, and even a large council's file is some tens of megabytes).
 pub(crate) fn read_xml(file: &str, bytes: &[u8]) -> Result<Return, ReadError> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let line = 1 + memchr_count(b'\n', &bytes[..e.valid_up_to()]);
-        ReadError::new(file, ReadErrorKind::Encoding, not_utf8_problem(bytes, e)).at_line(line)
-    })?;
+    let text = std::str::from_utf8(bytes).map_err(|e| not_utf8_error(file, bytes, e))?;
     let mut parser = Parser { file, reader: Reader::from_str(text), lines: Lines { text: bytes, pos: 0, line: 1 } };
     let mut tables: Vec<TableData> =
         XML_TABLES.iter().map(|&t| TableData::new(t, file, xml_columns(t).to_vec())).collect();
@@ -142,6 +139,18 @@ pub(crate) fn read_xml(file: &str, bytes: &[u8]) -> Result<Return, ReadError> {
         ret.insert(t);
     }
     Ok(ret)
+}
+
+/// The error for an XML file that is not UTF-8: the line of the first byte that is not, and
+/// what to do (save the file again as UTF-8; an XML file is not saved from Excel as CSV).
+pub(crate) fn not_utf8_error(file: &str, bytes: &[u8], e: std::str::Utf8Error) -> ReadError {
+    let line = 1 + memchr_count(b'\n', &bytes[..e.valid_up_to()]);
+    let bad = bytes.get(e.valid_up_to()).copied().unwrap_or(0);
+    let problem = format!(
+        "the file is not UTF-8 text: byte 0x{bad:02X} on this line is not UTF-8 (the file may have been \
+         saved as Latin-1, Windows-1252 or UTF-16). Export or save the XML file again as UTF-8 and give that file"
+    );
+    ReadError::new(file, ReadErrorKind::Encoding, problem).at_line(line)
 }
 
 fn memchr_count(needle: u8, haystack: &[u8]) -> u64 {

@@ -9,6 +9,8 @@ use super::*;
 use crate::from_record::{Registrations, ssda903_rows};
 use crate::ssda903::{ReturnBuilder, TableData};
 
+mod fuzz;
+
 fn d(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
 }

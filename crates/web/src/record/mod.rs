@@ -9,6 +9,8 @@
 //! keeps every answer, to check and send again.
 
 pub(crate) mod forms;
+#[cfg(test)]
+mod fuzz;
 pub(crate) mod spec;
 
 use std::collections::HashMap;

@@ -1,6 +1,8 @@
 //! Tests of the SSDA903 files: tables, dates, the CSV and XML readers, the writer and builders.
 
 mod dates;
+mod fuzz_csv;
+mod fuzz_xml;
 mod props;
 mod read_csv;
 mod read_xml;
