@@ -209,6 +209,10 @@ pub fn read_return(files: &[Source<'_>]) -> Result<Return, Vec<ReadError>> {
 fn read_all(opened: Vec<Opened<'_>>) -> Vec<Result<TableData, Vec<ReadError>>> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, super::validate::MAX_THREADS);
     let count = opened.len();
+    // One file, or one core: read here, without starting a thread.
+    if threads.min(count) <= 1 {
+        return opened.into_iter().map(|file| file.read_csv()).collect();
+    }
     let mut queue: Vec<(usize, Opened<'_>)> = opened.into_iter().enumerate().collect();
     queue.sort_by_key(|(_, file)| file.size());
     let queue = std::sync::Mutex::new(queue);
