@@ -241,15 +241,21 @@ async fn crash(council: &CrashCouncil, args: &CrashArgs) -> Result<CrashCheck, F
     outcome?;
 
     let seen = std::mem::take(&mut *seen.lock().map_err(|_| Failure::new("a client panicked"))?);
+    let restarted = match restarts.0.iter().max() {
+        Some(longest) => format!(
+            "; {} sent when the server was killed and never answered; {} restarts, ready again in {:.2} s at the median and {:.2} s at the most",
+            seen.ledger.unanswered.len(),
+            restarts.0.len(),
+            restarts.percentile(0.5).as_secs_f64(),
+            longest.as_secs_f64()
+        ),
+        None => String::new(),
+    };
     say!(
-        "Ran {:.0} s: {} entries acknowledged; {} conflicts answered (another's entry came first: nothing saved, the typed answers kept); {} sent when the server was killed and never answered; {} restarts, ready again in {:.2} s at the median and {:.2} s at the most.",
+        "Ran {:.0} s: {} entries acknowledged; {} conflicts answered (another's entry came first: nothing saved, the typed answers kept){restarted}.",
         elapsed.as_secs_f64(),
         seen.ledger.acknowledged.len(),
         seen.conflicts_kept,
-        seen.ledger.unanswered.len(),
-        restarts.0.len(),
-        restarts.percentile(0.5).as_secs_f64(),
-        restarts.0.iter().max().copied().unwrap_or_default().as_secs_f64()
     );
     say!("Checking the database...");
     let check = council.check(&seen.ledger, MARK).await?;
