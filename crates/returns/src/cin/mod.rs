@@ -59,7 +59,7 @@ pub mod validate;
 mod write;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use careful_domain::calendar::CollectionYear;
 use chrono::{NaiveDate, NaiveDateTime};

@@ -4,7 +4,7 @@ use quick_xml::events::Event;
 
 use super::*;
 
-mod fuzz;
+pub(crate) mod fuzz;
 
 fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
