@@ -23,7 +23,7 @@ use careful_app::crash::{CrashCheck, CrashCouncil, Ledger, Recording};
 use careful_domain::ChildId;
 use clap::Args;
 
-use crate::bench_web::{VisitAnswer, child_links, get, save_visit};
+use crate::bench_web::{Rng, VISIT_KINDS, VisitAnswer, child_links, get, save_visit};
 use crate::failure::Failure;
 use crate::output::say;
 
@@ -58,9 +58,6 @@ pub struct CrashArgs {
 
 /// Every marker begins with this, so the clients' entries are told from the council's own.
 const MARK: &str = "careful bench crash:";
-
-/// The kinds of visit a child may have, in the order tried.
-const VISIT_KINDS: [&str; 5] = ["looked_after", "child_protection", "child_in_need", "assessment", "care_leaver"];
 
 /// What the clients saw, beside the ledger.
 #[derive(Default)]
@@ -457,17 +454,5 @@ async fn client(
         if away {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
-    }
-}
-
-/// A small xorshift, so each run with a seed is the same.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
     }
 }

@@ -216,18 +216,12 @@ async fn session(
     // A small xorshift: each session visits its children in its own order, and pauses for its
     // own time (between half and one and a half times --think-ms), so that sessions do not
     // all ask at the same moment, as people do not.
-    let mut state = (index as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut rng = Rng((index as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let think_ms = think.as_millis() as u64;
     let pause = move |r: u64| Duration::from_millis(if think_ms == 0 { 0 } else { think_ms / 2 + r % (think_ms + 1) });
     // Sessions start at different moments within the first pause, as people arrive.
     if think_ms > 0 {
-        tokio::time::sleep(Duration::from_millis(next() % think_ms)).await;
+        tokio::time::sleep(Duration::from_millis(rng.next() % think_ms)).await;
     }
     // The kind of visit that fits each child, once found.
     let mut kinds: std::collections::HashMap<String, &'static str> = std::collections::HashMap::new();
@@ -239,30 +233,31 @@ async fn session(
             Ok(_) => m.my_work.push(begun.elapsed()),
             Err(e) => m.failures.push(format!("My work: {e}")),
         }
-        tokio::time::sleep(pause(next())).await;
-        let child = &children[(next() % children.len() as u64) as usize];
+        tokio::time::sleep(pause(rng.next())).await;
+        let child = &children[(rng.next() % children.len() as u64) as usize];
         let begun = Instant::now();
         match get(&client, &format!("{base}/children/{child}"), &cookie).await {
             Ok(_) => m.child.push(begun.elapsed()),
             Err(e) => m.failures.push(format!("/children/{child}: {e}")),
         }
-        tokio::time::sleep(pause(next())).await;
+        tokio::time::sleep(pause(rng.next())).await;
         let begun = Instant::now();
         match get(&client, &format!("{base}/children/{child}/chronology"), &cookie).await {
             Ok(_) => m.chronology.push(begun.elapsed()),
             Err(e) => m.failures.push(format!("/children/{child}/chronology: {e}")),
         }
-        tokio::time::sleep(pause(next())).await;
+        tokio::time::sleep(pause(rng.next())).await;
         if round.is_multiple_of(3) && kinds.get(child.as_str()) != Some(&"") {
             record_visit(&client, base, &cookie, child, &mut kinds, &mut m).await;
-            tokio::time::sleep(pause(next())).await;
+            tokio::time::sleep(pause(rng.next())).await;
         }
     }
     m
 }
 
 /// The kinds of visit a child may have, in the order tried.
-const VISIT_KINDS: [&str; 5] = ["looked_after", "child_protection", "child_in_need", "assessment", "care_leaver"];
+pub(crate) const VISIT_KINDS: [&str; 5] =
+    ["looked_after", "child_protection", "child_in_need", "assessment", "care_leaver"];
 
 /// Records a visit to `child` as a browser does (see [`save_visit`]), seen alone. The first
 /// visit to a child tries the kinds in turn until one fits the child (`kinds` remembers it; ""
@@ -441,4 +436,16 @@ pub(crate) fn child_links(page: &str) -> Vec<String> {
         }
     }
     found
+}
+
+/// A small xorshift (a seed must be odd), so that each run with a seed is the same.
+pub(crate) struct Rng(pub u64);
+
+impl Rng {
+    pub(crate) fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
 }
